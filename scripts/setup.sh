@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what Lifeboat's tests and benchmarks need on a fresh Debian machine, then the npm
+# dependencies. Safe to run again: it installs only what is missing.
+#   - Debian packages: postgresql (state store + database protection), restic and borgbackup
+#     (benchmark peers), zstd.
+#   - moto_server (the AWS emulator): used from PATH when present, else a virtualenv in
+#     .venv-moto with moto[server] 5.2.1 from PyPI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(postgresql restic borgbackup zstd)
+missing=()
+for pkg in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: missing Debian packages: ${missing[*]}; run as root or: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "setup: installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ -n "${LIFEBOAT_MOTO_SERVER:-}" ] && [ -x "$LIFEBOAT_MOTO_SERVER" ]; then
+  echo "setup: moto_server from LIFEBOAT_MOTO_SERVER"
+elif command -v moto_server >/dev/null 2>&1; then
+  echo "setup: moto_server at $(command -v moto_server)"
+elif [ -x .venv-moto/bin/moto_server ]; then
+  echo "setup: moto_server in .venv-moto"
+else
+  echo "setup: creating .venv-moto with moto[server]==5.2.1"
+  python3 -m venv .venv-moto
+  .venv-moto/bin/pip install --quiet 'moto[server]==5.2.1'
+fi
+
+npm ci --no-fund --no-audit

@@ -1,0 +1,62 @@
+import { Command, CommanderError } from "commander";
+import { LifeboatError } from "../model/errors.js";
+import { printError, type CliIo } from "./output.js";
+import { lifeboatVersion } from "./version.js";
+
+/** A command module: adds one command (or one group) to the program. */
+export type RegisterCommand = (program: Command, io: CliIo) => void;
+
+/** The explicit list of commands; one file per command under ./commands. */
+const commands: readonly RegisterCommand[] = [];
+
+/**
+ * Builds the `lifeboat` program. Each action reports failures through {@link runAction}, so
+ * every failure prints a stable code and sets the documented exit code.
+ */
+export function buildProgram(io: CliIo): Command {
+  const program = new Command("lifeboat")
+    .description(
+      "Disaster recovery for cloud environments: capture, protect, watch, recover, fail back.",
+    )
+    .version(lifeboatVersion, "-V, --version")
+    // Errors are printed once, by printError, with a code and a remedy.
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} })
+    .exitOverride();
+  for (const register of commands) register(program, io);
+  return program;
+}
+
+/** Runs a command's body; on failure prints the error and stores the exit code. */
+export async function runAction(
+  io: CliIo,
+  json: boolean | undefined,
+  body: () => Promise<void> | void,
+): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    process.exitCode = printError(io, json, error);
+  }
+}
+
+/** Parses argv and runs the command; resolves to the process exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const program = buildProgram(io);
+  process.exitCode = 0;
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through here with exit code 0.
+      if (error.exitCode === 0) return 0;
+      const wantsJson = argv.includes("--json");
+      return printError(
+        io,
+        wantsJson,
+        new LifeboatError("LB_USAGE", error.message.replace(/^error: /, "")),
+      );
+    }
+    return printError(io, argv.includes("--json"), error);
+  }
+  return Number(process.exitCode ?? 0);
+}

@@ -1,0 +1,254 @@
+/**
+ * The error catalogue: every expected failure Lifeboat reports has a stable code here, a
+ * category (which decides the exit code and HTTP status), whether retrying can help, and a
+ * one-line remedy. Tests assert on codes, never on messages. `docs/errors.md` lists them all.
+ *
+ * Broken invariants are not in the catalogue: they throw {@link BugError}.
+ */
+
+/** What kind of failure an error is; decides the exit code and the HTTP status. */
+export type ErrorCategory =
+  | "failed" // the operation was attempted and failed
+  | "usage" // bad flags, bad configuration, bad request
+  | "not-found" // the named thing does not exist
+  | "integrity" // corrupt or tampered data, wrong key
+  | "conflict"; // locked, already exists, or concurrently changed
+
+/** Process exit codes (DESIGN.md, "Contracts"). */
+export const exitCodes = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  "not-found": 3,
+  integrity: 4,
+  conflict: 5,
+} as const satisfies Record<ErrorCategory | "ok", number>;
+
+export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];
+
+/** HTTP status per category, used by the API server. */
+export const httpStatuses = {
+  failed: 500,
+  usage: 400,
+  "not-found": 404,
+  integrity: 422,
+  conflict: 409,
+} as const satisfies Record<ErrorCategory, number>;
+
+interface CatalogueEntry {
+  readonly category: ErrorCategory;
+  readonly retryable: boolean;
+  readonly remedy: string;
+}
+
+const entry = (category: ErrorCategory, remedy: string, retryable = false): CatalogueEntry => ({
+  category,
+  retryable,
+  remedy,
+});
+
+/** Every stable error code, with its category, retryability and remedy. */
+export const errorCatalogue = {
+  // General
+  LB_USAGE: entry("usage", "Check the command's arguments with `lifeboat <command> --help`."),
+  LB_INTERNAL: entry(
+    "failed",
+    "This is a bug in Lifeboat; please report it with the command and its output.",
+  ),
+  LB_CANCELLED: entry("failed", "The operation was cancelled; run it again when ready."),
+  LB_TIMEOUT: entry("failed", "The operation timed out; check the service and retry.", true),
+  LB_INVALID_INPUT: entry("usage", "Correct the value named in the message and try again."),
+
+  // Configuration
+  LB_CONFIG_NOT_FOUND: entry(
+    "usage",
+    "Pass --config <file>, set LIFEBOAT_CONFIG, or create one with `lifeboat init`.",
+  ),
+  LB_CONFIG_INVALID: entry("usage", "Fix the keys named above in the config file."),
+  LB_CONFIG_EXISTS: entry(
+    "conflict",
+    "Choose another path, or pass --force to overwrite the existing file.",
+  ),
+  LB_SECRET_MISSING: entry(
+    "usage",
+    "Set the environment variable or create the file that the config names for this secret.",
+  ),
+
+  // State store
+  LB_STORE_UNREACHABLE: entry(
+    "failed",
+    "Check the `state` URL in the config and that the database server is running.",
+    true,
+  ),
+  LB_STORE_SCHEMA_TOO_NEW: entry(
+    "usage",
+    "The state store was written by a newer Lifeboat; upgrade Lifeboat to use it.",
+  ),
+  LB_STORE_MIGRATION_FAILED: entry(
+    "failed",
+    "Restore the state store from a backup or fix the database error shown in the cause.",
+  ),
+  LB_STORE_CONFLICT: entry(
+    "conflict",
+    "Another process changed the same record; run the command again.",
+    true,
+  ),
+
+  // Named things that do not exist
+  LB_ENV_NOT_FOUND: entry("not-found", "List environments with `lifeboat config validate`."),
+  LB_RUN_NOT_FOUND: entry("not-found", "List runs with `lifeboat runs`."),
+  LB_SNAPSHOT_NOT_FOUND: entry("not-found", "List snapshots with `lifeboat repo snapshots`."),
+  LB_VERSION_NOT_FOUND: entry(
+    "not-found",
+    "List inventory versions with `lifeboat history <env>`.",
+  ),
+
+  // Repository
+  LB_REPO_NOT_FOUND: entry(
+    "not-found",
+    "Check the repository URL, or create one with `lifeboat repo init`.",
+  ),
+  LB_REPO_EXISTS: entry("conflict", "Use the existing repository or choose another URL."),
+  LB_REPO_WRONG_PASSWORD: entry(
+    "integrity",
+    "Use the repository's password (LIFEBOAT_PASSWORD or --password-file); nothing was written.",
+  ),
+  LB_REPO_PACK_CORRUPT: entry(
+    "integrity",
+    "Run `lifeboat repo check --read-data`; restore unaffected snapshots, re-run the backup.",
+  ),
+  LB_REPO_INDEX_CORRUPT: entry("integrity", "Run `lifeboat repo repair index`."),
+  LB_REPO_OBJECT_MISSING: entry(
+    "integrity",
+    "Run `lifeboat repo check` to list affected snapshots; re-run their backups.",
+  ),
+  LB_REPO_FORMAT_UNSUPPORTED: entry(
+    "usage",
+    "The repository was written by a newer Lifeboat; upgrade Lifeboat to read it.",
+  ),
+  LB_REPO_LOCKED: entry(
+    "conflict",
+    "Wait for the other operation to finish; a lock not refreshed goes stale by itself.",
+    true,
+  ),
+  LB_REPO_BACKEND_UNAVAILABLE: entry(
+    "failed",
+    "Check the repository's storage (disk, bucket, endpoint, credentials) and retry.",
+    true,
+  ),
+
+  // Cloud providers
+  LB_PROVIDER_AUTH: entry(
+    "usage",
+    "Check the provider connection's credentials and permissions in the config.",
+  ),
+  LB_PROVIDER_UNREACHABLE: entry(
+    "failed",
+    "Check the provider endpoint and the network; Lifeboat retries this by itself.",
+    true,
+  ),
+  LB_PROVIDER_THROTTLED: entry(
+    "failed",
+    "The provider is throttling requests; Lifeboat backs off and retries.",
+    true,
+  ),
+  LB_PROVIDER_NOT_FOUND: entry("not-found", "The cloud resource no longer exists; capture again."),
+  LB_PROVIDER_UNSUPPORTED: entry(
+    "failed",
+    "The provider (or emulator) does not implement this operation; see docs/providers.md.",
+  ),
+  LB_PROVIDER_REQUEST_FAILED: entry(
+    "failed",
+    "The provider rejected the request; the cause names its error code.",
+  ),
+} as const satisfies Record<`LB_${string}`, CatalogueEntry>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+export interface LifeboatErrorOptions {
+  /** The underlying error, kept for logs and `--verbose`. */
+  readonly cause?: unknown;
+  /** Structured fields a program can read (ids, paths, counts); never secrets. */
+  readonly details?: Readonly<Record<string, unknown>>;
+  /** Overrides the catalogue remedy with a more specific one. */
+  readonly remedy?: string;
+  /** Overrides the catalogue's retryability for this instance. */
+  readonly retryable?: boolean;
+}
+
+/** An expected failure with a stable code. Everything Lifeboat reports to a user is one. */
+export class LifeboatError extends Error {
+  readonly code: ErrorCode;
+  readonly category: ErrorCategory;
+  readonly retryable: boolean;
+  readonly remedy: string;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, message: string, options: LifeboatErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    const spec: CatalogueEntry = errorCatalogue[code];
+    this.name = "LifeboatError";
+    this.code = code;
+    this.category = spec.category;
+    this.retryable = options.retryable ?? spec.retryable;
+    this.remedy = options.remedy ?? spec.remedy;
+    this.details = Object.freeze({ ...options.details });
+  }
+}
+
+/** A broken invariant: a bug in Lifeboat, never an expected failure. */
+export class BugError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "BugError";
+  }
+}
+
+/** Throws a {@link BugError} when `condition` is false. */
+export function invariant(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new BugError(message);
+}
+
+export function isLifeboatError(error: unknown, code?: ErrorCode): error is LifeboatError {
+  return error instanceof LifeboatError && (code === undefined || error.code === code);
+}
+
+/** Wraps anything thrown into a LifeboatError: unknown errors become LB_INTERNAL. */
+export function asLifeboatError(error: unknown): LifeboatError {
+  if (error instanceof LifeboatError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new LifeboatError("LB_INTERNAL", message, { cause: error });
+}
+
+export function exitCodeFor(error: unknown): ExitCode {
+  return exitCodes[asLifeboatError(error).category];
+}
+
+export function httpStatusFor(error: unknown): number {
+  return httpStatuses[asLifeboatError(error).category];
+}
+
+/** Only retryable errors are retried by engines (STYLE.md: errors). */
+export function isRetryable(error: unknown): boolean {
+  return error instanceof LifeboatError && error.retryable;
+}
+
+/** The stable JSON shape of an error (`docs/cli-json.md`, API error bodies). */
+export interface ErrorJson {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly remedy: string;
+  readonly retryable: boolean;
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+export function toErrorJson(error: unknown): ErrorJson {
+  const e = asLifeboatError(error);
+  return {
+    code: e.code,
+    message: e.message,
+    remedy: e.remedy,
+    retryable: e.retryable,
+    details: e.details,
+  };
+}

@@ -1,0 +1,54 @@
+// Proves that the layering rules of STYLE.md are enforced by `npm run lint`, not just written
+// down: each forbidden import below must produce a lint error, and an allowed one must not.
+import { strict as assert } from "node:assert";
+import { fileURLToPath } from "node:url";
+import { test } from "node:test";
+import { ESLint } from "eslint";
+
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+const eslint = new ESLint({ cwd: root });
+
+async function ruleIdsFor(filePath: string, source: string): Promise<string[]> {
+  const [result] = await eslint.lintText(source, { filePath: `${root}${filePath}` });
+  return (result?.messages ?? []).map((m) => m.ruleId ?? m.message);
+}
+
+test("model may not import anything of ours outside model", async () => {
+  const ids = await ruleIdsFor(
+    "src/model/layering-probe.ts",
+    'import { printError } from "../cli/output.js";\nexport const x = printError;\n',
+  );
+  assert.ok(ids.includes("import-x/no-restricted-paths"), `got ${ids.join(", ")}`);
+});
+
+test("model may import model", async () => {
+  const ids = await ruleIdsFor(
+    "src/model/layering-probe.ts",
+    'import { LifeboatError } from "./errors.js";\nexport const x = LifeboatError;\n',
+  );
+  assert.deepEqual(ids, []);
+});
+
+test("an engine may not import a provider adapter", async () => {
+  const ids = await ruleIdsFor(
+    "src/capture/layering-probe.ts",
+    'import { freePort } from "../providers/aws/anything.js";\nexport const x = freePort;\n',
+  );
+  assert.ok(ids.includes("no-restricted-imports"), `got ${ids.join(", ")}`);
+});
+
+test("nothing but cli, api and composition may import the cli", async () => {
+  const ids = await ruleIdsFor(
+    "src/store/layering-probe.ts",
+    'import { printError } from "../cli/output.js";\nexport const x = printError;\n',
+  );
+  assert.ok(ids.includes("import-x/no-restricted-paths"), `got ${ids.join(", ")}`);
+});
+
+test("the AWS SDK stays inside its adapter", async () => {
+  const ids = await ruleIdsFor(
+    "src/capture/layering-probe.ts",
+    'import { EC2Client } from "@aws-sdk/client-ec2";\nexport const x = EC2Client;\n',
+  );
+  assert.ok(ids.includes("no-restricted-imports"), `got ${ids.join(", ")}`);
+});
