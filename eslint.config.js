@@ -41,7 +41,7 @@ const adapterPattern = {
 };
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "**/*.js", "**/*.mjs"] },
+  { ignores: ["dist/**", "dist-*/**", "node_modules/**", "**/*.js", "**/*.mjs"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
