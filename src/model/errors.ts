@@ -93,6 +93,10 @@ export const errorCatalogue = {
     "Another process changed the same record; run the command again.",
     true,
   ),
+  LB_STORE_CORRUPT: entry(
+    "integrity",
+    "A state-store row does not match this Lifeboat's schema; restore the store from a backup.",
+  ),
 
   // Named things that do not exist
   LB_ENV_NOT_FOUND: entry("not-found", "List environments with `lifeboat config validate`."),
@@ -102,6 +106,7 @@ export const errorCatalogue = {
     "not-found",
     "List inventory versions with `lifeboat history <env>`.",
   ),
+  LB_STEP_NOT_FOUND: entry("not-found", "List the run's steps with `lifeboat run <id>`."),
 
   // Repository
   LB_REPO_NOT_FOUND: entry(
