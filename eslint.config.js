@@ -1,91 +1,67 @@
-// Lint rules, including the layering rules of STYLE.md. `docs/layering.md` explains them;
-// test/lint/layering.test.ts proves that a forbidden import fails the lint.
+// Lint rules, including the layering rules of STYLE.md (docs/layering.md explains them).
+// test/lint/layering.test.ts proves each rule fires; test/lint/no-cycles.test.ts forbids
+// import cycles.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
-import importX from "eslint-plugin-import-x";
-import { createTypeScriptImportResolver } from "eslint-import-resolver-typescript";
 
+/** Top-level modules under src/. */
 const engines = ["capture", "protect", "watch", "plan", "execute"];
+const storage = ["repository", "store"];
+const entryPoints = ["cli", "api", "composition.js"];
+const allModules = [...engines, ...storage, "providers", "plugins", "config", ...entryPoints];
 
-/** Zones for import-x/no-restricted-paths: `target` may not import from `from`. */
-const layerZones = [
-  // model is the vocabulary: it imports nothing of ours.
-  {
-    target: "./src/model",
-    from: "./src",
-    except: ["./model"],
-    message: "src/model imports nothing of ours (STYLE.md: layering).",
-  },
-  // Engines use ports, never a concrete adapter, and never the entry points.
-  ...engines.map((engine) => ({
-    target: `./src/${engine}`,
-    from: ["./src/providers/*/**", "./src/cli", "./src/api", "./src/composition.ts"],
-    message: "engines import ports, never an adapter or an entry point (STYLE.md: layering).",
-  })),
-  // Only the entry points see the composition root and each other.
-  {
-    target: "./src",
-    from: ["./src/cli", "./src/api", "./src/composition.ts"],
-    except: [],
-    message: "only cli, api and composition.ts may import cli, api or composition.ts.",
-  },
-];
+/** An import of `module` from anywhere, matched on the import string (no resolution needed). */
+const into = (module) => (module.endsWith(".js") ? `**/${module}` : `**/${module}/**`);
 
-const sdkPattern = {
+const sdk = {
   group: ["@aws-sdk/*", "@smithy/*"],
-  message: "only src/providers/aws and the s3 backend import the AWS SDK.",
+  message:
+    "only src/providers/aws and the s3 backend import the AWS SDK (STYLE.md: ports and adapters).",
 };
-const adapterPattern = {
-  group: ["**/providers/*/**", "**/cli/**", "**/api/**", "**/composition.js"],
+const rule = (message, modules) => ({ group: modules.map(into), message });
+
+const modelRule = rule("src/model imports nothing of ours (STYLE.md: layering).", allModules);
+const engineRule = {
+  group: ["**/providers/*/**", ...entryPoints.map(into)],
   message: "engines import ports, never an adapter or an entry point (STYLE.md: layering).",
 };
+const entryRule = rule(
+  "only cli, api and composition.ts import cli, api or composition.ts (STYLE.md: layering).",
+  entryPoints,
+);
+
+/** One no-restricted-imports entry per file group (a later entry replaces an earlier one). */
+const restrict = (files, patterns, ignores = []) => ({
+  files,
+  ignores,
+  rules: { "no-restricted-imports": ["error", { patterns }] },
+});
 
 export default tseslint.config(
   { ignores: ["dist/**", "dist-*/**", "node_modules/**", "**/*.js", "**/*.mjs"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ["src/**/*.ts", "test/**/*.ts", "bench/**/*.ts"],
-    plugins: { "import-x": importX },
-    languageOptions: { parserOptions: { projectService: false } },
-    settings: {
-      "import-x/resolver-next": [createTypeScriptImportResolver({ project: "./tsconfig.json" })],
-    },
+    files: ["**/*.ts"],
     rules: {
-      "import-x/no-cycle": ["error", { ignoreExternal: true }],
       "@typescript-eslint/consistent-type-imports": "error",
       "@typescript-eslint/no-unused-vars": [
         "error",
         { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" },
       ],
-      "no-console": "off",
     },
   },
-  {
-    files: ["src/**/*.ts"],
-    rules: {
-      "import-x/no-restricted-paths": ["error", { zones: layerZones }],
-    },
-  },
-  // The cli and api may import each other's pieces and the composition root.
-  {
-    files: ["src/cli/**/*.ts", "src/api/**/*.ts", "src/composition.ts"],
-    rules: {
-      "import-x/no-restricted-paths": [
-        "error",
-        { zones: layerZones.filter((zone) => zone.target !== "./src") },
-      ],
-    },
-  },
-  // An SDK's types and errors stop at its adapter.
-  {
-    files: ["src/**/*.ts"],
-    ignores: ["src/providers/aws/**", "src/repository/backends/s3-backend.ts"],
-    rules: { "no-restricted-imports": ["error", { patterns: [sdkPattern] }] },
-  },
-  // Engines: by path pattern too, so a forbidden import fails even before its target exists.
-  {
-    files: engines.map((engine) => `src/${engine}/**/*.ts`),
-    rules: { "no-restricted-imports": ["error", { patterns: [sdkPattern, adapterPattern] }] },
-  },
+  restrict(
+    ["src/**/*.ts"],
+    [sdk, entryRule],
+    ["src/providers/aws/**", "src/repository/backends/s3-backend.ts"],
+  ),
+  restrict(["src/providers/aws/**/*.ts", "src/repository/backends/s3-backend.ts"], [entryRule]),
+  restrict(["src/model/**/*.ts"], [sdk, modelRule]),
+  restrict(
+    engines.map((engine) => `src/${engine}/**/*.ts`),
+    [sdk, engineRule],
+  ),
+  // The entry points see everything except the SDK.
+  restrict(["src/cli/**/*.ts", "src/api/**/*.ts", "src/composition.ts"], [sdk]),
 );
