@@ -8,6 +8,8 @@ import { freePort, waitFor } from "./free-port.js";
 export interface MotoServer {
   /** e.g. http://127.0.0.1:43121 — one endpoint for every service and region. */
   readonly endpoint: string;
+  /** The moto_server process id (the PATH shim execs, so this is the Python process itself). */
+  readonly pid: number;
   /** Wipes every backend (POST /moto-api/reset). */
   reset(): Promise<void>;
   stop(): Promise<void>;
@@ -93,6 +95,7 @@ export async function startMoto(): Promise<MotoServer> {
   }
   return {
     endpoint,
+    pid: child.pid ?? -1,
     async reset() {
       const response = await fetch(`${endpoint}/moto-api/reset`, { method: "POST" });
       if (!response.ok) throw new Error(`moto reset failed: HTTP ${response.status}`);

@@ -1,0 +1,184 @@
+import type { AwsClients } from "../harness/aws-clients.js";
+import {
+  createBastion,
+  createLaunchTemplate,
+  createWebGroup,
+  registerShopImage,
+} from "./compute.js";
+import { buildDatabase } from "./database.js";
+import { addRecords, createHostedZone } from "./dns.js";
+import { buildLoadBalancer } from "./load-balancer.js";
+import { buildNetwork, createVpc } from "./network.js";
+import { buildSecurityGroups } from "./security.js";
+import type { ShopEnvironment, ShopOptions } from "./shop-types.js";
+
+/** Resources of a shop with no web instances and no filler (see `countResources`). */
+const baseResources = 27;
+
+interface Settings extends Partial<ShopOptions> {
+  readonly resourceTarget?: number;
+}
+
+/**
+ * A fluent, immutable builder for a realistic web shop in moto: every `with…` returns a new
+ * builder, so a test can keep a base and derive variants. `build()` creates the resources
+ * through the AWS SDK, independent ones in parallel (the clients cap requests in flight), and
+ * returns what it made.
+ *
+ * @example
+ *   const shop = await shopEnvironment(clients).inRegion("us-east-1").named("shop")
+ *     .withWebInstances(2).build();
+ */
+export function shopEnvironment(clients: AwsClients): ShopEnvironmentBuilder {
+  return new ShopEnvironmentBuilder(clients, {});
+}
+
+export class ShopEnvironmentBuilder {
+  constructor(
+    private readonly clients: AwsClients,
+    private readonly settings: Settings,
+  ) {}
+
+  inRegion(region: string) {
+    return this.with({ region });
+  }
+  /** Lowercase letters, digits and hyphens, starting with a letter, at most 20 characters. */
+  named(name: string) {
+    return this.with({ name });
+  }
+  withVpcCidr(vpcCidr: string) {
+    return this.with({ vpcCidr });
+  }
+  inZones(first: string, second: string) {
+    return this.with({ zones: [first, second] });
+  }
+  withWebInstances(webInstances: number) {
+    return this.with({ webInstances });
+  }
+  withInstanceType(instanceType: string) {
+    return this.with({ instanceType });
+  }
+  withDomain(domain: string) {
+    return this.with({ domain });
+  }
+  withExtraSecurityGroups(extraSecurityGroups: number) {
+    return this.with({ extraSecurityGroups });
+  }
+  withExtraRecords(extraRecords: number) {
+    return this.with({ extraRecords });
+  }
+  /** Adds filler security groups and records until the shop has at least `count` resources. */
+  withAtLeastResources(count: number) {
+    return this.with({ resourceTarget: count });
+  }
+
+  /** The options `build()` will use, defaults filled in and validated. */
+  options(): ShopOptions {
+    const { resourceTarget, ...given } = this.settings;
+    const region = given.region ?? "us-east-1";
+    const name = given.name ?? "shop";
+    if (!/^[a-z][a-z0-9-]{0,19}$/.test(name) || name.endsWith("-")) {
+      throw new Error(
+        `shop builder: name "${name}" must be 1-20 of [a-z0-9-], starting with a letter`,
+      );
+    }
+    const webInstances = given.webInstances ?? 2;
+    const missing = Math.max(0, (resourceTarget ?? 0) - baseResources - webInstances);
+    return {
+      region,
+      name,
+      vpcCidr: given.vpcCidr ?? "10.0.0.0/16",
+      zones: given.zones ?? [`${region}a`, `${region}b`],
+      webInstances,
+      instanceType: given.instanceType ?? "t3.small",
+      domain: given.domain ?? `${name}.example.com`,
+      extraSecurityGroups: given.extraSecurityGroups ?? Math.ceil(missing / 2),
+      extraRecords: given.extraRecords ?? Math.floor(missing / 2),
+    };
+  }
+
+  async build(): Promise<ShopEnvironment> {
+    const options = this.options();
+    const { ec2, elbv2, autoscaling, rds, route53 } = this.clients.region(options.region);
+    const vpc = createVpc(ec2, options);
+    const image = registerShopImage(ec2, options);
+    const zone = createHostedZone(route53, options);
+    const network = vpc.then((vpcId) => buildNetwork(ec2, options, vpcId));
+    const security = vpc.then((vpcId) => buildSecurityGroups(ec2, options, vpcId));
+    const netSec = Promise.all([network, security]);
+    const loadBalancer = netSec.then(([n, s]) => buildLoadBalancer(elbv2, options, n, s));
+    const database = netSec.then(([n, s]) => buildDatabase(rds, options, n, s));
+    const template = Promise.all([image, security]).then(([i, s]) =>
+      createLaunchTemplate(ec2, options, i.imageId, s),
+    );
+    const web = Promise.all([template, network, loadBalancer]).then(([t, n, lb]) =>
+      createWebGroup(autoscaling, options, t.launchTemplateId, n, lb.targetGroupArn),
+    );
+    const bastion = Promise.all([image, netSec]).then(([i, [n, s]]) =>
+      createBastion(ec2, options, i.imageId, n, s),
+    );
+    const dns = Promise.all([zone, loadBalancer, database]).then(([z, lb, db]) =>
+      addRecords(route53, options, z, lb, db),
+    );
+    const [net, sec, img, lb, tpl, webGroup, jump, db, records] = await Promise.all([
+      network,
+      security,
+      image,
+      loadBalancer,
+      template,
+      web,
+      bastion,
+      database,
+      dns,
+    ]);
+    const shop = {
+      options,
+      name: options.name,
+      region: options.region,
+      tags: { app: options.name },
+      network: net,
+      security: sec,
+      loadBalancer: lb,
+      compute: { ...img, ...tpl, ...webGroup, ...jump },
+      database: db,
+      dns: records,
+    };
+    return { ...shop, resourceCount: countResources(shop) };
+  }
+
+  private with(change: Settings): ShopEnvironmentBuilder {
+    return new ShopEnvironmentBuilder(this.clients, { ...this.settings, ...change });
+  }
+}
+
+/** Top-level resources only: routes, rules, associations and attachments belong to an owner. */
+function countResources(shop: Omit<ShopEnvironment, "resourceCount">): number {
+  const { network, security, compute, dns } = shop;
+  const fixed = {
+    vpc: 1,
+    internetGateway: 1,
+    natGateway: 1,
+    elasticIps: 2, // NAT and bastion
+    routeTables: 2,
+    securityGroups: 4,
+    image: 1,
+    launchTemplate: 1,
+    autoScalingGroup: 1,
+    bastion: 1,
+    loadBalancer: 1,
+    targetGroup: 1,
+    listener: 1,
+    dbSubnetGroup: 1,
+    database: 1,
+    hostedZone: 1,
+    records: 2,
+  };
+  const subnets = network.publicSubnets.length + network.privateSubnets.length;
+  const sum = Object.values(fixed).reduce((a, b) => a + b, 0) + subnets;
+  return (
+    sum +
+    compute.webInstanceIds.length +
+    security.extraGroupIds.length +
+    dns.extraRecordNames.length
+  );
+}
