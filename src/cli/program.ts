@@ -1,5 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { LifeboatError } from "../model/errors.js";
+import { registerConfigValidate } from "./commands/config-validate.js";
+import { registerInit } from "./commands/init.js";
 import { printError, type CliIo } from "./output.js";
 import { lifeboatVersion } from "./version.js";
 
@@ -7,7 +9,7 @@ import { lifeboatVersion } from "./version.js";
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
 /** The explicit list of commands; one file per command under ./commands. */
-const commands: readonly RegisterCommand[] = [];
+const commands: readonly RegisterCommand[] = [registerInit, registerConfigValidate];
 
 /**
  * Builds the `lifeboat` program. Each action reports failures through {@link runAction}, so

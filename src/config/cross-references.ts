@@ -1,0 +1,103 @@
+import { parseDuration, type LifeboatConfig } from "../model/config.js";
+import { closestMatch } from "./did-you-mean.js";
+
+/** Reports one problem at a key path. */
+export type ReportProblem = (path: readonly PropertyKey[], message: string) => void;
+
+/** Tag keys Lifeboat puts on what it creates; a mapping may not set them (DESIGN.md). */
+const reservedTagPrefix = "lifeboat:";
+
+function unknownProvider(name: string, known: readonly string[]): string {
+  if (known.length === 0)
+    return `unknown provider "${name}" (no providers are defined; add one under providers)`;
+  const hint = closestMatch(name, known);
+  return `unknown provider "${name}" (known: ${known.join(", ")})${hint ? `; did you mean "${hint}"?` : ""}`;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * Checks that every provider an environment names exists. Works on the raw file data so an
+ * unknown provider is reported together with schema problems, not only once they are fixed.
+ */
+export function checkProviderNames(raw: unknown, report: ReportProblem): void {
+  if (!isRecord(raw) || !isRecord(raw.environments)) return;
+  const known = isRecord(raw.providers) ? Object.keys(raw.providers) : [];
+  for (const [name, env] of Object.entries(raw.environments)) {
+    if (!isRecord(env)) continue;
+    const recovery = isRecord(env.recovery) ? env.recovery : {};
+    const references: [PropertyKey[], unknown][] = [
+      [["source"], env.source],
+      [["recovery", "target"], recovery.target],
+    ];
+    for (const [path, value] of references) {
+      if (typeof value === "string" && !known.includes(value)) {
+        report(["environments", name, ...path], unknownProvider(value, known));
+      }
+    }
+  }
+}
+
+/**
+ * Checks that need more than one value: zones match
+ * the regions, schedules can meet their RPO, DNS records sit in their zone. Runs after the
+ * schema, on a config that has passed it.
+ */
+export function checkReferences(config: LifeboatConfig, report: ReportProblem): void {
+  for (const [name, env] of Object.entries(config.environments)) {
+    const at = (...rest: PropertyKey[]) => ["environments", name, ...rest];
+    const source = config.providers[env.source];
+    const target = config.providers[env.recovery.target];
+
+    for (const [from, to] of Object.entries(env.recovery.mapping.zones)) {
+      if (source && !from.startsWith(source.region)) {
+        report(
+          at("recovery", "mapping", "zones", from),
+          `zone "${from}" is not in the source region ${source.region}`,
+        );
+      }
+      if (target && !to.startsWith(target.region)) {
+        report(
+          at("recovery", "mapping", "zones", from),
+          `zone "${to}" is not in the target region ${target.region}`,
+        );
+      }
+    }
+    for (const key of Object.keys(env.recovery.mapping.tags ?? {})) {
+      if (key.startsWith(reservedTagPrefix)) {
+        report(
+          at("recovery", "mapping", "tags", key),
+          `tag keys starting with "${reservedTagPrefix}" are reserved for Lifeboat; rename it`,
+        );
+      }
+    }
+    env.protect.forEach((item, i) => {
+      const every = item.every === undefined ? undefined : parseDuration(item.every);
+      const rpo = parseDuration(item.rpo) ?? 0;
+      if (every !== undefined && every > rpo) {
+        report(
+          at("protect", i, "every"),
+          `every ${item.every} cannot meet rpo ${item.rpo}; make it ${item.rpo} or shorter`,
+        );
+      }
+    });
+    env.health.forEach((check, i) => {
+      const [kind, probe] = Object.entries(check).find(([, v]) => v !== undefined) ?? [];
+      if (!kind || !probe) return;
+      if ((parseDuration(probe.timeout) ?? 0) >= (parseDuration(probe.every) ?? 0)) {
+        report(
+          at("health", i, kind, "timeout"),
+          `timeout ${probe.timeout} must be shorter than every ${probe.every}`,
+        );
+      }
+    });
+    const zone = env.dns?.zone.replace(/\.$/, "").toLowerCase();
+    env.dns?.records.forEach((record, i) => {
+      const fqdn = record.replace(/\.$/, "").toLowerCase();
+      if (zone && fqdn !== zone && !fqdn.endsWith(`.${zone}`)) {
+        report(at("dns", "records", i), `record "${record}" is not in zone "${env.dns?.zone}"`);
+      }
+    });
+  }
+}

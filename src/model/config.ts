@@ -1,0 +1,242 @@
+/**
+ * The schema of `lifeboat.yaml` (docs/config.md is its reference). Every object is strict, so an
+ * unknown key is an error; messages say what to change. Checks that need more than one value
+ * (a provider name used by an environment) live in src/config, after this schema.
+ */
+import { z } from "zod";
+
+const durationPattern = /^(?:\d+(?:ms|s|m|h|d))+$/;
+const durationUnits: Readonly<Record<string, number>> = {
+  ms: 1,
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
+
+/** Parses a duration like `30s`, `5m`, `1h30m` or `250ms` into milliseconds; undefined if not one. */
+export function parseDuration(text: string): number | undefined {
+  if (!durationPattern.test(text)) return undefined;
+  let total = 0;
+  for (const [, amount, unit] of text.matchAll(/(\d+)(ms|s|m|h|d)/g)) {
+    total += Number(amount) * (durationUnits[unit ?? ""] ?? Number.NaN);
+  }
+  return Number.isFinite(total) ? total : undefined;
+}
+
+const quote = (value: unknown): string => JSON.stringify(value) ?? String(value);
+
+/** A positive duration string such as `30s`, `5m` or `1h`. */
+export const durationSchema = z.string().refine((text) => (parseDuration(text) ?? 0) > 0, {
+  error: (issue) => `${quote(issue.input)} is not a duration (use e.g. 30s, 5m, 1h)`,
+});
+
+/** A URL whose scheme is one of `schemes`; `hint` shows the allowed forms in the message. */
+function urlWithScheme(schemes: readonly string[], hint: string) {
+  return z.string().refine(
+    (text) => {
+      const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(text)?.[1]?.toLowerCase();
+      return scheme !== undefined && schemes.includes(scheme) && text.length > scheme.length + 1;
+    },
+    { error: (issue) => `${quote(issue.input)} is not a supported URL (use ${hint})` },
+  );
+}
+
+const stateUrl = urlWithScheme(
+  ["sqlite", "postgres", "postgresql"],
+  "sqlite:<path> or postgres://user@host:5432/db",
+);
+const repositoryUrl = urlWithScheme(["file", "s3"], "file:<path> or s3://<bucket>/<prefix>").refine(
+  (url) => !/^s3:/i.test(url) || /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(url),
+  { error: (issue) => `${quote(issue.input)} does not name a bucket (use s3://<bucket>/<prefix>)` },
+);
+const endpointUrl = urlWithScheme(["http", "https"], "http://host:port or https://host");
+
+/** Names of providers and environments: used in tags, CLI arguments and file names. */
+const namePattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
+const nameSchema = z.string().regex(namePattern, {
+  error: (issue) =>
+    `${quote(issue.input)} is not a valid name (letters, digits, "-" and "_", starting with a letter or digit)`,
+});
+
+const nonEmpty = z.string().min(1, "must not be empty");
+const stringMap = z.record(z.string(), z.string());
+
+/** Requires exactly one (or at least one) of `keys` to be present on an object. */
+function requireKeys(keys: readonly string[], mode: "exactly-one" | "at-least-one") {
+  return (value: object, ctx: z.core.$RefinementCtx<object>) => {
+    const present = keys.filter((key) => (value as Record<string, unknown>)[key] !== undefined);
+    if (present.length === 0 || (mode === "exactly-one" && present.length > 1)) {
+      const what = mode === "exactly-one" ? "exactly one" : "at least one";
+      ctx.addIssue({
+        code: "custom",
+        message: `needs ${what} of ${keys.join(", ")}${present.length > 1 ? ` (found ${present.join(", ")})` : ""}`,
+      });
+    }
+  };
+}
+
+const repositorySchema = z
+  .strictObject({
+    url: repositoryUrl,
+    endpoint: endpointUrl.optional(),
+    passwordEnv: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be the name of an environment variable")
+      .optional(),
+    passwordFile: nonEmpty.optional(),
+  })
+  .superRefine(requireKeys(["passwordEnv", "passwordFile"], "exactly-one"));
+
+const credentialsSchema = z
+  .strictObject({
+    profile: nonEmpty.optional(),
+    accessKeyIdEnv: nonEmpty.optional(),
+    secretAccessKeyEnv: nonEmpty.optional(),
+    sessionTokenEnv: nonEmpty.optional(),
+  })
+  .superRefine((value, ctx) => {
+    if ((value.accessKeyIdEnv === undefined) !== (value.secretAccessKeyEnv === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        message: "accessKeyIdEnv and secretAccessKeyEnv go together; set both or neither",
+      });
+    }
+    if (value.profile !== undefined && value.accessKeyIdEnv !== undefined) {
+      ctx.addIssue({ code: "custom", message: "use either profile or the *Env keys, not both" });
+    }
+  });
+
+const providerSchema = z.strictObject({
+  type: z.literal("aws", {
+    error: (i) =>
+      i.input === undefined ? undefined : `${quote(i.input)} is not supported (supported: aws)`,
+  }),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, {
+    error: (issue) => `${quote(issue.input)} is not a region name (use e.g. us-east-1)`,
+  }),
+  endpoint: endpointUrl.optional(),
+  /** Absent: the AWS SDK's default chain (environment variables, shared profile, instance role). */
+  credentials: credentialsSchema.optional(),
+});
+
+const selectSchema = z
+  .strictObject({
+    tags: stringMap.optional(),
+    network: nonEmpty.optional(),
+    ids: z.array(nonEmpty).min(1, "must list at least one id").optional(),
+  })
+  .superRefine(requireKeys(["tags", "network", "ids"], "at-least-one"));
+
+const resourceSelectorSchema = z
+  .strictObject({ tags: stringMap.optional(), ids: z.array(nonEmpty).min(1).optional() })
+  .superRefine(requireKeys(["tags", "ids"], "at-least-one"));
+
+const protectSchema = z
+  .strictObject({
+    volumes: resourceSelectorSchema.optional(),
+    databases: resourceSelectorSchema.optional(),
+    /** The most data, as time, this item may lose. */
+    rpo: durationSchema,
+    /** How often a recovery point is made; defaults to the rpo. */
+    every: durationSchema.optional(),
+  })
+  .superRefine(requireKeys(["volumes", "databases"], "exactly-one"));
+
+const cidrPattern = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
+const cidr = z.string().regex(cidrPattern, {
+  error: (issue) => `${quote(issue.input)} is not an IPv4 CIDR (use e.g. 10.0.0.0/16)`,
+});
+
+const mappingSchema = z.strictObject({
+  zones: stringMap.default({}),
+  keepPrivateIps: z.boolean().default(true),
+  instanceTypes: z
+    .record(z.string(), z.array(nonEmpty).min(1, "must list at least one instance type"))
+    .default({}),
+  cidrs: z.record(cidr, cidr).optional(),
+  images: stringMap.optional(),
+  nameSuffix: z.string().optional(),
+  tags: stringMap.optional(),
+});
+
+const recoverySchema = z.strictObject({
+  target: nameSchema,
+  mapping: mappingSchema.default({ zones: {}, keepPrivateIps: true, instanceTypes: {} }),
+});
+
+const port = z.number().int().min(1).max(65535);
+const defaultProbeTimeout = "5s";
+
+const healthSchema = z
+  .strictObject({
+    http: z
+      .strictObject({
+        url: urlWithScheme(["http", "https"], "http://… or https://…"),
+        every: durationSchema,
+        expectStatus: z.number().int().min(100).max(599).optional(),
+        timeout: durationSchema.default(defaultProbeTimeout),
+      })
+      .optional(),
+    tcp: z
+      .strictObject({
+        host: nonEmpty,
+        port,
+        every: durationSchema,
+        timeout: durationSchema.default(defaultProbeTimeout),
+      })
+      .optional(),
+    dns: z
+      .strictObject({
+        name: nonEmpty,
+        every: durationSchema,
+        timeout: durationSchema.default(defaultProbeTimeout),
+      })
+      .optional(),
+  })
+  .superRefine(requireKeys(["http", "tcp", "dns"], "exactly-one"));
+
+/** What the watcher does once `after` consecutive probe rounds have failed. */
+export const failoverActions = ["alert", "failover-with-approval", "auto-failover"] as const;
+
+const failoverSchema = z.strictObject({
+  action: z.enum(failoverActions),
+  after: z.number().int().min(1),
+});
+
+const environmentSchema = z.strictObject({
+  source: nameSchema,
+  select: selectSchema,
+  capture: z.strictObject({ every: durationSchema }).default({ every: "5m" }),
+  protect: z.array(protectSchema).default([]),
+  recovery: recoverySchema,
+  health: z.array(healthSchema).default([]),
+  failover: failoverSchema.default({ action: "alert", after: 3 }),
+  dns: z
+    .strictObject({
+      zone: nonEmpty,
+      records: z.array(nonEmpty).min(1, "must list at least one record"),
+    })
+    .optional(),
+});
+
+/** The default state store: an SQLite file beside the config. */
+export const defaultStateUrl = "sqlite:.lifeboat/state.db";
+
+/** The whole of `lifeboat.yaml`. */
+export const configSchema = z.strictObject({
+  state: stateUrl.default(defaultStateUrl),
+  repository: repositorySchema,
+  providers: z.record(nameSchema, providerSchema).default({}),
+  environments: z.record(nameSchema, environmentSchema).default({}),
+});
+
+/** A validated config, with defaults applied. Loaders return it deeply frozen. */
+export type LifeboatConfig = z.infer<typeof configSchema>;
+export type RepositoryConfig = LifeboatConfig["repository"];
+export type ProviderConfig = z.infer<typeof providerSchema>;
+export type EnvironmentConfig = z.infer<typeof environmentSchema>;
+export type HealthCheckConfig = z.infer<typeof healthSchema>;
+export type ProtectConfig = z.infer<typeof protectSchema>;
+export type RecoveryMappingConfig = z.infer<typeof mappingSchema>;
+export type FailoverAction = (typeof failoverActions)[number];
