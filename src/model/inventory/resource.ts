@@ -1,6 +1,6 @@
 import { z } from "zod";
+import type { blockDeviceSchema } from "./compute-properties.js";
 import {
-  blockDeviceSchema,
   imageProperties,
   launchTemplateProperties,
   machineProperties,
