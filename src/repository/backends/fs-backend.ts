@@ -1,0 +1,180 @@
+import { randomBytes } from "node:crypto";
+import { link, mkdir, open, readdir, stat, unlink } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { LifeboatError } from "../../model/errors.js";
+import {
+  checkRange,
+  isObjectName,
+  objectPath,
+  type Backend,
+  type ByteRange,
+  type ObjectInfo,
+  type ObjectType,
+  type SaveResult,
+} from "../backend.js";
+
+const retryableCodes = new Set(["EAGAIN", "EBUSY", "EMFILE", "ENFILE", "ETIMEDOUT", "EINTR"]);
+
+function errnoOf(error: unknown): string | undefined {
+  return typeof error === "object" && error !== null && "code" in error
+    ? String((error as { code: unknown }).code)
+    : undefined;
+}
+
+/** Maps a Node.js file-system error to the catalogue; `what` names the object for messages. */
+export function fsError(error: unknown, what: string): LifeboatError {
+  const code = errnoOf(error);
+  if (code === "ENOENT") {
+    return new LifeboatError("LB_REPO_OBJECT_MISSING", `${what} does not exist`, {
+      cause: error,
+      details: { object: what },
+    });
+  }
+  return new LifeboatError("LB_REPO_BACKEND_UNAVAILABLE", `${what}: ${code ?? String(error)}`, {
+    cause: error,
+    retryable: code !== undefined && retryableCodes.has(code),
+    details: { object: what, errno: code },
+  });
+}
+
+/**
+ * A repository in a local directory. Writes go to `tmp/` first, are fsynced, and are published
+ * with `link(2)`, which fails when the name exists: atomic and never overwriting, on any POSIX
+ * file system with hard links. The directory entry is fsynced so a published object survives a
+ * power cut.
+ */
+export class FsBackend implements Backend {
+  readonly location: string;
+  readonly #made = new Set<string>();
+
+  constructor(readonly root: string) {
+    this.location = root;
+  }
+
+  async save(type: ObjectType, name: string, data: Uint8Array): Promise<SaveResult> {
+    const path = join(this.root, objectPath(type, name));
+    const tmp = join(this.root, "tmp", `${name}-${randomBytes(8).toString("hex")}`);
+    try {
+      await this.#mkdir(dirname(tmp));
+      await this.#mkdir(dirname(path));
+      const handle = await open(tmp, "wx");
+      try {
+        await handle.writeFile(data);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      let created = true;
+      try {
+        await link(tmp, path);
+      } catch (error) {
+        if (errnoOf(error) !== "EEXIST") throw error;
+        created = false;
+      }
+      await unlink(tmp);
+      if (created) await syncDir(dirname(path));
+      return { created };
+    } catch (error) {
+      await unlink(tmp).catch(() => undefined);
+      throw fsError(error, objectPath(type, name));
+    }
+  }
+
+  async load(type: ObjectType, name: string, range?: ByteRange): Promise<Uint8Array> {
+    checkRange(range);
+    const what = objectPath(type, name);
+    try {
+      const handle = await open(join(this.root, what), "r");
+      try {
+        if (range === undefined) return new Uint8Array(await handle.readFile());
+        const buffer = new Uint8Array(range.length);
+        let filled = 0;
+        while (filled < range.length) {
+          const { bytesRead } = await handle.read(
+            buffer,
+            filled,
+            range.length - filled,
+            range.offset + filled,
+          );
+          if (bytesRead === 0) break;
+          filled += bytesRead;
+        }
+        return filled === range.length ? buffer : buffer.subarray(0, filled);
+      } finally {
+        await handle.close();
+      }
+    } catch (error) {
+      throw fsError(error, what);
+    }
+  }
+
+  async stat(type: ObjectType, name: string): Promise<ObjectInfo> {
+    const what = objectPath(type, name);
+    try {
+      const info = await stat(join(this.root, what));
+      return { name, size: info.size, modified: info.mtime };
+    } catch (error) {
+      throw fsError(error, what);
+    }
+  }
+
+  async list(type: ObjectType): Promise<ObjectInfo[]> {
+    const dirs =
+      type === "data"
+        ? (await this.#readdir("data"))
+            .filter((d) => /^[0-9a-f]{2}$/.test(d))
+            .map((d) => `data/${d}`)
+        : [type === "config" ? "" : type];
+    const found: ObjectInfo[] = [];
+    for (const dir of dirs) {
+      for (const name of await this.#readdir(dir)) {
+        if (!isObjectName(type, name)) continue;
+        try {
+          const info = await stat(join(this.root, dir, name));
+          found.push({ name, size: info.size, modified: info.mtime });
+        } catch (error) {
+          // Removed between readdir and stat: it is no longer there to list.
+          if (errnoOf(error) !== "ENOENT") throw fsError(error, join(dir, name));
+        }
+      }
+    }
+    return found;
+  }
+
+  async remove(type: ObjectType, name: string): Promise<void> {
+    const what = objectPath(type, name);
+    try {
+      await unlink(join(this.root, what));
+      await syncDir(dirname(join(this.root, what)));
+    } catch (error) {
+      if (errnoOf(error) === "ENOENT") return;
+      throw fsError(error, what);
+    }
+  }
+
+  async close(): Promise<void> {}
+
+  async #readdir(dir: string): Promise<string[]> {
+    try {
+      return await readdir(join(this.root, dir));
+    } catch (error) {
+      if (errnoOf(error) === "ENOENT") return [];
+      throw fsError(error, dir || ".");
+    }
+  }
+
+  async #mkdir(dir: string): Promise<void> {
+    if (this.#made.has(dir)) return;
+    await mkdir(dir, { recursive: true });
+    this.#made.add(dir);
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
