@@ -127,6 +127,11 @@ export const errorCatalogue = {
     "integrity",
     "Run `lifeboat repo check` to list affected snapshots; re-run their backups.",
   ),
+  LB_REPO_OBJECT_CORRUPT: entry(
+    "integrity",
+    "A key file, config, snapshot or lock is damaged; run `lifeboat repo check` to name it.",
+  ),
+  LB_REPO_KEY_NOT_FOUND: entry("not-found", "List key slots with `lifeboat repo key list`."),
   LB_REPO_FORMAT_UNSUPPORTED: entry(
     "usage",
     "The repository was written by a newer Lifeboat; upgrade Lifeboat to read it.",
