@@ -1,0 +1,177 @@
+import { strict as assert } from "node:assert";
+import { test } from "node:test";
+import { starterConfig } from "./starter-config.js";
+import { validateConfigText, type ValidationResult } from "./validate-config.js";
+
+const good = `
+state: sqlite:.lifeboat/state.db
+repository:
+  url: s3://lifeboat-backups/shop
+  endpoint: http://127.0.0.1:5000
+  passwordEnv: LIFEBOAT_PASSWORD
+providers:
+  aws-east: { type: aws, region: us-east-1, endpoint: http://127.0.0.1:5000 }
+  aws-west: { type: aws, region: us-west-2 }
+environments:
+  shop:
+    source: aws-east
+    select: { tags: { app: shop } }
+    capture: { every: 5m }
+    protect:
+      - volumes: { tags: { backup: daily } }
+        rpo: 15m
+      - databases: { ids: [shop-db] }
+        rpo: 5m
+        every: 1m
+    recovery:
+      target: aws-west
+      mapping:
+        zones: { us-east-1a: us-west-2a }
+        keepPrivateIps: true
+        instanceTypes: { m5.large: [m6i.large, m5.large] }
+        cidrs: { 10.0.0.0/16: 10.1.0.0/16 }
+        nameSuffix: -dr
+    health:
+      - http: { url: "https://shop.example.com/health", every: 10s, expectStatus: 200 }
+      - tcp: { host: db.shop.internal, port: 5432, every: 30s }
+      - dns: { name: shop.example.com, every: 1m }
+    failover: { action: failover-with-approval, after: 3 }
+    dns: { zone: example.com, records: [shop.example.com, api.shop.example.com.] }
+`;
+
+const secrets = { env: { LIFEBOAT_PASSWORD: "pw" }, baseDir: "/nonexistent" };
+
+function problemsOf(result: ValidationResult) {
+  assert.equal(result.ok, false, "expected the config to be invalid");
+  return result.ok ? [] : result.problems;
+}
+
+/** Replaces `from` in the good config; the replacement must actually happen. */
+function variant(from: string, to: string): string {
+  assert.ok(good.includes(from), `fixture contains ${from}`);
+  return good.replace(from, to);
+}
+
+test("a complete config validates, with defaults applied and everything frozen", () => {
+  const result = validateConfigText(good, { secrets });
+  assert.ok(result.ok, JSON.stringify(!result.ok && result.problems));
+  const shop = result.config.environments.shop;
+  assert.equal(shop?.health[0]?.http?.timeout, "5s");
+  assert.equal(shop?.recovery.mapping.instanceTypes["m5.large"]?.[0], "m6i.large");
+  assert.ok(Object.isFrozen(result.config));
+  assert.ok(Object.isFrozen(shop?.recovery.mapping.zones));
+  assert.throws(() => {
+    (result.config as { state: string }).state = "x";
+  }, TypeError);
+});
+
+test("the starter config that init writes is valid", () => {
+  const result = validateConfigText(starterConfig, { secrets });
+  assert.ok(result.ok, JSON.stringify(!result.ok && result.problems));
+});
+
+test("an unknown key is named with its path and the key it probably meant", () => {
+  const problems = problemsOf(
+    validateConfigText(variant("region: us-west-2", "regoin: us-west-2")),
+  );
+  const paths = problems.map((p) => p.path);
+  assert.ok(paths.includes("providers.aws-west.regoin"), paths.join());
+  assert.ok(paths.includes("providers.aws-west.region"), paths.join());
+  const typo = problems.find((p) => p.path === "providers.aws-west.regoin");
+  assert.match(typo?.message ?? "", /did you mean "region"/);
+  assert.equal(typo?.line, 9);
+});
+
+test("every problem is reported at once, in file order", () => {
+  const text = variant("every: 5m", "every: 5 minutes")
+    .replace("target: aws-west", "target: aws-wset")
+    .replace("after: 3", "after: 0")
+    .replace("port: 5432", "port: '5432'");
+  const problems = problemsOf(validateConfigText(text));
+  assert.deepEqual(
+    problems.map((p) => p.path),
+    [
+      "environments.shop.capture.every",
+      "environments.shop.recovery.target",
+      "environments.shop.health[1].tcp.port",
+      "environments.shop.failover.after",
+    ],
+  );
+  assert.match(problems[0]?.message ?? "", /5 minutes.*not a duration/);
+  assert.match(
+    problems[1]?.message ?? "",
+    /unknown provider "aws-wset" \(known: aws-east, aws-west\)/,
+  );
+  const lines = problems.map((p) => p.line ?? 0);
+  assert.deepEqual(
+    lines,
+    [...lines].sort((a, b) => a - b),
+  );
+});
+
+test("cross-reference checks: zones, rpo schedules, probe timeouts, dns zone, reserved tags", () => {
+  const text = variant("us-east-1a: us-west-2a", "us-east-1a: eu-west-1a")
+    .replace("every: 1m\n", "every: 10m\n")
+    .replace("every: 10s, expectStatus", "every: 10s, timeout: 20s, expectStatus")
+    .replace("api.shop.example.com.", "shop.example.org")
+    .replace("nameSuffix: -dr", 'tags: { "lifeboat:run": x }');
+  const paths = problemsOf(validateConfigText(text)).map((p) => p.path);
+  assert.deepEqual(paths, [
+    "environments.shop.protect[1].every",
+    "environments.shop.recovery.mapping.zones.us-east-1a",
+    'environments.shop.recovery.mapping.tags["lifeboat:run"]',
+    "environments.shop.health[0].http.timeout",
+    "environments.shop.dns.records[1]",
+  ]);
+});
+
+test("missing password sources are problems only when secrets are checked", () => {
+  assert.equal(validateConfigText(good).ok, true);
+  const problems = problemsOf(validateConfigText(good, { secrets: { env: {}, baseDir: "/" } }));
+  assert.deepEqual(
+    problems.map((p) => p.path),
+    ["repository.passwordEnv"],
+  );
+  assert.match(problems[0]?.message ?? "", /LIFEBOAT_PASSWORD is not set/);
+  const fileSource = variant("passwordEnv: LIFEBOAT_PASSWORD", "passwordFile: missing-password");
+  const fileProblems = problemsOf(validateConfigText(fileSource, { secrets }));
+  assert.deepEqual(
+    fileProblems.map((p) => p.path),
+    ["repository.passwordFile"],
+  );
+});
+
+test("YAML syntax errors carry line and column", () => {
+  const problems = problemsOf(validateConfigText("state: sqlite:x\nrepository:\n  url: [oops\n"));
+  assert.ok(problems.length > 0);
+  assert.equal(problems[0]?.path, "");
+  assert.ok((problems[0]?.line ?? 0) >= 3, JSON.stringify(problems[0]));
+  assert.ok(problems[0]?.column !== undefined);
+});
+
+test("duplicate keys are an error, not a silent override", () => {
+  const problems = problemsOf(validateConfigText(`${good}\nstate: sqlite:other.db\n`));
+  assert.match(problems[0]?.message ?? "", /YAML/);
+});
+
+test("an empty file asks for the repository", () => {
+  assert.deepEqual(
+    problemsOf(validateConfigText("")).map((p) => p.path),
+    ["repository"],
+  );
+});
+
+test("a provider type other than aws, and wrong value types, say what to use", () => {
+  const text = variant("{ type: aws, region: us-west-2 }", "{ type: gcp, region: 5 }").replace(
+    "keepPrivateIps: true",
+    "keepPrivateIps: yes",
+  );
+  const problems = problemsOf(validateConfigText(text));
+  const byPath = new Map(problems.map((p) => [p.path, p.message]));
+  assert.match(byPath.get("providers.aws-west.type") ?? "", /supported: aws/);
+  assert.match(byPath.get("providers.aws-west.region") ?? "", /must be a string/);
+  assert.match(
+    byPath.get("environments.shop.recovery.mapping.keepPrivateIps") ?? "",
+    /true or false/,
+  );
+});
