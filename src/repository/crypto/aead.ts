@@ -1,0 +1,64 @@
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { LifeboatError, type ErrorCode } from "../../model/errors.js";
+
+/** What an encrypted object is; bound as additional data so one kind cannot pose as another. */
+export type ObjectKind = "blob" | "pack-header" | "index" | "snapshot" | "config" | "lock" | "key";
+
+export const nonceLength = 12;
+export const tagLength = 16;
+/** Bytes an encrypted object adds to its plaintext: nonce and tag. */
+export const sealOverhead = nonceLength + tagLength;
+
+const aads = new Map<ObjectKind, Buffer>();
+function aadOf(kind: ObjectKind): Buffer {
+  let aad = aads.get(kind);
+  if (!aad) {
+    aad = Buffer.from(kind === "key" ? "lifeboat key v1" : `lifeboat ${kind}`);
+    aads.set(kind, aad);
+  }
+  return aad;
+}
+
+/**
+ * AES-256-GCM with a random 96-bit nonce: `nonce ‖ ciphertext ‖ tag`. The plaintext is given
+ * in parts (e.g. an encoding byte and a payload) so callers need not concatenate first.
+ */
+export function seal(key: Uint8Array, kind: ObjectKind, parts: readonly Uint8Array[]): Uint8Array {
+  const nonce = randomBytes(nonceLength);
+  const cipher = createCipheriv("aes-256-gcm", key, nonce);
+  cipher.setAAD(aadOf(kind));
+  const chunks: Uint8Array[] = [nonce];
+  for (const part of parts) chunks.push(cipher.update(part));
+  chunks.push(cipher.final(), cipher.getAuthTag());
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Authenticates and decrypts a sealed object. Any failure (too short, wrong key, a flipped bit)
+ * throws `code` — the caller names the integrity error of the object it was reading.
+ */
+export function unseal(
+  key: Uint8Array,
+  kind: ObjectKind,
+  sealed: Uint8Array,
+  code: ErrorCode,
+  what: string,
+): Buffer {
+  if (sealed.length < sealOverhead) {
+    throw new LifeboatError(code, `${what} is too short to be an encrypted object`, {
+      details: { object: what, length: sealed.length },
+    });
+  }
+  try {
+    const decipher = createDecipheriv("aes-256-gcm", key, sealed.subarray(0, nonceLength));
+    decipher.setAAD(aadOf(kind));
+    decipher.setAuthTag(sealed.subarray(sealed.length - tagLength));
+    const body = decipher.update(sealed.subarray(nonceLength, sealed.length - tagLength));
+    return Buffer.concat([body, decipher.final()]);
+  } catch (error) {
+    throw new LifeboatError(code, `${what} failed authentication: it is damaged or was altered`, {
+      cause: error,
+      details: { object: what },
+    });
+  }
+}
