@@ -1,11 +1,6 @@
 import { isAbsolute, resolve } from "node:path";
 import type { LoadedConfig } from "./load-config.js";
 
-/** Where the state store lives, with relative SQLite paths made absolute. */
-export type StateLocation =
-  | { readonly dialect: "sqlite"; readonly path: string }
-  | { readonly dialect: "postgres"; readonly url: string };
-
 /** Where the repository lives, with relative file paths made absolute. */
 export type RepositoryLocation =
   | { readonly backend: "fs"; readonly path: string }
@@ -18,21 +13,16 @@ export type RepositoryLocation =
 
 const fromDir = (dir: string, path: string) => (isAbsolute(path) ? path : resolve(dir, path));
 
-/** `file:` and `sqlite:` URLs name a path; `file:///abs` and `file:rel` are both accepted. */
+/** `file:` URLs name a path; `file:///abs` and `file:rel` are both accepted. */
 function pathOf(url: string, scheme: string): string {
   const rest = url.slice(scheme.length + 1);
   return rest.startsWith("//") ? decodeURIComponent(rest.replace(/^\/\/[^/]*/, "")) : rest;
 }
 
-export function stateLocation({ config, dir }: LoadedConfig): StateLocation {
-  const url = config.state;
-  if (/^sqlite:/i.test(url)) {
-    const path = pathOf(url, "sqlite");
-    return { dialect: "sqlite", path: path === ":memory:" ? path : fromDir(dir, path) };
-  }
-  return { dialect: "postgres", url };
-}
-
+/**
+ * Where the repository lives. (The `state` URL is parsed by the store, `parseStoreUrl`, with
+ * the config's `dir` as the base for relative paths.)
+ */
 export function repositoryLocation({ config, dir }: LoadedConfig): RepositoryLocation {
   const { url, endpoint } = config.repository;
   if (/^file:/i.test(url)) return { backend: "fs", path: fromDir(dir, pathOf(url, "file")) };

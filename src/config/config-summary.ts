@@ -1,9 +1,7 @@
+import { redactUrl } from "../model/config.js";
 import type { LoadedConfig } from "./load-config.js";
 
-/** A URL with any password in it replaced, so a summary can be printed or logged. */
-export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, "$1:***@");
-}
+export { redactUrl };
 
 /**
  * What `config validate` shows: the shape of the config without secrets (docs/cli-json.md,

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { inspect } from "node:util";
 import { after, test } from "node:test";
 import { isLifeboatError } from "../model/errors.js";
-import { repositoryLocation, stateLocation } from "./config-locations.js";
+import { repositoryLocation } from "./config-locations.js";
 import { redactUrl, summarizeConfig } from "./config-summary.js";
 import { configFilePath, loadConfig } from "./load-config.js";
 import { starterConfig } from "./starter-config.js";
@@ -84,13 +84,9 @@ test("checkSecrets turns a missing password source into a config problem", async
   });
 });
 
-test("relative state and repository paths resolve against the config file's folder", async () => {
+test("relative repository paths resolve against the config file's folder", async () => {
   const dir = folderWith("paths", starterConfig);
   const loaded = await loadConfig({ cwd: root, env: {}, config: join(dir, "lifeboat.yaml") });
-  assert.deepEqual(stateLocation(loaded), {
-    dialect: "sqlite",
-    path: join(dir, ".lifeboat/state.db"),
-  });
   assert.deepEqual(repositoryLocation(loaded), {
     backend: "fs",
     path: join(dir, ".lifeboat/repo"),
@@ -111,12 +107,13 @@ test("relative state and repository paths resolve against the config file's fold
     prefix: "a/b",
     endpoint: "http://127.0.0.1:5000",
   });
-  assert.equal(stateLocation(remote).dialect, "postgres");
   assert.equal(summarizeConfig(remote).state, "postgres://lb:***@db:5432/lifeboat");
 });
 
 test("redactUrl hides passwords and leaves other URLs alone", () => {
   assert.equal(redactUrl("postgres://u:secret@h/db"), "postgres://u:***@h/db");
   assert.equal(redactUrl("postgres://u@h:5432/db"), "postgres://u@h:5432/db");
+  assert.equal(redactUrl("postgres://u:p@ss/w@h/db"), "postgres://u:***@h/db");
+  assert.equal(redactUrl("postgres://h/db?password=x&a=b"), "postgres://h/db?password=***&a=b");
   assert.equal(redactUrl("sqlite:.lifeboat/state.db"), "sqlite:.lifeboat/state.db");
 });

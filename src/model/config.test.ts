@@ -53,6 +53,7 @@ test("URL schemes are checked for state, repository and endpoints", () => {
     ["repository", { ...minimal, repository: { ...minimal.repository, url: "ftp://x" } }],
     ["repository", { ...minimal, repository: { ...minimal.repository, url: "s3://" } }],
     ["repository", { ...minimal, repository: { ...minimal.repository, endpoint: "s3://x" } }],
+    ["repository", { ...minimal, repository: { ...minimal.repository, endpoint: "http://" } }],
     [
       "providers",
       {
@@ -66,7 +67,17 @@ test("URL schemes are checked for state, repository and endpoints", () => {
     assert.equal(result.success, false, JSON.stringify(input));
     assert.equal(result.error?.issues[0]?.path[0], key);
   }
-  for (const state of ["sqlite:/abs/state.db", "postgres://u@h:5432/db", "postgresql://h/db"]) {
+  for (const state of ["sqlite:x?mode=ro", "sqlite://host/x", "sqlite:", "postgres:///db"]) {
+    assert.equal(configSchema.safeParse({ ...minimal, state }).success, false, state);
+  }
+  const good = [
+    "sqlite:/abs/state.db",
+    "sqlite:///abs/s.db",
+    "sqlite::memory:",
+    "postgres://u@h:5432/db",
+    "postgresql://h/db",
+  ];
+  for (const state of good) {
     assert.equal(configSchema.safeParse({ ...minimal, state }).success, true, state);
   }
   const s3 = {

@@ -24,28 +24,85 @@ export function parseDuration(text: string): number | undefined {
   return Number.isFinite(total) ? total : undefined;
 }
 
-const quote = (value: unknown): string => JSON.stringify(value) ?? String(value);
+/** A URL with any password in it replaced, so a summary can be printed or logged. */
+export function redactUrl(url: string): string {
+  let redacted = url;
+  const start = url.indexOf("://");
+  if (start >= 0) {
+    // The user info ends at the last "@" before the query: a password may contain "@" or "/".
+    const from = start + 3;
+    const queryAt = url.slice(from).search(/[?#]/);
+    const head = queryAt < 0 ? url.slice(from) : url.slice(from, from + queryAt);
+    const at = head.lastIndexOf("@");
+    const colon = head.indexOf(":");
+    if (at >= 0 && colon >= 0 && colon < at) {
+      redacted = `${url.slice(0, from + colon + 1)}***${url.slice(from + at)}`;
+    }
+  }
+  return redacted.replace(/([?&]password=)[^&#]*/gi, "$1***");
+}
+
+/** A value as it appears in a message; URLs lose their passwords. */
+const quote = (value: unknown): string =>
+  typeof value === "string"
+    ? JSON.stringify(redactUrl(value))
+    : (JSON.stringify(value) ?? String(value));
 
 /** A positive duration string such as `30s`, `5m` or `1h`. */
 export const durationSchema = z.string().refine((text) => (parseDuration(text) ?? 0) > 0, {
   error: (issue) => `${quote(issue.input)} is not a duration (use e.g. 30s, 5m, 1h)`,
 });
 
+function hasHost(text: string): boolean {
+  try {
+    return new URL(text).hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
 /** A URL whose scheme is one of `schemes`; `hint` shows the allowed forms in the message. */
 function urlWithScheme(schemes: readonly string[], hint: string) {
   return z.string().refine(
     (text) => {
       const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(text)?.[1]?.toLowerCase();
-      return scheme !== undefined && schemes.includes(scheme) && text.length > scheme.length + 1;
+      if (scheme === undefined || !schemes.includes(scheme)) return false;
+      return scheme.startsWith("http") ? hasHost(text) : text.length > scheme.length + 1;
     },
     { error: (issue) => `${quote(issue.input)} is not a supported URL (use ${hint})` },
   );
 }
 
-const stateUrl = urlWithScheme(
-  ["sqlite", "postgres", "postgresql"],
-  "sqlite:<path> or postgres://user@host:5432/db",
-);
+/** Why a `state` URL cannot be opened, or undefined; the same rules the store applies. */
+function stateUrlProblem(url: string): string | undefined {
+  if (url.startsWith("sqlite:")) {
+    const rest = url.slice("sqlite:".length);
+    if (rest === ":memory:") return undefined;
+    if (rest.startsWith("//") && !rest.startsWith("///")) return "use sqlite:///absolute/path";
+    if (rest === "" || rest === "//") return "the SQLite path is empty";
+    if (/[?#]/.test(rest)) return "query strings are not supported in sqlite: URLs";
+    return undefined;
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    try {
+      const parsed = new URL(url);
+      return parsed.hostname || parsed.searchParams.has("host") ? undefined : "names no host";
+    } catch {
+      return "is not a valid URL";
+    }
+  }
+  return "is not a supported URL";
+}
+
+const stateUrl = z.string().superRefine((url, ctx) => {
+  const problem = stateUrlProblem(url);
+  if (problem) {
+    ctx.addIssue({
+      code: "custom",
+      message: `${quote(url)} ${problem} (use sqlite:<path> or postgres://user@host:5432/db)`,
+    });
+  }
+});
 const repositoryUrl = urlWithScheme(["file", "s3"], "file:<path> or s3://<bucket>/<prefix>").refine(
   (url) => !/^s3:/i.test(url) || /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(url),
   { error: (issue) => `${quote(issue.input)} does not name a bucket (use s3://<bucket>/<prefix>)` },
