@@ -12,8 +12,28 @@ import { buildNetwork, createVpc } from "./network.js";
 import { buildSecurityGroups } from "./security.js";
 import type { ShopEnvironment, ShopOptions } from "./shop-types.js";
 
-/** Resources of a shop with no web instances and no filler (see `countResources`). */
-const baseResources = 27;
+/** What every shop has, whatever its size: the resources not counted per web instance or filler. */
+const fixedResources = {
+  vpc: 1,
+  subnets: 4, // public and private in two zones
+  internetGateway: 1,
+  natGateway: 1,
+  elasticIps: 2, // NAT and bastion
+  routeTables: 2,
+  securityGroups: 4, // lb, web, db, bastion
+  image: 1,
+  launchTemplate: 1,
+  autoScalingGroup: 1,
+  bastion: 1,
+  loadBalancer: 1,
+  targetGroup: 1,
+  listener: 1,
+  dbSubnetGroup: 1,
+  database: 1,
+  hostedZone: 1,
+  records: 2, // alias to the load balancer, CNAME to the database
+};
+const baseResources = Object.values(fixedResources).reduce((a, b) => a + b, 0);
 
 interface Settings extends Partial<ShopOptions> {
   readonly resourceTarget?: number;
@@ -151,32 +171,11 @@ export class ShopEnvironmentBuilder {
   }
 }
 
-/** Top-level resources only: routes, rules, associations and attachments belong to an owner. */
+/** Counts top-level resources only: routes, rules, associations and attachments have an owner. */
 function countResources(shop: Omit<ShopEnvironment, "resourceCount">): number {
-  const { network, security, compute, dns } = shop;
-  const fixed = {
-    vpc: 1,
-    internetGateway: 1,
-    natGateway: 1,
-    elasticIps: 2, // NAT and bastion
-    routeTables: 2,
-    securityGroups: 4,
-    image: 1,
-    launchTemplate: 1,
-    autoScalingGroup: 1,
-    bastion: 1,
-    loadBalancer: 1,
-    targetGroup: 1,
-    listener: 1,
-    dbSubnetGroup: 1,
-    database: 1,
-    hostedZone: 1,
-    records: 2,
-  };
-  const subnets = network.publicSubnets.length + network.privateSubnets.length;
-  const sum = Object.values(fixed).reduce((a, b) => a + b, 0) + subnets;
+  const { compute, security, dns } = shop;
   return (
-    sum +
+    baseResources +
     compute.webInstanceIds.length +
     security.extraGroupIds.length +
     dns.extraRecordNames.length

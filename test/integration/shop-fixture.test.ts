@@ -26,12 +26,13 @@ import {
   ListResourceRecordSetsCommand,
 } from "@aws-sdk/client-route-53";
 import { shopEnvironment } from "../builders/shop-environment.js";
-import type { ShopEnvironment } from "../builders/shop-types.js";
+import type { ShopEnvironment, ShopSubnet } from "../builders/shop-types.js";
 import { awsClients, type AwsClients } from "../harness/aws-clients.js";
 import { startMoto, type MotoServer } from "../harness/moto.js";
 
 const sorted = (values: readonly (string | undefined)[]) => [...values].sort();
 const bare = (name: string | undefined) => (name ?? "").replace(/\.$/, "");
+const subnetIds = (subnets: readonly ShopSubnet[]) => sorted(subnets.map((s) => s.subnetId));
 
 /** The (port, source) pairs a group admits, a source being a CIDR or a group id. */
 function ingress(permissions: readonly IpPermission[] | undefined) {
@@ -68,6 +69,12 @@ describe("shop fixture builder", () => {
     await moto?.stop();
   });
   const east = () => clients.region("us-east-1");
+
+  test("rejects a name that AWS would refuse somewhere", () => {
+    for (const name of ["Shop", "1shop", "shop-", "a-name-longer-than-twenty"]) {
+      assert.throws(() => shopEnvironment(clients).named(name).options(), /must be 1-20/);
+    }
+  });
 
   test("describes what it built with defaults filled in", () => {
     assert.equal(shop.name, "shop");
@@ -127,14 +134,8 @@ describe("shop fixture builder", () => {
     const { network } = shop;
     assert.equal(defaultRoute(network.publicRouteTableId)?.GatewayId, network.internetGatewayId);
     assert.equal(defaultRoute(network.privateRouteTableId)?.NatGatewayId, network.natGatewayId);
-    assert.deepEqual(
-      associated(network.publicRouteTableId),
-      sorted(network.publicSubnets.map((s) => s.subnetId)),
-    );
-    assert.deepEqual(
-      associated(network.privateRouteTableId),
-      sorted(network.privateSubnets.map((s) => s.subnetId)),
-    );
+    assert.deepEqual(associated(network.publicRouteTableId), subnetIds(network.publicSubnets));
+    assert.deepEqual(associated(network.privateRouteTableId), subnetIds(network.privateSubnets));
   });
 
   test("security groups reference each other tier by tier", async () => {
@@ -173,7 +174,7 @@ describe("shop fixture builder", () => {
     assert.deepEqual(described?.SecurityGroups, [shop.security.loadBalancerGroupId]);
     assert.deepEqual(
       sorted((described?.AvailabilityZones ?? []).map((z) => z.SubnetId)),
-      sorted(network.publicSubnets.map((s) => s.subnetId)),
+      subnetIds(network.publicSubnets),
     );
     const { Listeners } = await elbv2.send(
       new DescribeListenersCommand({ LoadBalancerArn: lb.arn }),
@@ -200,7 +201,7 @@ describe("shop fixture builder", () => {
     assert.equal(group?.LaunchTemplate?.LaunchTemplateId, compute.launchTemplateId);
     assert.deepEqual(
       sorted((group?.VPCZoneIdentifier ?? "").split(",")),
-      sorted(shop.network.privateSubnets.map((s) => s.subnetId)),
+      subnetIds(shop.network.privateSubnets),
     );
     const { TargetHealthDescriptions = [] } = await elbv2.send(
       new DescribeTargetHealthCommand({ TargetGroupArn: shop.loadBalancer.targetGroupArn }),
@@ -256,7 +257,7 @@ describe("shop fixture builder", () => {
     assert.equal(db?.DBSubnetGroup?.VpcId, shop.network.vpcId);
     assert.deepEqual(
       sorted((db?.DBSubnetGroup?.Subnets ?? []).map((s) => s.SubnetIdentifier)),
-      sorted(shop.network.privateSubnets.map((s) => s.subnetId)),
+      subnetIds(shop.network.privateSubnets),
     );
     assert.deepEqual(
       db?.VpcSecurityGroups?.map((g) => g.VpcSecurityGroupId),
@@ -374,21 +375,12 @@ describe("shop fixture builder", () => {
   });
 
   test("withAtLeastResources pads with security groups and records", async () => {
-    const options = shopEnvironment(clients)
-      .inRegion("eu-west-1")
-      .named("big")
-      .withAtLeastResources(60)
-      .options();
+    const builder = shopEnvironment(clients).inRegion("eu-west-1").named("big");
+    const options = builder.withAtLeastResources(60).options();
     assert.equal(options.extraSecurityGroups + options.extraRecords, 60 - 29);
     const started = performance.now();
-    const big = await shopEnvironment(clients)
-      .inRegion("eu-west-1")
-      .named("big")
-      .withAtLeastResources(60)
-      .build();
-    console.log(
-      `big build (eu-west-1, 60 resources): ${(performance.now() - started).toFixed(0)} ms`,
-    );
+    const big = await builder.withAtLeastResources(60).build();
+    console.log(`big build (eu-west-1): ${(performance.now() - started).toFixed(0)} ms`);
     assert.equal(big.resourceCount, 60);
     const { ec2, route53 } = clients.region("eu-west-1");
     const { SecurityGroups = [] } = await ec2.send(
