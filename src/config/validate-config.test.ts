@@ -175,3 +175,51 @@ test("a provider type other than aws, and wrong value types, say what to use", (
     /true or false/,
   );
 });
+
+test("typos deep inside lists and maps get suggestions too", () => {
+  const text = variant("every: 10s, expectStatus", "evry: 10s, expectStatus").replace(
+    "nameSuffix: -dr",
+    "nameSufix: -dr",
+  );
+  const problems = problemsOf(validateConfigText(text));
+  const byPath = new Map(problems.map((p) => [p.path, p.message]));
+  assert.match(byPath.get("environments.shop.health[0].http.evry") ?? "", /did you mean "every"/);
+  assert.equal(byPath.get("environments.shop.health[0].http.every"), "is required");
+  assert.match(
+    byPath.get("environments.shop.recovery.mapping.nameSufix") ?? "",
+    /did you mean "nameSuffix"/,
+  );
+});
+
+test("YAML anchors and merge keys work", () => {
+  const text = variant(
+    "- tcp: { host: db.shop.internal, port: 5432, every: 30s }",
+    "- tcp: &db { host: db.shop.internal, port: 5432, every: 30s }\n      - tcp: { <<: *db, port: 6432 }",
+  );
+  const result = validateConfigText(text);
+  assert.ok(result.ok, JSON.stringify(!result.ok && result.problems));
+  assert.equal(result.config.environments.shop?.health[2]?.tcp?.port, 6432);
+  assert.equal(result.config.environments.shop?.health[2]?.tcp?.host, "db.shop.internal");
+});
+
+test("credential variables a provider names must be set when secrets are checked", () => {
+  const text = variant(
+    "aws-west: { type: aws, region: us-west-2 }",
+    "aws-west: { type: aws, region: us-west-2, credentials: { accessKeyIdEnv: WEST_KEY, secretAccessKeyEnv: WEST_SECRET } }",
+  );
+  const problems = problemsOf(
+    validateConfigText(text, { secrets: { ...secrets, env: { ...secrets.env, WEST_KEY: "k" } } }),
+  );
+  assert.deepEqual(
+    problems.map((p) => p.path),
+    ["providers.aws-west.credentials.secretAccessKeyEnv"],
+  );
+  const half = variant(
+    "aws-west: { type: aws, region: us-west-2 }",
+    "aws-west: { type: aws, region: us-west-2, credentials: { accessKeyIdEnv: K } }",
+  );
+  assert.deepEqual(
+    problemsOf(validateConfigText(half)).map((p) => p.path),
+    ["providers.aws-west.credentials"],
+  );
+});

@@ -17,7 +17,13 @@ export interface YamlSource {
 /** Parses YAML text; syntax errors become problems with line and column, never exceptions. */
 export function parseYamlSource(text: string): YamlSource {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    // `<<: *anchor` lets a file share probe or mapping blocks between environments.
+    merge: true,
+  });
   const position = (offset: number | undefined): SourcePosition | undefined => {
     if (offset === undefined) return undefined;
     const { line, col } = lineCounter.linePos(offset);

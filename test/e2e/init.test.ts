@@ -70,3 +70,11 @@ test("init --force overwrites an existing config", async () => {
   assert.equal(jsonOf<{ overwritten: boolean }>(run).overwritten, true);
   assert.equal(readFileSync(file, "utf8"), original);
 });
+
+test("init into a path that is a file is a usage error, not a crash", async () => {
+  const file = join(temp.path, "plain-file");
+  writeFileSync(file, "x");
+  const run = await runLifeboat(["init", "--dir", file, "--json"], { cwd: temp.path, env });
+  assert.equal(run.code, 2, run.stdout + run.stderr);
+  assert.equal(jsonOf<{ error: { code: string } }>(run).error.code, "LB_INVALID_INPUT");
+});

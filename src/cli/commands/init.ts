@@ -25,29 +25,46 @@ export interface InitJson {
   readonly next: readonly string[];
 }
 
+/** A folder or file init cannot write is the user's to fix, not a bug. */
+function cannotWrite(path: string, error: unknown): never {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (!code || !["EACCES", "EPERM", "EROFS", "ENOTDIR", "EEXIST", "EISDIR"].includes(code)) {
+    throw error;
+  }
+  throw new LifeboatError("LB_INVALID_INPUT", `cannot write ${path} (${code})`, {
+    cause: error,
+    details: { path },
+    remedy: "Choose a folder you can write to with --dir.",
+  });
+}
+
 async function init(io: CliIo, options: InitOptions): Promise<void> {
   const dir = resolve(options.dir ?? ".");
   const file = join(dir, defaultConfigFile);
   const local = join(dir, ".lifeboat");
   const folders = [local, join(local, "repo")];
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true }).catch((error: unknown) => cannotWrite(dir, error));
   let overwritten = false;
   try {
     // "wx" fails if the file exists, so a concurrent init cannot be overwritten either.
     await writeFile(file, starterConfig, { flag: "wx" });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") cannotWrite(file, error);
     if (!options.force) {
       throw new LifeboatError("LB_CONFIG_EXISTS", `${file} already exists; nothing was written`, {
         details: { file },
       });
     }
-    await writeFile(file, starterConfig);
+    await writeFile(file, starterConfig).catch((e: unknown) => cannotWrite(file, e));
     overwritten = true;
   }
-  for (const folder of folders) await mkdir(folder, { recursive: true });
-  // Local state and the local repository are not source code.
-  await writeFile(join(local, ".gitignore"), "*\n");
+  try {
+    for (const folder of folders) await mkdir(folder, { recursive: true });
+    // Local state and the local repository are not source code.
+    await writeFile(join(local, ".gitignore"), "*\n");
+  } catch (error) {
+    cannotWrite(local, error);
+  }
   const result: InitJson = {
     ok: true,
     config: file,
