@@ -108,3 +108,7 @@ export function isRef(value: unknown): value is Ref {
     typeof (value as { ref?: unknown }).ref === "string"
   );
 }
+
+/** Any JSON value; used for provider settings a rebuild passes through unchanged. */
+export const jsonValueSchema = z.json();
+export type JsonValue = z.infer<typeof jsonValueSchema>;

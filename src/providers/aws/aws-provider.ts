@@ -1,0 +1,155 @@
+import { DescribeImagesCommand } from "@aws-sdk/client-ec2";
+import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import { LifeboatError, toErrorJson } from "../../model/errors.js";
+import {
+  dependenciesOf,
+  parseLogicalId,
+  ref,
+  type External,
+  type Ref,
+} from "../../model/inventory/index.js";
+import type {
+  ApiCallStats,
+  Discovery,
+  DiscoveredResource,
+  DiscoveryRequest,
+  Provider,
+  ProviderIdentity,
+  ProviderStatus,
+} from "../provider.js";
+import { call } from "./aws-calls.js";
+import { AwsConnection, type AwsConnectionOptions } from "./aws-connection.js";
+import { dnsKey, external } from "./aws-ids.js";
+import { fetchDns } from "./fetch-dns.js";
+import { fetchEc2 } from "./fetch-ec2.js";
+import { fetchBalancing, fetchDatabases, fetchScalingGroups } from "./fetch-services.js";
+import { normaliseBalancing } from "./normalise-balancing.js";
+import { managedMachines, normaliseCompute, normaliseScalingGroups } from "./normalise-compute.js";
+import { normaliseDatabases, normaliseDns } from "./normalise-data.js";
+import { normaliseNetwork, serviceInterfaces } from "./normalise-network.js";
+
+/** The AWS adapter (SDK v3): one account, one region, plus the global DNS service. */
+export class AwsProvider implements Provider {
+  readonly type = "aws";
+  readonly #connection: AwsConnection;
+
+  constructor(options: AwsConnectionOptions) {
+    this.#connection = new AwsConnection(options);
+  }
+
+  async identity(): Promise<ProviderIdentity> {
+    const { sts } = this.#connection.clients;
+    const me = await call("sts.GetCallerIdentity", () =>
+      sts.send(new GetCallerIdentityCommand({})),
+    );
+    const { region, endpoint } = this.#connection.options;
+    return {
+      type: this.type,
+      account: me.Account ?? "",
+      principal: me.Arn ?? "",
+      region,
+      ...(endpoint === undefined ? {} : { endpoint }),
+    };
+  }
+
+  async status(): Promise<ProviderStatus> {
+    try {
+      return { ok: true, identity: await this.identity() };
+    } catch (error) {
+      const { code, message, retryable } = toErrorJson(error);
+      return { ok: false, code, message, retryable };
+    }
+  }
+
+  apiCalls(): ApiCallStats {
+    return this.#connection.stats();
+  }
+
+  /** Releases the connection's sockets. */
+  close(): void {
+    this.#connection.destroy();
+  }
+
+  async discover(request: DiscoveryRequest = {}): Promise<Discovery> {
+    request.signal?.throwIfAborted();
+    const { ec2, elbv2, autoscaling, rds, route53 } = this.#connection.clients;
+    const { region } = this.#connection.options;
+    const [identity, ec2Raw, balancing, scaling, databases, dns] = await Promise.all([
+      this.identity(),
+      fetchEc2(ec2),
+      fetchBalancing(elbv2),
+      fetchScalingGroups(autoscaling),
+      fetchDatabases(rds),
+      fetchDns(route53),
+    ]);
+    if (request.signal?.aborted) throw new LifeboatError("LB_CANCELLED", "discovery cancelled");
+    const ignored = serviceInterfaces(ec2Raw);
+    const managed = managedMachines(ec2Raw);
+    const resources: DiscoveredResource[] = [
+      ...normaliseNetwork(ec2Raw, {
+        region,
+        serviceInterfaces: new Set(ignored.map((i) => i.providerId)),
+        managedMachines: managed,
+      }),
+      ...normaliseCompute(ec2Raw, region, managed),
+      ...normaliseScalingGroups(scaling, region),
+      ...normaliseBalancing(balancing, region, managed),
+      ...normaliseDatabases(databases, region),
+    ];
+    const byName = new Map<string, Ref>();
+    for (const lb of balancing.loadBalancers) {
+      if (lb.DNSName && lb.LoadBalancerName) {
+        byName.set(dnsKey(lb.DNSName), ref("load-balancer", lb.LoadBalancerName));
+      }
+    }
+    for (const db of databases.instances) {
+      if (db.Endpoint?.Address && db.DBInstanceIdentifier) {
+        byName.set(dnsKey(db.Endpoint.Address), ref("database", db.DBInstanceIdentifier));
+      }
+    }
+    const byIp = new Map<string, Ref>();
+    for (const a of ec2Raw.addresses) {
+      if (a.PublicIp && a.AllocationId) byIp.set(a.PublicIp, ref("address", a.AllocationId));
+    }
+    const records = normaliseDns(dns, { byName, byIp });
+    resources.push(...records.resources);
+    return {
+      account: identity.account,
+      region,
+      resources,
+      externals: await this.#foreignImages(resources, identity.account),
+      ignored: [...ignored, ...records.ignored],
+    };
+  }
+
+  /** Images that machines or templates use but the account does not own (public, shared, gone). */
+  async #foreignImages(
+    resources: readonly DiscoveredResource[],
+    account: string,
+  ): Promise<External[]> {
+    const known = new Set(resources.map((r) => r.resource.id));
+    const wanted = new Set<string>();
+    for (const { resource } of resources) {
+      for (const id of dependenciesOf(resource)) {
+        const parsed = parseLogicalId(id);
+        if (parsed?.kind === "image" && !known.has(id)) wanted.add(parsed.providerId);
+      }
+    }
+    if (wanted.size === 0) return [];
+    const { ec2 } = this.#connection.clients;
+    // A filter, not ImageIds: ImageIds fails the whole call when one image no longer exists.
+    const answer = await call("ec2.DescribeImages", () =>
+      ec2.send(new DescribeImagesCommand({ Filters: [{ Name: "image-id", Values: [...wanted] }] })),
+    );
+    const found = new Map((answer.Images ?? []).map((i) => [i.ImageId ?? "", i]));
+    return [...wanted].sort().map((id) => {
+      const image = found.get(id);
+      if (!image) return external("image", id, "not-found");
+      return external("image", id, image.OwnerId === account ? "not-found" : "other-owner", {
+        ...(image.Name ? { name: image.Name } : {}),
+        ...(image.OwnerId ? { owner: image.OwnerId } : {}),
+        ...(image.ImageOwnerAlias ? { ownerAlias: image.ImageOwnerAlias } : {}),
+      });
+    });
+  }
+}
