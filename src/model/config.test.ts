@@ -98,3 +98,12 @@ test("the repository needs exactly one password source", () => {
     true,
   );
 });
+
+test("defaults are fresh objects, never shared between parses", () => {
+  const a = configSchema.parse(minimal).environments.shop?.recovery.mapping;
+  const b = configSchema.parse(minimal).environments.shop?.recovery.mapping;
+  assert.ok(a && b);
+  assert.notEqual(a, b);
+  assert.notEqual(a.zones, b.zones);
+  assert.notEqual(a.instanceTypes, b.instanceTypes);
+});

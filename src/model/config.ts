@@ -219,7 +219,7 @@ const mappingSchema = z.strictObject({
 
 const recoverySchema = z.strictObject({
   target: nameSchema,
-  mapping: mappingSchema.default({ zones: {}, keepPrivateIps: true, instanceTypes: {} }),
+  mapping: mappingSchema.default(() => ({ zones: {}, keepPrivateIps: true, instanceTypes: {} })),
 });
 
 const port = z.number().int().min(1).max(65535);
