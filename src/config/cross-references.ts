@@ -40,8 +40,8 @@ export function checkProviderNames(raw: unknown, report: ReportProblem): void {
 }
 
 /**
- * Checks that need more than one value: zones match
- * the regions, schedules can meet their RPO, DNS records sit in their zone. Runs after the
+ * Checks that need more than one value: zones match the regions, schedules can meet their RPO,
+ * probes time out before the next one is due, DNS records sit in their zone. Runs after the
  * schema, on a config that has passed it.
  */
 export function checkReferences(config: LifeboatConfig, report: ReportProblem): void {
@@ -85,10 +85,10 @@ export function checkReferences(config: LifeboatConfig, report: ReportProblem): 
     env.health.forEach((check, i) => {
       const [kind, probe] = Object.entries(check).find(([, v]) => v !== undefined) ?? [];
       if (!kind || !probe) return;
-      if ((parseDuration(probe.timeout) ?? 0) >= (parseDuration(probe.every) ?? 0)) {
+      if ((parseDuration(probe.timeout) ?? 0) > (parseDuration(probe.every) ?? 0)) {
         report(
           at("health", i, kind, "timeout"),
-          `timeout ${probe.timeout} must be shorter than every ${probe.every}`,
+          `timeout ${probe.timeout} is longer than every ${probe.every}; set timeout to ${probe.every} or less (the default is 5s)`,
         );
       }
     });
