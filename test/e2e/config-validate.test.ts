@@ -167,3 +167,9 @@ test("a YAML syntax error is exit 2 with its line", async () => {
   assert.equal(out.error.code, "LB_CONFIG_INVALID");
   assert.ok((out.error.details.problems[0]?.line ?? 0) > 0);
 });
+
+test("`lifeboat config` without a subcommand is a usage error, exit 2", async () => {
+  const run = await runLifeboat(["config", "--json"], { cwd: temp.path });
+  assert.equal(run.code, 2);
+  assert.equal(jsonOf<{ error: { code: string } }>(run).error.code, "LB_USAGE");
+});

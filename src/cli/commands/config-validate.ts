@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { summarizeConfig, type ConfigSummary } from "../../config/config-summary.js";
 import { loadConfig } from "../../config/load-config.js";
+import { LifeboatError } from "../../model/errors.js";
 import { printResult, type CliIo, type GlobalOptions } from "../output.js";
 import { runAction, type RegisterCommand } from "../program.js";
 
@@ -14,7 +15,14 @@ export interface ConfigValidateJson {
 export function configGroup(program: Command): Command {
   return (
     program.commands.find((command) => command.name() === "config") ??
-    program.command("config").description("Check and explain the configuration file.")
+    program
+      .command("config")
+      .description("Check and explain the configuration file.")
+      .option("--json", "print a JSON document (docs/cli-json.md)")
+      .action(() => {
+        // Without this, a bare `lifeboat config` ends in commander's help error, not a code.
+        throw new LifeboatError("LB_USAGE", "missing subcommand (try `lifeboat config validate`)");
+      })
   );
 }
 
