@@ -18,7 +18,8 @@ export function configGroup(program: Command): Command {
     program
       .command("config")
       .description("Check and explain the configuration file.")
-      .option("--json", "print a JSON document (docs/cli-json.md)")
+      // No --json here: commander would take it from the subcommands. runCli still prints
+      // usage errors as JSON when --json is on the command line.
       .action(() => {
         // Without this, a bare `lifeboat config` ends in commander's help error, not a code.
         throw new LifeboatError("LB_USAGE", "missing subcommand (try `lifeboat config validate`)");
