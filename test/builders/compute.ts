@@ -7,6 +7,7 @@ import {
   AllocateAddressCommand,
   AssociateAddressCommand,
   CreateLaunchTemplateCommand,
+  CreateTagsCommand,
   RegisterImageCommand,
   RunInstancesCommand,
   type EC2Client,
@@ -28,10 +29,14 @@ export async function registerShopImage(ec2: EC2Client, options: ShopOptions) {
       Architecture: "x86_64",
       RootDeviceName: "/dev/xvda",
       VirtualizationType: "hvm",
-      TagSpecifications: tagSpec("image", options.name, "web-image"),
     }),
   );
-  return { imageId: required(ImageId, "ImageId"), imageName };
+  const imageId = required(ImageId, "ImageId");
+  // moto's RegisterImage drops TagSpecifications, so the tags go on afterwards.
+  await ec2.send(
+    new CreateTagsCommand({ Resources: [imageId], Tags: shopTags(options.name, "web-image") }),
+  );
+  return { imageId, imageName };
 }
 
 export async function createLaunchTemplate(

@@ -10,30 +10,8 @@ import { addRecords, createHostedZone } from "./dns.js";
 import { buildLoadBalancer } from "./load-balancer.js";
 import { buildNetwork, createVpc } from "./network.js";
 import { buildSecurityGroups } from "./security.js";
+import { listShopResources, predictResourceCount } from "./shop-resources.js";
 import type { ShopEnvironment, ShopOptions } from "./shop-types.js";
-
-/** What every shop has, whatever its size: the resources not counted per web instance or filler. */
-const fixedResources = {
-  vpc: 1,
-  subnets: 4, // public and private in two zones
-  internetGateway: 1,
-  natGateway: 1,
-  elasticIps: 2, // NAT and bastion
-  routeTables: 2,
-  securityGroups: 4, // lb, web, db, bastion
-  image: 1,
-  launchTemplate: 1,
-  autoScalingGroup: 1,
-  bastion: 1,
-  loadBalancer: 1,
-  targetGroup: 1,
-  listener: 1,
-  dbSubnetGroup: 1,
-  database: 1,
-  hostedZone: 1,
-  records: 2, // alias to the load balancer, CNAME to the database
-};
-const baseResources = Object.values(fixedResources).reduce((a, b) => a + b, 0);
 
 interface Settings extends Partial<ShopOptions> {
   readonly resourceTarget?: number;
@@ -103,7 +81,8 @@ export class ShopEnvironmentBuilder {
       );
     }
     const webInstances = given.webInstances ?? 2;
-    const missing = Math.max(0, (resourceTarget ?? 0) - baseResources - webInstances);
+    const unpadded = { webInstances, extraSecurityGroups: 0, extraRecords: 0 };
+    const missing = Math.max(0, (resourceTarget ?? 0) - predictResourceCount(unpadded));
     return {
       region,
       name,
@@ -163,21 +142,11 @@ export class ShopEnvironmentBuilder {
       database: db,
       dns: records,
     };
-    return { ...shop, resourceCount: countResources(shop) };
+    const resources = listShopResources(shop);
+    return { ...shop, resources, resourceCount: resources.length };
   }
 
   private with(change: Settings): ShopEnvironmentBuilder {
     return new ShopEnvironmentBuilder(this.clients, { ...this.settings, ...change });
   }
-}
-
-/** Counts top-level resources only: routes, rules, associations and attachments have an owner. */
-function countResources(shop: Omit<ShopEnvironment, "resourceCount">): number {
-  const { compute, security, dns } = shop;
-  return (
-    baseResources +
-    compute.webInstanceIds.length +
-    security.extraGroupIds.length +
-    dns.extraRecordNames.length
-  );
 }

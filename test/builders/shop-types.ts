@@ -96,6 +96,35 @@ export interface ShopDns {
   readonly extraRecordNames: readonly string[];
 }
 
+export type ShopResourceKind =
+  | "vpc"
+  | "subnet"
+  | "internet-gateway"
+  | "nat-gateway"
+  | "elastic-ip"
+  | "route-table"
+  | "security-group"
+  | "image"
+  | "launch-template"
+  | "auto-scaling-group"
+  | "instance"
+  | "load-balancer"
+  | "target-group"
+  | "listener"
+  | "db-subnet-group"
+  | "db-instance"
+  | "hosted-zone"
+  | "record";
+
+/**
+ * One created resource. `id` is how AWS names it: an EC2 or Route53 id, an ELB or RDS ARN, an
+ * auto-scaling group or DB subnet group name, `"<name> <type>"` for a record.
+ */
+export interface ShopResource {
+  readonly kind: ShopResourceKind;
+  readonly id: string;
+}
+
 /** Everything the builder created, so tests can assert on ids, ARNs and names. */
 export interface ShopEnvironment {
   readonly options: ShopOptions;
@@ -109,6 +138,8 @@ export interface ShopEnvironment {
   readonly compute: ShopCompute;
   readonly database: ShopDatabase;
   readonly dns: ShopDns;
-  /** Top-level resources created (routes, rules and associations count as part of their owner). */
+  /** Every top-level resource created; routes, rules and associations belong to their owner. */
+  readonly resources: readonly ShopResource[];
+  /** `resources.length`. */
   readonly resourceCount: number;
 }

@@ -19,13 +19,20 @@ import {
   DescribeListenersCommand,
   DescribeLoadBalancersCommand,
   DescribeTargetHealthCommand,
+  DescribeTagsCommand as DescribeElbTagsCommand,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
+import {
+  DescribeDBInstancesCommand,
+  DescribeDBSubnetGroupsCommand,
+  ListTagsForResourceCommand as ListRdsTagsCommand,
+} from "@aws-sdk/client-rds";
 import {
   ListHostedZonesByNameCommand,
   ListResourceRecordSetsCommand,
+  ListTagsForResourceCommand,
 } from "@aws-sdk/client-route-53";
 import { shopEnvironment } from "../builders/shop-environment.js";
+import { predictResourceCount } from "../builders/shop-resources.js";
 import type { ShopEnvironment, ShopSubnet } from "../builders/shop-types.js";
 import { awsClients, type AwsClients } from "../harness/aws-clients.js";
 import { startMoto, type MotoServer } from "../harness/moto.js";
@@ -77,11 +84,9 @@ describe("shop fixture builder", () => {
   });
 
   test("describes what it built with defaults filled in", () => {
-    assert.equal(shop.name, "shop");
-    assert.equal(shop.region, "us-east-1");
+    assert.deepEqual([shop.name, shop.region, shop.resourceCount], ["shop", "us-east-1", 29]);
     assert.deepEqual(shop.options.zones, ["us-east-1a", "us-east-1b"]);
     assert.equal(shop.compute.webInstanceIds.length, 2);
-    assert.equal(shop.resourceCount, 29);
   });
 
   test("VPC with one public and one private subnet per zone", async () => {
@@ -142,15 +147,9 @@ describe("shop fixture builder", () => {
     const { ec2 } = east();
     const { security } = shop;
     const { SecurityGroups = [] } = await ec2.send(
-      new DescribeSecurityGroupsCommand({
-        GroupIds: [
-          security.loadBalancerGroupId,
-          security.webGroupId,
-          security.databaseGroupId,
-          security.bastionGroupId,
-        ],
-      }),
+      new DescribeSecurityGroupsCommand({ Filters: [{ Name: "tag:app", Values: ["shop"] }] }),
     );
+    assert.equal(SecurityGroups.length, 4);
     const rules = (id: string) =>
       ingress(SecurityGroups.find((g) => g.GroupId === id)?.IpPermissions);
     assert.deepEqual(rules(security.loadBalancerGroupId), ["443<-0.0.0.0/0", "80<-0.0.0.0/0"]);
@@ -283,40 +282,50 @@ describe("shop fixture builder", () => {
     );
   });
 
-  test("every EC2 resource carries app=shop", async () => {
-    const { ec2 } = east();
-    const { Tags = [] } = await ec2.send(
-      new DescribeTagsCommand({
-        Filters: [
-          { Name: "key", Values: ["app"] },
-          { Name: "value", Values: ["shop"] },
-        ],
-        MaxResults: 1000,
+  test("lists every resource once, and every taggable one carries app=shop", async () => {
+    const { ec2, elbv2, autoscaling, rds, route53 } = east();
+    const ids = shop.resources.map((r) => r.id);
+    assert.equal(new Set(ids).size, ids.length);
+    assert.equal(shop.resourceCount, predictResourceCount(shop.options));
+    const isApp = (tags: readonly { Key?: string; Value?: string }[] | undefined) =>
+      (tags ?? []).some((t) => t.Key === "app" && t.Value === "shop");
+    const appFilter = [
+      { Name: "key", Values: ["app"] },
+      { Name: "value", Values: ["shop"] },
+    ];
+    const { Tags = [] } = await ec2.send(new DescribeTagsCommand({ Filters: appFilter }));
+    const tagged = new Set(Tags.map((t) => t.ResourceId));
+    const { loadBalancer: lb, database: db, compute } = shop;
+    const elb = await elbv2.send(
+      new DescribeElbTagsCommand({ ResourceArns: [lb.arn, lb.targetGroupArn, lb.listenerArn] }),
+    );
+    for (const d of elb.TagDescriptions ?? []) if (isApp(d.Tags)) tagged.add(d.ResourceArn);
+    const { DBSubnetGroups } = await rds.send(
+      new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: db.subnetGroupName }),
+    );
+    for (const [id, arn] of [
+      [db.arn, db.arn],
+      [db.subnetGroupName, DBSubnetGroups?.[0]?.DBSubnetGroupArn],
+    ]) {
+      const { TagList } = await rds.send(new ListRdsTagsCommand({ ResourceName: arn }));
+      if (id && isApp(TagList)) tagged.add(id);
+    }
+    const zone = await route53.send(
+      new ListTagsForResourceCommand({
+        ResourceType: "hostedzone",
+        ResourceId: shop.dns.hostedZoneId,
       }),
     );
-    const tagged = new Set(Tags.map((t) => t.ResourceId));
-    const { network, security, compute } = shop;
-    const expected = [
-      network.vpcId,
-      network.internetGatewayId,
-      network.natGatewayId,
-      network.natAllocationId,
-      network.publicRouteTableId,
-      network.privateRouteTableId,
-      ...[...network.publicSubnets, ...network.privateSubnets].map((s) => s.subnetId),
-      security.loadBalancerGroupId,
-      security.webGroupId,
-      security.databaseGroupId,
-      security.bastionGroupId,
-      compute.launchTemplateId,
-      compute.bastionInstanceId,
-      compute.bastionAllocationId,
-      ...compute.webInstanceIds,
-    ];
-    assert.deepEqual(
-      expected.filter((id) => !tagged.has(id)),
-      [],
+    if (isApp(zone.ResourceTagSet?.Tags)) tagged.add(shop.dns.hostedZoneId);
+    const { AutoScalingGroups } = await autoscaling.send(
+      new DescribeAutoScalingGroupsCommand({
+        AutoScalingGroupNames: [compute.autoScalingGroupName],
+      }),
     );
+    if (isApp(AutoScalingGroups?.[0]?.Tags)) tagged.add(compute.autoScalingGroupName);
+    // Route53 records cannot carry tags.
+    const untagged = shop.resources.filter((r) => r.kind !== "record" && !tagged.has(r.id));
+    assert.deepEqual(untagged, []);
   });
 
   test("a second shop in us-west-2 on the same server does not interfere", async () => {
@@ -333,16 +342,13 @@ describe("shop fixture builder", () => {
     assert.equal(outlet.resourceCount, 30);
 
     // Each region sees only its own shop.
-    const apps = async (ec2: typeof west.ec2) => {
-      const { Vpcs = [] } = await ec2.send(
-        new DescribeVpcsCommand({ Filters: [{ Name: "tag-key", Values: ["app"] }] }),
-      );
-      return sorted(
-        Vpcs.flatMap((v) => v.Tags?.filter((t) => t.Key === "app") ?? []).map((t) => t.Value),
-      );
+    const vpcs = async (ec2: typeof west.ec2, app: string) => {
+      const filter = { Name: "tag:app", Values: [app] };
+      return (await ec2.send(new DescribeVpcsCommand({ Filters: [filter] }))).Vpcs?.length;
     };
-    assert.deepEqual(await apps(east().ec2), ["shop"]);
-    assert.deepEqual(await apps(west.ec2), ["outlet"]);
+    const seen = [vpcs(east().ec2, "shop"), vpcs(east().ec2, "outlet")];
+    seen.push(vpcs(west.ec2, "shop"), vpcs(west.ec2, "outlet"));
+    assert.deepEqual(await Promise.all(seen), [1, 0, 0, 1]);
     const { TargetHealthDescriptions: eastTargets = [] } = await east().elbv2.send(
       new DescribeTargetHealthCommand({ TargetGroupArn: shop.loadBalancer.targetGroupArn }),
     );
