@@ -1,0 +1,99 @@
+/**
+ * Lifeboat's own stages, measured in this process on one core over the benchmark image held
+ * in memory (no disk I/O): the chunkers, zstd, the keyed chunk id (HMAC-SHA256), AES-256-GCM,
+ * and all of them chained on 1 MiB fixed chunks as one thread of the future backup pipeline
+ * would run them. Until Lifeboat's backup exists, these are its side of the comparison.
+ */
+import { createCipheriv, createHmac, randomBytes } from "node:crypto";
+import { FixedChunker } from "../src/repository/chunker/fixed-chunker.js";
+import { FastCdcChunker } from "../src/repository/chunker/fastcdc-chunker.js";
+import { JsGearScanner } from "../src/repository/chunker/gear-scanner.js";
+import { compressBlob } from "../src/repository/compression.js";
+
+export interface StageResult {
+  readonly stage: string;
+  readonly mibPerSecond: number;
+  readonly bytes: number;
+  /** Stored / input bytes, for compression stages. */
+  readonly ratio?: number;
+}
+
+const MiB = 1024 * 1024;
+
+function timed(stage: string, bytes: number, work: () => number | void): StageResult {
+  const started = performance.now();
+  const stored = work();
+  const seconds = (performance.now() - started) / 1000;
+  const result: StageResult = { stage, bytes, mibPerSecond: bytes / MiB / seconds };
+  return typeof stored === "number" ? { ...result, ratio: stored / bytes } : result;
+}
+
+function pieces(data: Uint8Array, size: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let offset = 0; offset < data.length; offset += size) {
+    out.push(data.subarray(offset, offset + size));
+  }
+  return out;
+}
+
+/** Measures every stage over `image` (first half random, second half text). */
+export function runMicroStages(image: Uint8Array, log: (line: string) => void): StageResult[] {
+  const key = randomBytes(32);
+  const half = Math.floor(image.length / 2);
+  const sampleSize = Math.min(half, 256 * MiB);
+  const random = image.subarray(0, sampleSize);
+  const text = image.subarray(half, half + sampleSize);
+  const results: StageResult[] = [];
+  const run = (stage: string, bytes: number, work: () => number | void) => {
+    const result = timed(stage, bytes, work);
+    log(`  ${stage}: ${result.mibPerSecond.toFixed(0)} MiB/s`);
+    results.push(result);
+  };
+
+  run("fixed chunker, 1 MiB", image.length, () => {
+    new FixedChunker().push(image);
+  });
+  run("FastCDC, WebAssembly (default)", image.length, () => {
+    new FastCdcChunker(key).push(image);
+  });
+  run("FastCDC, JavaScript", image.length, () => {
+    new FastCdcChunker(key, undefined, (gear) => new JsGearScanner(gear)).push(image);
+  });
+  for (const level of [1, 2, 3]) {
+    for (const [name, data] of [
+      ["text", text],
+      ["random", random],
+    ] as const) {
+      run(`zstd level ${level}, ${name}, 1 MiB blobs`, data.length, () => {
+        let stored = 0;
+        for (const blob of pieces(data, MiB))
+          stored += compressBlob(blob, level)?.length ?? blob.length;
+        return stored;
+      });
+    }
+  }
+  run("HMAC-SHA256 (chunk id)", sampleSize * 2, () => {
+    for (const blob of pieces(image.subarray(0, sampleSize * 2), MiB)) {
+      createHmac("sha256", key).update(blob).digest();
+    }
+  });
+  run("AES-256-GCM encrypt", sampleSize * 2, () => {
+    for (const blob of pieces(image.subarray(0, sampleSize * 2), MiB)) {
+      const cipher = createCipheriv("aes-256-gcm", key, randomBytes(12));
+      cipher.update(blob);
+      cipher.final();
+      cipher.getAuthTag();
+    }
+  });
+  run("pipeline: 1 MiB chunks → HMAC → zstd 3 → AES-GCM, 1 thread", image.length, () => {
+    let stored = 0;
+    for (const blob of pieces(image, MiB)) {
+      createHmac("sha256", key).update(blob).digest();
+      const packed = compressBlob(blob) ?? blob;
+      const cipher = createCipheriv("aes-256-gcm", key, randomBytes(12));
+      stored += cipher.update(packed).length + cipher.final().length + 28;
+    }
+    return stored;
+  });
+  return results;
+}
