@@ -8,7 +8,7 @@ import { freePort, waitFor } from "./free-port.js";
 export interface MotoServer {
   /** e.g. http://127.0.0.1:43121 — one endpoint for every service and region. */
   readonly endpoint: string;
-  /** The moto_server process id (the PATH shim execs, so this is the Python process itself). */
+  /** The moto_server process id; a wrapper that execs (as pyenv shims do) keeps the same pid. */
   readonly pid: number;
   /** Wipes every backend (POST /moto-api/reset). */
   reset(): Promise<void>;
