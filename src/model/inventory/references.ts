@@ -1,5 +1,4 @@
 import { isRef, type LogicalId } from "./logical-id.js";
-import type { Resource } from "./resource.js";
 
 /** One reference found in a resource: where it sits and what it names. */
 export interface FoundReference {
@@ -12,7 +11,7 @@ export interface FoundReference {
  * Every reference a resource makes, in field order. References live only in `properties`, so
  * this walk is the single definition of a resource's dependencies.
  */
-export function referencesOf(resource: Pick<Resource, "properties">): FoundReference[] {
+export function referencesOf(resource: { readonly properties: unknown }): FoundReference[] {
   const found: FoundReference[] = [];
   walk(resource.properties, "", found);
   return found;
@@ -35,6 +34,6 @@ function walk(value: unknown, path: string, found: FoundReference[]): void {
 }
 
 /** The distinct logical ids a resource refers to. */
-export function dependenciesOf(resource: Pick<Resource, "properties">): Set<LogicalId> {
+export function dependenciesOf(resource: { readonly properties: unknown }): Set<LogicalId> {
   return new Set(referencesOf(resource).map((r) => r.target));
 }

@@ -33,7 +33,8 @@ export function mapAwsError(error: unknown, operation: string): LifeboatError {
     });
   }
   if (timeoutNames.has(name)) return make("LB_PROVIDER_UNREACHABLE");
-  if (authNames.has(name) || status === 401) return make("LB_PROVIDER_AUTH");
+  // Some services (Route53) answer bad credentials with a bare 403 the SDK cannot name.
+  if (authNames.has(name) || status === 401 || status === 403) return make("LB_PROVIDER_AUTH");
   if (throttleNames.has(name) || status === 429) return make("LB_PROVIDER_THROTTLED");
   if (notFoundName.test(name)) return make("LB_PROVIDER_NOT_FOUND");
   if (status === 501 || (status !== undefined && status >= 500 && isUnparsedPage(error))) {

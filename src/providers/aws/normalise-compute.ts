@@ -88,7 +88,8 @@ export function normaliseCompute(
     const id = v.VolumeId ?? "";
     const provisioned = v.VolumeType === "io1" || v.VolumeType === "io2" || v.VolumeType === "gp3";
     out.push({
-      facts: managedFact(v.Attachments?.find((a) => a.DeleteOnTermination)?.InstanceId),
+      // A disk attached to a scaling group's machine came from the group's launch template.
+      facts: managedFact(v.Attachments?.find((a) => managed.has(a.InstanceId ?? ""))?.InstanceId),
       resource: {
         id: `volume:${id}`,
         kind: "volume",
