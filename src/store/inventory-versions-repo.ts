@@ -1,0 +1,160 @@
+import type { Selectable } from "kysely";
+import { z } from "zod";
+import { LifeboatError } from "../model/errors.js";
+import { decodeInteger, decodeJson, decodeTime, encodeJson, encodeTime } from "./codec.js";
+import { environmentNotFound } from "./environments-repo.js";
+import type { InventoryVersionsTable } from "./schema.js";
+import type { StoreSession } from "./store.js";
+
+const countsSchema = z.record(z.string(), z.number().int().nonnegative());
+
+/**
+ * One captured inventory of an environment: the index entry for an immutable, encrypted
+ * snapshot in the repository. Versions count up from 1 per environment with no gaps. A capture
+ * identical to the latest (same digest) does not add a version; it moves `lastSeenAt`.
+ */
+export interface InventoryVersionRecord {
+  readonly environment: string;
+  readonly version: number;
+  readonly capturedAt: Date;
+  /** The last capture that found this same inventory (RPO of the configuration). */
+  readonly lastSeenAt: Date;
+  /** Content digest of the normalised inventory. */
+  readonly digest: string;
+  /** The repository snapshot holding the inventory. */
+  readonly snapshotId: string;
+  /** Number of resources per kind, e.g. `{ "network": 1, "instance": 4 }`. */
+  readonly counts: Readonly<Record<string, number>>;
+}
+
+export interface NewInventoryVersion {
+  readonly environment: string;
+  readonly capturedAt?: Date;
+  readonly digest: string;
+  readonly snapshotId: string;
+  readonly counts: Readonly<Record<string, number>>;
+}
+
+/**
+ * Records the next version (latest + 1) of an environment's inventory, atomically: concurrent
+ * appends for one environment are serialised (PostgreSQL: row lock on the environment;
+ * SQLite: the write lock), so versions never collide or skip. Unknown environment →
+ * `LB_ENV_NOT_FOUND`.
+ */
+export async function appendInventoryVersion(
+  s: StoreSession,
+  input: NewInventoryVersion,
+): Promise<InventoryVersionRecord> {
+  const counts = encodeJson(input.counts, countsSchema);
+  const capturedAt = encodeTime(input.capturedAt ?? s.now());
+  return await s.transaction(async (tx) => {
+    let lock = tx.db
+      .selectFrom("environments")
+      .select("name")
+      .where("name", "=", input.environment);
+    if (tx.dialect === "postgres") lock = lock.forUpdate();
+    if (!(await lock.executeTakeFirst())) throw environmentNotFound(input.environment);
+    const { latest } = await tx.db
+      .selectFrom("inventory_versions")
+      .select((eb) => eb.fn.max("version").as("latest"))
+      .where("environment", "=", input.environment)
+      .executeTakeFirstOrThrow();
+    const row = await tx.db
+      .insertInto("inventory_versions")
+      .values({
+        environment: input.environment,
+        version: (latest ?? 0) + 1,
+        captured_at: capturedAt,
+        last_seen_at: capturedAt,
+        digest: input.digest,
+        snapshot_id: input.snapshotId,
+        counts_json: counts,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toInventoryVersion(row);
+  });
+}
+
+export async function getInventoryVersion(
+  s: StoreSession,
+  environment: string,
+  version: number,
+): Promise<InventoryVersionRecord | undefined> {
+  const row = await s.db
+    .selectFrom("inventory_versions")
+    .selectAll()
+    .where("environment", "=", environment)
+    .where("version", "=", version)
+    .executeTakeFirst();
+  return row && toInventoryVersion(row);
+}
+
+export async function latestInventoryVersion(
+  s: StoreSession,
+  environment: string,
+): Promise<InventoryVersionRecord | undefined> {
+  return (await listInventoryVersions(s, environment, { limit: 1 }))[0];
+}
+
+/** Versions of an environment, newest first; `beforeVersion` pages back through history. */
+export async function listInventoryVersions(
+  s: StoreSession,
+  environment: string,
+  page: { readonly beforeVersion?: number; readonly limit?: number } = {},
+): Promise<InventoryVersionRecord[]> {
+  let query = s.db
+    .selectFrom("inventory_versions")
+    .selectAll()
+    .where("environment", "=", environment)
+    .orderBy("version", "desc");
+  if (page.beforeVersion !== undefined) query = query.where("version", "<", page.beforeVersion);
+  if (page.limit !== undefined) query = query.limit(page.limit);
+  return (await query.execute()).map(toInventoryVersion);
+}
+
+/**
+ * Notes that a capture at `at` found this version unchanged. Never moves `lastSeenAt`
+ * backwards. Missing version → `LB_VERSION_NOT_FOUND`.
+ */
+export async function markInventoryVersionSeen(
+  s: StoreSession,
+  environment: string,
+  version: number,
+  at: Date = s.now(),
+): Promise<InventoryVersionRecord> {
+  const seen = encodeTime(at);
+  await s.db
+    .updateTable("inventory_versions")
+    .set({ last_seen_at: seen })
+    .where("environment", "=", environment)
+    .where("version", "=", version)
+    .where("last_seen_at", "<", seen)
+    .execute();
+  const record = await getInventoryVersion(s, environment, version);
+  if (!record) {
+    throw new LifeboatError(
+      "LB_VERSION_NOT_FOUND",
+      `environment ${environment} has no inventory version ${version}`,
+      { details: { environment, version } },
+    );
+  }
+  return record;
+}
+
+function toInventoryVersion(row: Selectable<InventoryVersionsTable>): InventoryVersionRecord {
+  const at = (column: string) => ({
+    table: "inventory_versions",
+    column,
+    key: `${row.environment}@${row.version}`,
+  });
+  return {
+    environment: row.environment,
+    version: decodeInteger(row.version, at("version")),
+    capturedAt: decodeTime(row.captured_at, at("captured_at")),
+    lastSeenAt: decodeTime(row.last_seen_at, at("last_seen_at")),
+    digest: row.digest,
+    snapshotId: row.snapshot_id,
+    counts: decodeJson(row.counts_json, countsSchema, at("counts_json")),
+  };
+}

@@ -1,0 +1,13 @@
+import type { Migration } from "kysely";
+import type { StoreDialect } from "../store.js";
+import { initialMigration } from "./0001-initial.js";
+
+/**
+ * Every migration this build knows, by name; names sort in the order they run. Compiled in
+ * (never read from disk) so an installed Lifeboat cannot lose or mix up its migrations.
+ */
+export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
+  return {
+    "0001-initial": initialMigration(dialect),
+  };
+}

@@ -1,0 +1,101 @@
+import { Kysely, sql, type Dialect, type Transaction } from "kysely";
+import { LifeboatError } from "../model/errors.js";
+import type { Secret } from "../model/secret.js";
+import { migrateStore } from "./migrate-store.js";
+import { postgresDialect } from "./postgres-dialect.js";
+import type { StoreSchema } from "./schema.js";
+import { sqliteDialect } from "./sqlite-dialect.js";
+import type { Store, StoreDialect, StoreSession } from "./store.js";
+import { parseStoreUrl, redactStoreUrl } from "./store-url.js";
+import { translateDbError } from "./translate-db-error.js";
+import { translatingDialect } from "./translating-dialect.js";
+
+export interface OpenStoreOptions {
+  /** Folder that relative `sqlite:` paths resolve against (the config file's); default cwd. */
+  readonly baseDir?: string;
+  /** PostgreSQL password, when it is not in the URL (it should not be). */
+  readonly password?: Secret;
+  /** How long connecting to PostgreSQL may take before LB_STORE_UNREACHABLE; default 5 s. */
+  readonly connectTimeoutMs?: number;
+  /** How long an SQLite writer waits for another process's lock; default 5 s. */
+  readonly busyTimeoutMs?: number;
+  /** PostgreSQL pool size; default 10. */
+  readonly maxConnections?: number;
+  /** The clock every repo timestamp comes from; default the system clock. */
+  readonly now?: () => Date;
+}
+
+/**
+ * Opens the state store named by `url` (docs/state-store.md, "URLs"), checks that it is
+ * reachable, and migrates it to this build's schema before returning.
+ *
+ * Errors: a URL of another scheme → `LB_CONFIG_INVALID`; a server that cannot be reached in
+ * `connectTimeoutMs`, or an SQLite path that cannot be opened → `LB_STORE_UNREACHABLE`; a schema
+ * newer than this build → `LB_STORE_SCHEMA_TOO_NEW`. Messages and details carry the URL with
+ * its password redacted.
+ */
+export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
+  const redactedUrl = redactStoreUrl(url);
+  const location = parseStoreUrl(url, options.baseDir);
+  let inner: Dialect;
+  if (location.dialect === "sqlite") {
+    inner = sqliteDialect({
+      ...location,
+      redactedUrl,
+      busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+    });
+  } else {
+    inner = postgresDialect({
+      connectionString: location.connectionString,
+      password: options.password,
+      connectTimeoutMs: options.connectTimeoutMs ?? 5000,
+      maxConnections: options.maxConnections ?? 10,
+    }).dialect;
+  }
+  const db = new Kysely<StoreSchema>({ dialect: translatingDialect(inner, redactedUrl) });
+  try {
+    await sql`select 1`.execute(db);
+    await migrateStore(db as unknown as Kysely<unknown>, location.dialect, redactedUrl);
+  } catch (error) {
+    await db.destroy().catch(() => undefined);
+    throw unreachable(error, redactedUrl);
+  }
+  return createStore(db, location.dialect, redactedUrl, options.now ?? (() => new Date()));
+}
+
+function unreachable(error: unknown, redactedUrl: string): unknown {
+  if (error instanceof LifeboatError) return error;
+  return (
+    translateDbError(error, redactedUrl) ??
+    new LifeboatError("LB_STORE_UNREACHABLE", `cannot use the state store ${redactedUrl}`, {
+      cause: error,
+      details: { url: redactedUrl },
+    })
+  );
+}
+
+function createStore(
+  db: Kysely<StoreSchema>,
+  dialect: StoreDialect,
+  redactedUrl: string,
+  now: () => Date,
+): Store {
+  let closed: Promise<void> | undefined;
+  const session = (handle: Kysely<StoreSchema>, inTransaction: boolean): StoreSession => {
+    const self: StoreSession = {
+      db: handle,
+      dialect,
+      now,
+      transaction: (fn) =>
+        inTransaction
+          ? fn(self)
+          : handle.transaction().execute((trx: Transaction<StoreSchema>) => fn(session(trx, true))),
+    };
+    return self;
+  };
+  return {
+    ...session(db, false),
+    redactedUrl,
+    close: () => (closed ??= db.destroy()),
+  };
+}

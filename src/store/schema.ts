@@ -1,0 +1,94 @@
+import type { Generated } from "kysely";
+
+/**
+ * The state store's tables as Kysely sees them, the same on SQLite and PostgreSQL.
+ *
+ * Conventions (docs/state-store.md): ids are text; every timestamp is an integer count of
+ * milliseconds since the Unix epoch (UTC), `*_at` columns; JSON is stored as text in `*_json`
+ * columns and validated with zod when read back. Only the `*-repo.ts` files touch these row
+ * shapes; everything else uses the parsed records they return.
+ */
+export interface StoreSchema {
+  environments: EnvironmentsTable;
+  inventory_versions: InventoryVersionsTable;
+  runs: RunsTable;
+  steps: StepsTable;
+  step_events: StepEventsTable;
+  events: EventsTable;
+}
+
+export interface EnvironmentsTable {
+  name: string;
+  tenant: string;
+  config_digest: string;
+  status: string;
+  created_at: number;
+  updated_at: number;
+  revision: number;
+}
+
+export interface InventoryVersionsTable {
+  environment: string;
+  version: number;
+  captured_at: number;
+  last_seen_at: number;
+  digest: string;
+  snapshot_id: string;
+  counts_json: string;
+}
+
+export interface RunsTable {
+  id: string;
+  environment: string;
+  mode: string;
+  phase: string;
+  parent_run_id: string | null;
+  created_at: number;
+  updated_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  plan_json: string | null;
+  report_json: string | null;
+  error_json: string | null;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  /** Highest `step_events.seq` handed out for this run; bumped under the row lock. */
+  last_event_seq: number;
+  revision: number;
+}
+
+export interface StepsTable {
+  run_id: string;
+  step_id: string;
+  kind: string;
+  phase: string;
+  idempotency_key: string;
+  depends_on_json: string;
+  attempts: number;
+  created_at: number;
+  updated_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  outputs_json: string | null;
+  error_json: string | null;
+  revision: number;
+}
+
+export interface StepEventsTable {
+  run_id: string;
+  seq: number;
+  step_id: string | null;
+  at: number;
+  type: string;
+  data_json: string;
+}
+
+export interface EventsTable {
+  id: Generated<number>;
+  environment: string | null;
+  run_id: string | null;
+  at: number;
+  type: string;
+  severity: string;
+  data_json: string;
+}

@@ -1,0 +1,94 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import {
+  CompiledQuery,
+  SqliteAdapter,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Dialect,
+  type DialectAdapter,
+  type Driver,
+  type SqliteDialectConfig,
+} from "kysely";
+import { LifeboatError } from "../model/errors.js";
+import { translateDbError } from "./translate-db-error.js";
+
+/**
+ * Begins every transaction with `BEGIN IMMEDIATE`: the write lock is taken up front, waiting
+ * up to the busy timeout, so two processes never both read and then fail to upgrade to a write
+ * (which SQLite reports as an immediate SQLITE_BUSY that the busy timeout does not cover).
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+  }
+}
+
+/**
+ * SQLite does roll DDL back with the transaction, but Kysely's adapter says it does not, which
+ * makes the migrator run without a transaction and without any lock. Saying yes makes the whole
+ * migration one `BEGIN IMMEDIATE` transaction: a second process opening the same fresh store
+ * waits for the first, then finds nothing left to do; a crash mid-migration leaves no half.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class LifeboatSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
+}
+
+export interface SqliteOptions {
+  readonly path: string;
+  readonly memory: boolean;
+  readonly redactedUrl: string;
+  /** How long a writer waits for another process's write lock, in ms. */
+  readonly busyTimeoutMs: number;
+}
+
+/**
+ * Opens (creating if needed) the SQLite file now, so that an unopenable path fails here with
+ * `LB_STORE_UNREACHABLE` rather than at the first query: creates the parent folder, turns on
+ * WAL (readers never block the writer), the busy timeout and foreign keys.
+ */
+export function sqliteDialect(options: SqliteOptions): Dialect {
+  let database: Database.Database | undefined;
+  try {
+    if (!options.memory) mkdirSync(dirname(options.path), { recursive: true });
+    database = new Database(options.path, { timeout: options.busyTimeoutMs });
+    database.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs)}`);
+    if (!options.memory) database.pragma("journal_mode = WAL");
+    database.pragma("foreign_keys = ON");
+  } catch (error) {
+    database?.close();
+    throw (
+      translateDbError(error, options.redactedUrl) ??
+      new LifeboatError(
+        "LB_STORE_UNREACHABLE",
+        `cannot open the state store ${options.redactedUrl}`,
+        {
+          cause: error,
+          details: { url: options.redactedUrl, reason: (error as { code?: string }).code ?? "" },
+        },
+      )
+    );
+  }
+  return new LifeboatSqliteDialect({ database });
+}
