@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { summarizeConfig, type ConfigSummary } from "../../config/config-summary.js";
 import { loadConfig } from "../../config/load-config.js";
-import { LifeboatError } from "../../model/errors.js";
+import { commandGroup } from "../command-group.js";
 import { printResult, type CliIo, type GlobalOptions } from "../output.js";
 import { runAction, type RegisterCommand } from "../program.js";
 
@@ -13,18 +13,7 @@ export interface ConfigValidateJson {
 
 /** The `config` command group, shared by every `config <verb>` file. */
 export function configGroup(program: Command): Command {
-  return (
-    program.commands.find((command) => command.name() === "config") ??
-    program
-      .command("config")
-      .description("Check and explain the configuration file.")
-      // No --json here: commander would take it from the subcommands. runCli still prints
-      // usage errors as JSON when --json is on the command line.
-      .action(() => {
-        // Without this, a bare `lifeboat config` ends in commander's help error, not a code.
-        throw new LifeboatError("LB_USAGE", "missing subcommand (try `lifeboat config validate`)");
-      })
-  );
+  return commandGroup(program, "config", "Check and explain the configuration file.");
 }
 
 function human({ config }: ConfigValidateJson): string {
