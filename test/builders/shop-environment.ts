@@ -10,12 +10,9 @@ import { addRecords, createHostedZone } from "./dns.js";
 import { buildLoadBalancer } from "./load-balancer.js";
 import { buildNetwork, createVpc } from "./network.js";
 import { buildSecurityGroups } from "./security.js";
-import { listShopResources, predictResourceCount } from "./shop-resources.js";
+import { resolveShopOptions, type ShopSettings } from "./shop-options.js";
+import { listShopResources } from "./shop-resources.js";
 import type { ShopEnvironment, ShopOptions } from "./shop-types.js";
-
-interface Settings extends Partial<ShopOptions> {
-  readonly resourceTarget?: number;
-}
 
 /**
  * A fluent, immutable builder for a realistic web shop in moto: every `with…` returns a new
@@ -34,7 +31,7 @@ export function shopEnvironment(clients: AwsClients): ShopEnvironmentBuilder {
 export class ShopEnvironmentBuilder {
   constructor(
     private readonly clients: AwsClients,
-    private readonly settings: Settings,
+    private readonly settings: ShopSettings,
   ) {}
 
   inRegion(region: string) {
@@ -72,28 +69,7 @@ export class ShopEnvironmentBuilder {
 
   /** The options `build()` will use, defaults filled in and validated. */
   options(): ShopOptions {
-    const { resourceTarget, ...given } = this.settings;
-    const region = given.region ?? "us-east-1";
-    const name = given.name ?? "shop";
-    if (!/^[a-z][a-z0-9-]{0,19}$/.test(name) || name.endsWith("-")) {
-      throw new Error(
-        `shop builder: name "${name}" must be 1-20 of [a-z0-9-], starting with a letter`,
-      );
-    }
-    const webInstances = given.webInstances ?? 2;
-    const unpadded = { webInstances, extraSecurityGroups: 0, extraRecords: 0 };
-    const missing = Math.max(0, (resourceTarget ?? 0) - predictResourceCount(unpadded));
-    return {
-      region,
-      name,
-      vpcCidr: given.vpcCidr ?? "10.0.0.0/16",
-      zones: given.zones ?? [`${region}a`, `${region}b`],
-      webInstances,
-      instanceType: given.instanceType ?? "t3.small",
-      domain: given.domain ?? `${name}.example.com`,
-      extraSecurityGroups: given.extraSecurityGroups ?? Math.ceil(missing / 2),
-      extraRecords: given.extraRecords ?? Math.floor(missing / 2),
-    };
+    return resolveShopOptions(this.settings);
   }
 
   async build(): Promise<ShopEnvironment> {
@@ -146,7 +122,7 @@ export class ShopEnvironmentBuilder {
     return { ...shop, resources, resourceCount: resources.length };
   }
 
-  private with(change: Settings): ShopEnvironmentBuilder {
+  private with(change: ShopSettings): ShopEnvironmentBuilder {
     return new ShopEnvironmentBuilder(this.clients, { ...this.settings, ...change });
   }
 }
