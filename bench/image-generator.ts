@@ -96,27 +96,34 @@ export interface ByteRange {
   readonly length: number;
 }
 
-/**
- * Overwrites `count` scattered, 4 KiB-aligned blocks of 4 KiB with new pseudo-random bytes at
- * deterministic positions (distinct, sorted), as a database or file system would. Returns the
- * ranges, which a changed-block-tracking backup would get from the block device.
- */
-export function scatterWrites(path: string, size: number, count = 100, seed = 2): ByteRange[] {
+/** The `count` distinct, sorted, 4 KiB-aligned 4 KiB ranges that {@link scatterWrites} changes. */
+export function scatteredRanges(size: number, count = 100, seed = 2): ByteRange[] {
   const blockSize = 4096;
   const blocks = Math.floor(size / blockSize);
   const next = xorshift32(seed);
   const chosen = new Set<number>();
-  while (chosen.size < Math.min(count, blocks))
+  while (chosen.size < Math.min(count, blocks)) {
     chosen.add((next() * 0x10000 + (next() & 0xffff)) % blocks);
-  const ranges = [...chosen]
+  }
+  return [...chosen]
     .sort((a, b) => a - b)
-    .map((b) => ({ offset: b * blockSize, length: blockSize }));
+    .map((block) => ({ offset: block * blockSize, length: blockSize }));
+}
+
+/**
+ * Overwrites the {@link scatteredRanges} of the image with new pseudo-random bytes, as a
+ * database or file system would. Returns the ranges, which a changed-block-tracking backup
+ * would get from the block device.
+ */
+export function scatterWrites(path: string, size: number, count = 100, seed = 2): ByteRange[] {
+  const ranges = scatteredRanges(size, count, seed);
+  const next = xorshift32(seed + 1);
   const fd = openSync(path, "r+");
   try {
-    const data = Buffer.alloc(blockSize);
     for (const range of ranges) {
-      for (let i = 0; i < blockSize; i += 4) data.writeUInt32LE(next(), i);
-      writeSync(fd, data, 0, blockSize, range.offset);
+      const data = Buffer.alloc(range.length);
+      for (let i = 0; i < range.length; i += 4) data.writeUInt32LE(next(), i);
+      writeSync(fd, data, 0, range.length, range.offset);
     }
   } finally {
     closeSync(fd);

@@ -120,3 +120,20 @@ test("unusable parameters are rejected with LB_INVALID_INPUT", () => {
     );
   }
 });
+
+test("interleaved chunkers with the same key (sharing one WebAssembly instance) stay independent", () => {
+  const a = xorshiftBytes(300_000, 21);
+  const b = wordBytes(300_000, 22);
+  const first = new FastCdcChunker(GOLDEN_KEY, SMALL);
+  const second = new FastCdcChunker(GOLDEN_KEY, SMALL);
+  const cutsA: number[] = [];
+  const cutsB: number[] = [];
+  for (let pos = 0; pos < a.length; pos += 7000) {
+    cutsA.push(...first.push(a.subarray(pos, pos + 7000)));
+    cutsB.push(...second.push(b.subarray(pos, pos + 7000)));
+  }
+  cutsA.push(...first.finish());
+  cutsB.push(...second.finish());
+  assert.deepEqual(cutsA, referenceCuts(GOLDEN_KEY, SMALL, a));
+  assert.deepEqual(cutsB, referenceCuts(GOLDEN_KEY, SMALL, b));
+});

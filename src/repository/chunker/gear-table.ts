@@ -10,9 +10,24 @@ const GEAR_LABEL = "lifeboat fastcdc gear v1";
  * words. Keying the table per repository means chunk sizes do not reveal which known file a
  * repository holds without the key (they still leak some structure: see docs/repository-format.md).
  *
- * The values are a format commitment: golden vectors in gear-table.test.ts pin them.
+ * The values are a format commitment: golden vectors in gear-table.test.ts pin them. The
+ * result is shared between callers with the same key and must not be modified.
  */
 export function deriveGearTable(key: Uint8Array): Int32Array {
+  const id = Buffer.from(key).toString("hex");
+  const cached = recent.get(id);
+  if (cached !== undefined) return cached;
+  const table = derive(key);
+  if (recent.size >= 8) recent.clear();
+  recent.set(id, table);
+  return table;
+}
+
+// A backup makes a chunker per file with the same key; deriving costs 32 HMACs each time.
+// Cached tables are frozen in spirit: callers must not modify the returned array.
+const recent = new Map<string, Int32Array>();
+
+function derive(key: Uint8Array): Int32Array {
   if (key.length !== 32) {
     throw new LifeboatError("LB_INVALID_INPUT", "the chunker key must be 32 bytes", {
       details: { length: key.length },

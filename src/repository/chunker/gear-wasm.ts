@@ -107,10 +107,34 @@ interface WasmApi {
 }
 const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 const compiled = new Map<number, object>();
+/** One instance per gear table and unroll factor: chunkers of one repository share it. */
+const instances = new WeakMap<Int32Array, Map<number, { exports: unknown }>>();
+
+function instanceFor(gear: Int32Array, unroll: number): { exports: unknown } {
+  let byUnroll = instances.get(gear);
+  if (byUnroll === undefined) instances.set(gear, (byUnroll = new Map()));
+  let instance = byUnroll.get(unroll);
+  if (instance === undefined) {
+    let module = compiled.get(unroll);
+    if (module === undefined) {
+      module = new wasm.Module(gearModuleBytes(unroll));
+      compiled.set(unroll, module);
+    }
+    instance = new wasm.Instance(module, {});
+    const memory = (instance.exports as { memory: { buffer: ArrayBuffer } }).memory;
+    new Int32Array(memory.buffer).set(gear, 0);
+    byUnroll.set(unroll, instance);
+  }
+  return instance;
+}
 
 type ScanFn = (p: number, end: number, h: number, mask: number) => number;
 
-/** The WebAssembly scanner; each instance owns its memory (about 1 MiB). */
+/**
+ * The WebAssembly scanner. Scanners with the same gear table share one module instance (about
+ * 1 MiB of memory): a scan is synchronous and the hash lives in the scanner object, so sharing
+ * inside a thread is safe; each worker thread has its own instances.
+ */
 export class WasmGearScanner implements GearScanner {
   hash = 0;
   private readonly memory: Uint8Array;
@@ -118,16 +142,12 @@ export class WasmGearScanner implements GearScanner {
   private readonly run: ScanFn;
 
   constructor(gear: Int32Array, unroll: number = DEFAULT_UNROLL) {
-    let module = compiled.get(unroll);
-    if (module === undefined) {
-      module = new wasm.Module(gearModuleBytes(unroll));
-      compiled.set(unroll, module);
-    }
-    const instance = new wasm.Instance(module, {});
-    const exports = instance.exports as { memory: { buffer: ArrayBuffer }; scan: ScanFn };
+    const exports = instanceFor(gear, unroll).exports as {
+      memory: { buffer: ArrayBuffer };
+      scan: ScanFn;
+    };
     this.memory = new Uint8Array(exports.memory.buffer);
     this.words = new Int32Array(exports.memory.buffer);
-    this.words.set(gear, 0);
     this.run = exports.scan;
   }
 
