@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { LifeboatError } from "../model/errors.js";
 import type { Secret } from "../model/secret.js";
+import { adoptRecentPacks } from "./adopt-packs.js";
 import type { Backend } from "./backend.js";
 import { Codec, noCompression, type Compression } from "./codec.js";
 import type { KdfParams } from "./crypto/kdf.js";
@@ -222,12 +223,16 @@ export class Repository {
     });
   }
 
-  /** Starts a writer: takes a shared lock, then loads the index (in that order: see prune). */
+  /**
+   * Starts a writer: takes a shared lock, then loads the index (in that order: see prune), and
+   * adopts recent unindexed packs a crashed writer left behind.
+   */
   async startWrite(operation: string, options: WriteSessionOptions = {}): Promise<WriteSession> {
     const lock = await this.lockShared(operation);
     try {
       const loaded = await this.loadIndex();
-      return new WriteSession(this, loaded, lock, options);
+      const adopted = await adoptRecentPacks(this.backend, this.codec, loaded.index);
+      return new WriteSession(this, loaded, lock, { ...options, adopted });
     } catch (error) {
       await lock.release().catch(() => undefined);
       throw error;

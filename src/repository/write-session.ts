@@ -27,6 +27,8 @@ export interface WriteSessionOptions {
   readonly indexEveryPacks?: number;
   /** Overrides the repository's pack size (tests use small packs). */
   readonly packSize?: number;
+  /** Unindexed packs already merged into the index; named in this session's first index file. */
+  readonly adopted?: readonly IndexedPack[];
 }
 
 export interface SnapshotInput {
@@ -89,6 +91,7 @@ export class WriteSession {
     this.#index = loaded.index;
     this.#loadedFiles = loaded.files;
     this.#indexEvery = options.indexEveryPacks ?? 64;
+    this.#unindexed = [...(options.adopted ?? [])];
     const make = () =>
       new PackWriter(repo.backend, repo.codec, {
         targetSize: options.packSize ?? repo.config.packSize,
