@@ -1,0 +1,82 @@
+import { strict as assert } from "node:assert";
+import { test } from "node:test";
+import { ManualClock } from "../model/clock.js";
+import { configSchema } from "../model/config.js";
+import { isLifeboatError } from "../model/errors.js";
+import { watchFromConfig, type WatchSources } from "./watch-from-config.js";
+
+const sources: WatchSources = {
+  clock: new ManualClock(),
+  newestHeartbeat: () => async () => null,
+  newestRecoveryPoint: async () => null,
+};
+
+test("an environment of today's config yields its probes and policy", () => {
+  const config = configSchema.parse({
+    repository: { url: "file:.lifeboat/repo", passwordEnv: "LIFEBOAT_PASSWORD" },
+    providers: { east: { type: "aws", region: "us-east-1" } },
+    environments: {
+      shop: {
+        source: "east",
+        select: { tags: { app: "shop" } },
+        recovery: { target: "east" },
+        protect: [
+          { volumes: { tags: { app: "shop" } }, rpo: "15m" },
+          { databases: { ids: ["db-1"] }, rpo: "5m" },
+        ],
+        health: [
+          { http: { url: "https://shop.example.com/health", every: "10s" } },
+          { tcp: { host: "db.example.com", port: 5432, every: "30s", timeout: "2s" } },
+          { dns: { name: "shop.example.com", every: "1m" } },
+        ],
+        failover: { action: "failover-with-approval", after: 3 },
+      },
+    },
+  });
+  const shop = config.environments.shop;
+  assert.ok(shop);
+  const { probes, policy } = watchFromConfig("shop", shop, sources);
+  assert.deepEqual(
+    probes.map((p) => [p.probe.id, p.probe.kind, p.everyMs]),
+    [
+      ["http:https://shop.example.com/health", "http", 10_000],
+      ["tcp:db.example.com:5432", "tcp", 30_000],
+      ["dns:shop.example.com", "dns", 60_000],
+    ],
+  );
+  assert.equal(policy.rpoBudgetMs, 5 * 60_000);
+  assert.equal(policy.rules[0]?.action, "failover-with-approval");
+  assert.equal(policy.rules[0]?.after, 3);
+});
+
+test("proposed keys build heartbeat and replication probes with ids", () => {
+  const { probes } = watchFromConfig(
+    "shop",
+    {
+      health: [
+        { heartbeat: { id: "agent-web", agent: "web-1", maxAge: "2m", every: "30s" } },
+        { replication: { every: "1m" } },
+      ],
+      failover: { rules: [{ name: "r", codes: ["HEARTBEAT_LOST"], action: "alert" }] },
+      protect: [{ rpo: "15m" }],
+    },
+    sources,
+  );
+  assert.deepEqual(
+    probes.map((p) => p.probe.id),
+    ["agent-web", "replication:shop"],
+  );
+});
+
+test("what the watcher cannot use is LB_CONFIG_INVALID", () => {
+  const cases = [
+    { health: [{ replication: { every: "1m" } }], failover: { action: "alert" }, protect: [] },
+    { health: [], failover: { action: "explode" }, protect: [] },
+  ];
+  for (const input of cases) {
+    assert.throws(
+      () => watchFromConfig("shop", input as never, sources),
+      (e) => isLifeboatError(e, "LB_CONFIG_INVALID"),
+    );
+  }
+});
