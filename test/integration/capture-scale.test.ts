@@ -1,0 +1,53 @@
+import { strict as assert } from "node:assert";
+import { performance } from "node:perf_hooks";
+import { after, before, test } from "node:test";
+import { captureEnvironment } from "../../src/capture/capture.js";
+import { AwsProvider } from "../../src/providers/aws/aws-provider.js";
+import { shopEnvironment } from "../builders/shop-environment.js";
+import type { ShopEnvironment } from "../builders/shop-types.js";
+import { awsClients, type AwsClients } from "../harness/aws-clients.js";
+import { motoClientConfig, startMoto, type MotoServer } from "../harness/moto.js";
+
+let moto: MotoServer;
+let clients: AwsClients;
+let shop: ShopEnvironment;
+
+before(async () => {
+  moto = await startMoto();
+  clients = awsClients(moto);
+  shop = await shopEnvironment(clients).named("big").withAtLeastResources(200).build();
+  // Warm-up (moto's first describe calls, the JIT) so the runs below compare like with like.
+  const warm = new AwsProvider(motoClientConfig(moto, "us-east-1"));
+  await captureEnvironment(warm, { tags: { app: "big" } });
+  warm.close();
+});
+
+after(async () => {
+  clients?.destroy();
+  await moto?.stop();
+});
+
+/**
+ * Measures (does not assert) the capture of a ~200-resource environment on moto: wall time
+ * and API calls, printed for docs/providers.md and the README.
+ */
+for (const maxConcurrency of [1, 4, 8]) {
+  test(`capture of a ~200-resource environment, ${maxConcurrency} request(s) in flight`, async () => {
+    const provider = new AwsProvider({ ...motoClientConfig(moto, "us-east-1"), maxConcurrency });
+    try {
+      const started = performance.now();
+      const result = await captureEnvironment(provider, { tags: { app: "big" } });
+      const wallMs = Math.round(performance.now() - started);
+      const captured = result.inventory.resources.length;
+      // The fixture counts the scaling group's machines; a capture leaves them to the group.
+      assert.ok(captured >= shop.resourceCount - shop.compute.webInstanceIds.length, `${captured}`);
+      console.log(
+        `capture-scale: ${captured} resources (${result.inventory.externals.length} externals), ` +
+          `maxConcurrency ${maxConcurrency}: ${wallMs} ms wall, ${result.apiCalls.calls} API calls ` +
+          `(${result.apiCalls.attempts} HTTP attempts)`,
+      );
+    } finally {
+      provider.close();
+    }
+  });
+}
