@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
-import { LifeboatError } from "../../model/errors.js";
+import type { LifeboatError } from "../../model/errors.js";
 import { mapAwsError } from "./map-aws-error.js";
 
 /** Errors shaped as the SDK builds them from AWS answers: a name and the HTTP metadata. */
