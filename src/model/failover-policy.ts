@@ -272,3 +272,15 @@ export function watchDecisionToJson(decision: WatchDecision): WatchDecisionJson 
     },
   };
 }
+
+export function watchDecisionFromJson(json: WatchDecisionJson): WatchDecision {
+  return {
+    ...json,
+    at: new Date(json.at),
+    evidence: json.evidence.map((r) => ({ ...r, at: new Date(r.at) })),
+    recoveryPoint: json.recoveryPoint && {
+      newestAt: json.recoveryPoint.newestAt === null ? null : new Date(json.recoveryPoint.newestAt),
+      budgetMs: json.recoveryPoint.budgetMs,
+    },
+  };
+}
