@@ -53,7 +53,12 @@ async function main(): Promise<number> {
     ];
     const child = spawn(process.execPath, args, {
       stdio: "inherit",
-      env: { ...process.env, LIFEBOAT_TEST_PG_URL: postgres.url },
+      env: {
+        ...process.env,
+        LIFEBOAT_TEST_PG_URL: postgres.url,
+        // The AWS SDK warns on every client that Node 20 is past its end of life.
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      },
     });
     return await new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? 1)));
   } finally {
