@@ -11,7 +11,8 @@ const countsSchema = z.record(z.string(), z.number().int().nonnegative());
 /**
  * One captured inventory of an environment: the index entry for an immutable, encrypted
  * snapshot in the repository. Versions count up from 1 per environment with no gaps. A capture
- * identical to the latest (same digest) does not add a version; it moves `lastSeenAt`.
+ * identical to the latest (same digest) should not add a version but move `lastSeenAt`:
+ * {@link recordInventoryCapture} does exactly that.
  */
 export interface InventoryVersionRecord {
   readonly environment: string;
@@ -48,12 +49,7 @@ export async function appendInventoryVersion(
   const counts = encodeJson(input.counts, countsSchema);
   const capturedAt = encodeTime(input.capturedAt ?? s.now());
   return await s.transaction(async (tx) => {
-    let lock = tx.db
-      .selectFrom("environments")
-      .select("name")
-      .where("name", "=", input.environment);
-    if (tx.dialect === "postgres") lock = lock.forUpdate();
-    if (!(await lock.executeTakeFirst())) throw environmentNotFound(input.environment);
+    await lockEnvironment(tx, input.environment);
     const { latest } = await tx.db
       .selectFrom("inventory_versions")
       .select((eb) => eb.fn.max("version").as("latest"))
@@ -73,6 +69,29 @@ export async function appendInventoryVersion(
       .returningAll()
       .executeTakeFirstOrThrow();
     return toInventoryVersion(row);
+  });
+}
+
+/**
+ * Records a capture: when its digest equals the latest version's, moves that version's
+ * `lastSeenAt` and returns it with `created: false`; otherwise appends a new version
+ * (`created: true`). Atomic, so two concurrent identical captures add one version at most.
+ */
+export async function recordInventoryCapture(
+  s: StoreSession,
+  input: NewInventoryVersion,
+): Promise<{ readonly version: InventoryVersionRecord; readonly created: boolean }> {
+  return await s.transaction(async (tx) => {
+    await lockEnvironment(tx, input.environment);
+    const latest = await latestInventoryVersion(tx, input.environment);
+    if (latest?.digest === input.digest) {
+      const seenAt = input.capturedAt ?? tx.now();
+      return {
+        version: await markInventoryVersionSeen(tx, input.environment, latest.version, seenAt),
+        created: false,
+      };
+    }
+    return { version: await appendInventoryVersion(tx, input), created: true };
   });
 }
 
@@ -140,6 +159,16 @@ export async function markInventoryVersionSeen(
     );
   }
   return record;
+}
+
+/**
+ * Serialises version changes per environment until the transaction ends: a row lock on
+ * PostgreSQL; on SQLite the transaction already holds the database's write lock.
+ */
+async function lockEnvironment(tx: StoreSession, environment: string): Promise<void> {
+  let query = tx.db.selectFrom("environments").select("name").where("name", "=", environment);
+  if (tx.dialect === "postgres") query = query.forUpdate();
+  if (!(await query.executeTakeFirst())) throw environmentNotFound(environment);
 }
 
 function toInventoryVersion(row: Selectable<InventoryVersionsTable>): InventoryVersionRecord {

@@ -22,6 +22,7 @@ import {
   latestInventoryVersion,
   listInventoryVersions,
   markInventoryVersionSeen,
+  recordInventoryCapture,
 } from "../../src/store/inventory-versions-repo.js";
 import { appliedMigrations, migrateStore } from "../../src/store/migrate-store.js";
 import { openStore, type OpenStoreOptions } from "../../src/store/open-store.js";
@@ -303,6 +304,49 @@ for (const target of [sqliteTarget(), postgresTarget()]) {
       assert.deepEqual(
         (await listInventoryVersions(store, "shop")).map((v) => v.version),
         Array.from({ length: 12 }, (_, i) => 12 - i),
+      );
+    });
+
+    test("recording captures: an unchanged inventory moves lastSeenAt, even when concurrent", async () => {
+      const clock = manualClock();
+      const store = await open(undefined, { now: clock.now });
+      await createEnvironment(store, { name: "shop", configDigest: "a" });
+      const capture = (digest: string) =>
+        recordInventoryCapture(store, {
+          environment: "shop",
+          digest,
+          snapshotId: digest,
+          counts: {},
+        });
+      const first = await capture("d1");
+      assert.deepEqual([first.created, first.version.version], [true, 1]);
+      clock.advance(60_000);
+      const same = await capture("d1");
+      assert.deepEqual([same.created, same.version.version], [false, 1]);
+      assert.deepEqual(same.version.lastSeenAt, clock.now());
+      assert.deepEqual(same.version.capturedAt, first.version.capturedAt);
+      const results = await Promise.all([
+        capture("d2"),
+        capture("d2"),
+        capture("d2"),
+        capture("d1"),
+      ]);
+      const versions = await listInventoryVersions(store, "shop");
+      const created = results.filter((r) => r.created).length;
+      assert.equal(versions.length, 1 + created);
+      for (let i = 1; i < versions.length; i++) {
+        assert.notEqual(versions[i]?.digest, versions[i - 1]?.digest, "no two consecutive equal");
+      }
+      await rejectsWith(
+        capture("zz").then(() =>
+          recordInventoryCapture(store, {
+            environment: "nope",
+            digest: "x",
+            snapshotId: "x",
+            counts: {},
+          }),
+        ),
+        "LB_ENV_NOT_FOUND",
       );
     });
 

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { inspect } from "node:util";
 import { after, before, describe, test } from "node:test";
 import Database from "better-sqlite3";
+import { sql } from "kysely";
 import { isLifeboatError, toErrorJson, type ErrorCode } from "../../src/model/errors.js";
 import { Secret } from "../../src/model/secret.js";
 import { createEnvironment, getEnvironment } from "../../src/store/environments-repo.js";
@@ -64,6 +65,11 @@ describe("state store URLs", () => {
 
   test("a relative sqlite path resolves against baseDir and its folders are created", async () => {
     const store = await openStore("sqlite:a/b/state.db", { baseDir: dir });
+    const pragma = async (name: string) =>
+      Object.values((await sql.raw(`pragma ${name}`).execute(store.db)).rows[0] ?? {})[0];
+    assert.equal(await pragma("journal_mode"), "wal");
+    assert.equal(await pragma("foreign_keys"), 1);
+    assert.equal(await pragma("busy_timeout"), 5000);
     await createEnvironment(store, { name: "shop", configDigest: "x" });
     await store.close();
     await store.close(); // idempotent
