@@ -3,7 +3,8 @@ import { LifeboatError } from "../model/errors.js";
 import type { Secret } from "../model/secret.js";
 import { adoptRecentPacks } from "./adopt-packs.js";
 import type { Backend } from "./backend.js";
-import { Codec, noCompression, type Compression } from "./codec.js";
+import { zstdCompression } from "./blob-compression.js";
+import { Codec, type Compression } from "./codec.js";
 import type { KdfParams } from "./crypto/kdf.js";
 import { MasterKey } from "./crypto/master-key.js";
 import type { BlobLocation } from "./index/blob-index.js";
@@ -27,7 +28,7 @@ import { snapshotSchema, type Snapshot, type StoredSnapshot } from "./snapshot/s
 import { WriteSession, type WriteSessionOptions } from "./write-session.js";
 
 export interface RepositoryOptions {
-  /** Per-blob compression; without it blobs are stored raw (and compressed ones are refused). */
+  /** Per-blob compression; zstd by default. `noCompression` stores raw and refuses zstd blobs. */
   readonly compression?: Compression;
   /** Key derivation parameters for new key slots; calibrated on this machine when absent. */
   readonly kdf?: KdfParams;
@@ -52,7 +53,7 @@ export class Repository {
     readonly keyId: string,
     readonly options: RepositoryOptions,
   ) {
-    this.codec = new Codec(key, options.compression ?? noCompression);
+    this.codec = new Codec(key, options.compression ?? zstdCompression);
     this.lockTiming = options.lockTiming ?? defaultLockTiming;
   }
 
@@ -69,7 +70,7 @@ export class Repository {
       throw new LifeboatError("LB_REPO_EXISTS", `a repository exists at ${backend.location}`);
     }
     const key = MasterKey.generate();
-    const codec = new Codec(key, options.compression ?? noCompression);
+    const codec = new Codec(key, options.compression ?? zstdCompression);
     const config: RepoConfig = {
       version: formatVersion,
       id: randomBytes(32).toString("hex"),
@@ -92,7 +93,7 @@ export class Repository {
     options: RepositoryOptions = {},
   ): Promise<Repository> {
     const { master, keyId } = await openKeySlots(backend, passphrase);
-    const codec = new Codec(master, options.compression ?? noCompression);
+    const codec = new Codec(master, options.compression ?? zstdCompression);
     let config: RepoConfig;
     try {
       config = await loadJsonObject(backend, codec, "config", "config", "config", repoConfigSchema);

@@ -99,6 +99,9 @@ for (const makePlace of [fsPlace, s3Place]) {
       await saveDocument(repo, { name: "blog", document: [], time: t(3), kind: "stream" });
       assert.deepEqual(await loadDocument(repo, first), { v: 1 });
       assert.deepEqual(await loadDocument(repo, second), big);
+      const stored = (await repo.backend.list("data")).reduce((n, p) => n + p.size, 0);
+      const json = JSON.stringify(big).length;
+      assert.ok(stored < json / 3, `zstd is on: ${stored} bytes stored for ${json} bytes of JSON`);
       const all = await repo.listSnapshots();
       assert.equal(all.length, 3);
       const shop = filterSnapshots(all, { tags: ["env:shop"], kind: "inventory" });
