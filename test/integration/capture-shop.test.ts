@@ -214,6 +214,23 @@ test("an id the provider does not know fails with LB_PROVIDER_NOT_FOUND", async 
   );
 });
 
+test("paging through every list one item at a time gives the same inventory", async () => {
+  const paged = new AwsProvider({ ...motoClientConfig(moto, "us-east-1"), pageSize: 1 });
+  try {
+    const result = await captureEnvironment(paged, { tags: { app: "shop" } });
+    assert.equal(result.digest, first.digest);
+    // moto pages load balancers, scaling groups, zones and records; each page is one more call.
+    const calls = result.apiCalls.byOperation;
+    assert.ok(
+      (calls["Route53Client.ListResourceRecordSetsCommand"] ?? 0) >= 4,
+      JSON.stringify(calls),
+    );
+    assert.ok(result.apiCalls.calls > first.apiCalls.calls);
+  } finally {
+    paged.close();
+  }
+});
+
 // Runs last: it changes the shop.
 test("three changes in the cloud are exactly the three changes of the diff", async () => {
   const { ec2, autoscaling, route53 } = clients.region("us-east-1");

@@ -30,3 +30,15 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+
+/** Paginator settings for one service: the connection's page size clamped to what it allows. */
+export function paging<C>(
+  client: C,
+  pageSize: number | undefined,
+  min: number,
+  max: number,
+): { client: C; pageSize?: number } {
+  return pageSize === undefined
+    ? { client }
+    : { client, pageSize: Math.min(max, Math.max(min, pageSize)) };
+}

@@ -26,6 +26,11 @@ export interface AwsConnectionOptions {
   readonly maxAttempts?: number;
   /** Requests in flight at once over this connection (default 8). */
   readonly maxConcurrency?: number;
+  /**
+   * Items per page of list calls, clamped to each API's allowed range; default: each service's
+   * own default page. Small pages cost more calls; tests use them to walk every paginator.
+   */
+  readonly pageSize?: number;
 }
 
 export interface AwsClients {

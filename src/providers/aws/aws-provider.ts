@@ -73,14 +73,14 @@ export class AwsProvider implements Provider {
   async discover(request: DiscoveryRequest = {}): Promise<Discovery> {
     request.signal?.throwIfAborted();
     const { ec2, elbv2, autoscaling, rds, route53 } = this.#connection.clients;
-    const { region } = this.#connection.options;
+    const { region, pageSize } = this.#connection.options;
     const [identity, ec2Raw, balancing, scaling, databases, dns] = await Promise.all([
       this.identity(),
-      fetchEc2(ec2),
-      fetchBalancing(elbv2),
-      fetchScalingGroups(autoscaling),
-      fetchDatabases(rds),
-      fetchDns(route53),
+      fetchEc2(ec2, pageSize),
+      fetchBalancing(elbv2, pageSize),
+      fetchScalingGroups(autoscaling, pageSize),
+      fetchDatabases(rds, pageSize),
+      fetchDns(route53, pageSize),
     ]);
     if (request.signal?.aborted) throw new LifeboatError("LB_CANCELLED", "discovery cancelled");
     const ignored = serviceInterfaces(ec2Raw);

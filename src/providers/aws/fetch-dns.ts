@@ -10,7 +10,7 @@ import {
   type Tag,
   type VPC,
 } from "@aws-sdk/client-route-53";
-import { call, chunks, collect } from "./aws-calls.js";
+import { call, chunks, collect, paging } from "./aws-calls.js";
 
 export interface DnsRaw {
   readonly zones: HostedZone[];
@@ -22,10 +22,10 @@ export interface DnsRaw {
 /** Route53 answers `/hostedzone/Z…`; everything else uses the bare id. */
 export const bareZoneId = (id: string) => id.replace(/^\/hostedzone\//, "");
 
-export async function fetchDns(route53: Route53Client): Promise<DnsRaw> {
+export async function fetchDns(route53: Route53Client, pageSize?: number): Promise<DnsRaw> {
   const zones = await collect(
     "route53.ListHostedZones",
-    paginateListHostedZones({ client: route53 }, {}),
+    paginateListHostedZones(paging(route53, pageSize, 1, 100), {}),
     (p) => p.HostedZones,
   );
   const ids = zones.flatMap((z) => (z.Id ? [bareZoneId(z.Id)] : []));
@@ -33,7 +33,7 @@ export async function fetchDns(route53: Route53Client): Promise<DnsRaw> {
   const tags = new Map<string, Tag[]>();
   const zoneNetworks = new Map<string, VPC[]>();
   await Promise.all([
-    ...ids.map(async (id) => records.set(id, await listRecords(route53, id))),
+    ...ids.map(async (id) => records.set(id, await listRecords(route53, id, pageSize))),
     // ListTagsForResources takes at most 10 zone ids per call.
     ...chunks(ids, 10).map(async (ResourceIds) => {
       const answer = await call("route53.ListTagsForResources", () =>
@@ -57,7 +57,7 @@ export async function fetchDns(route53: Route53Client): Promise<DnsRaw> {
 }
 
 /** The SDK has no paginator for this call; it pages by (name, type, identifier). */
-async function listRecords(route53: Route53Client, HostedZoneId: string) {
+async function listRecords(route53: Route53Client, HostedZoneId: string, pageSize?: number) {
   const all: ResourceRecordSet[] = [];
   let start: Pick<
     ListResourceRecordSetsCommandInput,
@@ -65,7 +65,13 @@ async function listRecords(route53: Route53Client, HostedZoneId: string) {
   > = {};
   for (;;) {
     const page = await call("route53.ListResourceRecordSets", () =>
-      route53.send(new ListResourceRecordSetsCommand({ HostedZoneId, ...start })),
+      route53.send(
+        new ListResourceRecordSetsCommand({
+          HostedZoneId,
+          ...start,
+          ...(pageSize === undefined ? {} : { MaxItems: Math.min(300, Math.max(1, pageSize)) }),
+        }),
+      ),
     );
     all.push(...(page.ResourceRecordSets ?? []));
     if (!page.IsTruncated) return all;

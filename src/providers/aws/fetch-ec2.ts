@@ -29,7 +29,7 @@ import {
   type Volume,
   type Vpc,
 } from "@aws-sdk/client-ec2";
-import { call, collect } from "./aws-calls.js";
+import { call, collect, paging } from "./aws-calls.js";
 
 /** What EC2 holds for one region, as the SDK returns it; normalised in `normalise-*.ts`. */
 export interface Ec2Raw {
@@ -52,8 +52,8 @@ export interface Ec2Raw {
 
 const gone = new Set(["deleted", "deleting", "failed", "terminated", "shutting-down"]);
 
-export async function fetchEc2(ec2: EC2Client): Promise<Ec2Raw> {
-  const client = { client: ec2 };
+export async function fetchEc2(ec2: EC2Client, pageSize?: number): Promise<Ec2Raw> {
+  const client = paging(ec2, pageSize, 5, 1000);
   const [
     vpcs,
     subnets,
@@ -118,7 +118,7 @@ export async function fetchEc2(ec2: EC2Client): Promise<Ec2Raw> {
   const [vpcDns, userData, templateVersions] = await Promise.all([
     fetchVpcDns(ec2, vpcs),
     fetchUserData(ec2, instances),
-    fetchTemplateVersions(ec2, launchTemplates),
+    fetchTemplateVersions(client, launchTemplates),
   ]);
   return {
     vpcs,
@@ -184,14 +184,17 @@ async function fetchUserData(ec2: EC2Client, instances: readonly Instance[]) {
   return out;
 }
 
-async function fetchTemplateVersions(ec2: EC2Client, templates: readonly LaunchTemplate[]) {
+async function fetchTemplateVersions(
+  client: { client: EC2Client; pageSize?: number },
+  templates: readonly LaunchTemplate[],
+) {
   const out = new Map<string, LaunchTemplateVersion[]>();
   await Promise.all(
     templates.map(async ({ LaunchTemplateId }) => {
       if (!LaunchTemplateId) return;
       const versions = await collect(
         "ec2.DescribeLaunchTemplateVersions",
-        paginateDescribeLaunchTemplateVersions({ client: ec2 }, { LaunchTemplateId }),
+        paginateDescribeLaunchTemplateVersions(client, { LaunchTemplateId }),
         (p) => p.LaunchTemplateVersions,
       );
       out.set(LaunchTemplateId, versions);

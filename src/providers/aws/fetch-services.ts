@@ -30,7 +30,7 @@ import {
   type RDSClient,
   type Tag as RdsTag,
 } from "@aws-sdk/client-rds";
-import { call, chunks, collect } from "./aws-calls.js";
+import { call, chunks, collect, paging } from "./aws-calls.js";
 
 export interface BalancingRaw {
   readonly loadBalancers: LoadBalancer[];
@@ -42,8 +42,11 @@ export interface BalancingRaw {
   readonly tags: Map<string, ElbTag[]>;
 }
 
-export async function fetchBalancing(elbv2: ElasticLoadBalancingV2Client): Promise<BalancingRaw> {
-  const client = { client: elbv2 };
+export async function fetchBalancing(
+  elbv2: ElasticLoadBalancingV2Client,
+  pageSize?: number,
+): Promise<BalancingRaw> {
+  const client = paging(elbv2, pageSize, 1, 400);
   const [loadBalancers, targetGroups] = await Promise.all([
     collect(
       "elbv2.DescribeLoadBalancers",
@@ -110,10 +113,11 @@ export async function fetchBalancing(elbv2: ElasticLoadBalancingV2Client): Promi
 
 export async function fetchScalingGroups(
   autoscaling: AutoScalingClient,
+  pageSize?: number,
 ): Promise<AutoScalingGroup[]> {
   return collect(
     "autoscaling.DescribeAutoScalingGroups",
-    paginateDescribeAutoScalingGroups({ client: autoscaling }, {}),
+    paginateDescribeAutoScalingGroups(paging(autoscaling, pageSize, 1, 100), {}),
     (p) => p.AutoScalingGroups,
   );
 }
@@ -126,8 +130,8 @@ export interface DatabaseRaw {
   readonly parameters: Map<string, Parameter[]>;
 }
 
-export async function fetchDatabases(rds: RDSClient): Promise<DatabaseRaw> {
-  const client = { client: rds };
+export async function fetchDatabases(rds: RDSClient, pageSize?: number): Promise<DatabaseRaw> {
+  const client = paging(rds, pageSize, 20, 100);
   const [instances, subnetGroups] = await Promise.all([
     collect(
       "rds.DescribeDBInstances",
