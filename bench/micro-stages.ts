@@ -4,11 +4,12 @@
  * and all of them chained on 1 MiB fixed chunks as one thread of the future backup pipeline
  * would run them. Until Lifeboat's backup exists, these are its side of the comparison.
  */
-import { createCipheriv, createHmac, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto";
+import { Worker } from "node:worker_threads";
 import { FixedChunker } from "../src/repository/chunker/fixed-chunker.js";
 import { FastCdcChunker } from "../src/repository/chunker/fastcdc-chunker.js";
 import { JsGearScanner } from "../src/repository/chunker/gear-scanner.js";
-import { compressBlob } from "../src/repository/compression.js";
+import { compressBlob, decompressBlob } from "../src/repository/compression.js";
 
 export interface StageResult {
   readonly stage: string;
@@ -55,7 +56,7 @@ export function runMicroStages(image: Uint8Array, log: (line: string) => void): 
     results.push(result);
   };
 
-  run("fixed chunker, 1 MiB", image.length, () => {
+  run("fixed chunker, 1 MiB (boundary arithmetic only)", image.length, () => {
     new FixedChunker().push(image);
   });
   run("FastCDC, WebAssembly (default)", image.length, () => {
@@ -77,6 +78,13 @@ export function runMicroStages(image: Uint8Array, log: (line: string) => void): 
       });
     }
   }
+  const packedText = pieces(text, MiB).map((blob) => ({
+    packed: compressBlob(blob) ?? blob,
+    raw: blob.length,
+  }));
+  run("zstd decompress, text, 1 MiB blobs (output MiB/s)", text.length, () => {
+    for (const { packed, raw } of packedText) decompressBlob(packed, raw);
+  });
   run("HMAC-SHA256 (chunk id)", sampleSize * 2, () => {
     for (const blob of pieces(image.subarray(0, sampleSize * 2), MiB)) {
       createHmac("sha256", key).update(blob).digest();
@@ -90,6 +98,20 @@ export function runMicroStages(image: Uint8Array, log: (line: string) => void): 
       cipher.getAuthTag();
     }
   });
+  const sealed = pieces(image.subarray(0, sampleSize * 2), MiB).map((blob) => {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv("aes-256-gcm", key, iv);
+    const data = Buffer.concat([cipher.update(blob), cipher.final()]);
+    return { iv, data, tag: cipher.getAuthTag() };
+  });
+  run("AES-256-GCM decrypt", sampleSize * 2, () => {
+    for (const { iv, data, tag } of sealed) {
+      const decipher = createDecipheriv("aes-256-gcm", key, iv);
+      decipher.setAuthTag(tag);
+      decipher.update(data);
+      decipher.final();
+    }
+  });
   run("pipeline: 1 MiB chunks → HMAC → zstd 3 → AES-GCM, 1 thread", image.length, () => {
     let stored = 0;
     for (const blob of pieces(image, MiB)) {
@@ -101,4 +123,44 @@ export function runMicroStages(image: Uint8Array, log: (line: string) => void): 
     return stored;
   });
   return results;
+}
+
+/** The same pipeline in `workers` worker threads over a shared copy of the image (best of 3). */
+export async function runParallelPipeline(
+  image: Uint8Array,
+  workers: number,
+  log: (line: string) => void,
+): Promise<StageResult> {
+  const shared = new SharedArrayBuffer(image.length);
+  new Uint8Array(shared).set(image);
+  const key = randomBytes(32);
+  let seconds = Infinity;
+  let stored = 0;
+  for (let run = 0; run < 3; run++) {
+    const started = performance.now();
+    const parts = await Promise.all(
+      Array.from(
+        { length: workers },
+        (_, index) =>
+          new Promise<number>((resolve, reject) => {
+            const worker = new Worker(new URL("./pipeline-worker.js", import.meta.url), {
+              workerData: { image: shared, index, workers, key },
+            });
+            worker.once("message", (value: number) => resolve(value));
+            worker.once("error", reject);
+          }),
+      ),
+    );
+    seconds = Math.min(seconds, (performance.now() - started) / 1000);
+    stored = parts.reduce((a, b) => a + b, 0);
+  }
+  const stage = `pipeline, ${workers} worker threads (incl. thread start-up)`;
+  const result = {
+    stage,
+    bytes: image.length,
+    mibPerSecond: image.length / MiB / seconds,
+    ratio: stored / image.length,
+  };
+  log(`  ${stage}: ${result.mibPerSecond.toFixed(0)} MiB/s`);
+  return result;
 }

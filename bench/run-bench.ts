@@ -11,7 +11,7 @@ import { join, resolve } from "node:path";
 import { parseBenchArgs } from "./bench-args.js";
 import { BorgRunner } from "./borg-runner.js";
 import { generateImage, scatterWrites, sha256File } from "./image-generator.js";
-import { runMicroStages } from "./micro-stages.js";
+import { runMicroStages, runParallelPipeline } from "./micro-stages.js";
 import { formatReport, type BenchReport, type ToolResult } from "./report.js";
 import { ResticRunner } from "./restic-runner.js";
 import type { BenchContext, Runner } from "./runner.js";
@@ -98,7 +98,8 @@ async function main(): Promise<void> {
 
     log("Lifeboat stages…");
     started = performance.now();
-    const stages = runMicroStages(readFileSync(image), log);
+    const bytes = readFileSync(image);
+    const stages = [...runMicroStages(bytes, log), await runParallelPipeline(bytes, 2, log)];
     log(`  done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
     const report: BenchReport = {
