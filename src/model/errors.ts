@@ -108,6 +108,17 @@ export const errorCatalogue = {
   ),
   LB_STEP_NOT_FOUND: entry("not-found", "List the run's steps with `lifeboat run <id>`."),
 
+  // Recovery runs
+  LB_RUN_LOCKED: entry(
+    "conflict",
+    "Another Lifeboat process is executing this run; wait for it, or resume after its lease expires.",
+    true,
+  ),
+  LB_RUN_ACTIVE: entry(
+    "conflict",
+    "The run is still in progress; wait for it to finish or cancel it with `lifeboat cancel <id>`.",
+  ),
+
   // Repository
   LB_REPO_NOT_FOUND: entry(
     "not-found",
