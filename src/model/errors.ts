@@ -158,6 +158,16 @@ export const errorCatalogue = {
     true,
   ),
 
+  // Recovery planning
+  LB_PLAN_PREFLIGHT_FAILED: entry(
+    "usage",
+    "Fix every problem listed (mapping, selection or target); nothing was created.",
+  ),
+  LB_PLAN_MAPPING_INVALID: entry(
+    "usage",
+    "Fix the recovery mapping keys named in the message (config or command line).",
+  ),
+
   // Cloud providers
   LB_PROVIDER_AUTH: entry(
     "usage",
