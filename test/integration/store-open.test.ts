@@ -18,7 +18,7 @@ import { Secret } from "../../src/model/secret.js";
 import { createEnvironment, getEnvironment } from "../../src/store/environments-repo.js";
 import { appliedMigrations } from "../../src/store/migrate-store.js";
 import { openStore } from "../../src/store/open-store.js";
-import { createDatabaseOn, testPostgresDatabase } from "../harness/postgres.js";
+import { createDatabaseOn, startPostgres, testPostgresDatabase } from "../harness/postgres.js";
 import { freePort } from "../harness/free-port.js";
 
 const PASSWORD = "Sup3r-s3cret_pw";
@@ -159,6 +159,25 @@ describe("unreachable PostgreSQL", () => {
       "LB_STORE_UNREACHABLE",
     );
     assertNoPassword(error);
+  });
+});
+
+describe("a PostgreSQL server that goes away", () => {
+  test("later queries and transactions are LB_STORE_UNREACHABLE, not crashes", async () => {
+    const server = await startPostgres(); // a private one: this test stops it
+    const store = await openStore(await server.createDatabase("gone"), { connectTimeoutMs: 1000 });
+    try {
+      await createEnvironment(store, { name: "shop", configDigest: "x" });
+      await server.stop();
+      await expectCode(getEnvironment(store, "shop"), "LB_STORE_UNREACHABLE");
+      await expectCode(
+        store.transaction((tx) => createEnvironment(tx, { name: "blog", configDigest: "x" })),
+        "LB_STORE_UNREACHABLE",
+      );
+    } finally {
+      await store.close();
+      await server.stop();
+    }
   });
 });
 
