@@ -5,6 +5,7 @@ import { LifeboatError } from "../model/errors.js";
 import type { Backend } from "./backend.js";
 import type { Codec } from "./codec.js";
 import { loadJsonObject, saveJsonObject } from "./json-object.js";
+import { mapLimit } from "./map-limit.js";
 
 const lockSchema = z
   .object({
@@ -63,23 +64,21 @@ export async function listLocks(
   const now = timing.now();
   const here = hostname();
   const listed = await backend.list("locks");
-  return Promise.all(
-    listed.map(async ({ name, modified }): Promise<ListedLock> => {
-      let info: LockInfo | undefined;
-      try {
-        info = await loadJsonObject(backend, codec, "locks", "lock", name, lockSchema);
-      } catch (error) {
-        // Removed since the listing (a refresh or a release): it is not a live lock any more.
-        if (error instanceof LifeboatError && error.code === "LB_REPO_OBJECT_MISSING") {
-          return { name, info: undefined, stale: true };
-        }
-        return { name, info: undefined, stale: now - modified.getTime() > timing.staleMs };
+  return mapLimit(listed, 8, async ({ name, modified }): Promise<ListedLock> => {
+    let info: LockInfo | undefined;
+    try {
+      info = await loadJsonObject(backend, codec, "locks", "lock", name, lockSchema);
+    } catch (error) {
+      // Removed since the listing (a refresh or a release): it is not a live lock any more.
+      if (error instanceof LifeboatError && error.code === "LB_REPO_OBJECT_MISSING") {
+        return { name, info: undefined, stale: true };
       }
-      const stale =
-        now - info.refreshed > timing.staleMs || (info.host === here && processIsDead(info.pid));
-      return { name, info, stale };
-    }),
-  );
+      return { name, info: undefined, stale: now - modified.getTime() > timing.staleMs };
+    }
+    const stale =
+      now - info.refreshed > timing.staleMs || (info.host === here && processIsDead(info.pid));
+    return { name, info, stale };
+  });
 }
 
 /**

@@ -10,6 +10,7 @@ import { MasterKey } from "./crypto/master-key.js";
 import type { BlobLocation } from "./index/blob-index.js";
 import { loadIndex, type LoadedIndex } from "./index/load-index.js";
 import { loadJsonObject, saveJsonObject } from "./json-object.js";
+import { mapLimit } from "./map-limit.js";
 import {
   addKeySlot,
   listKeySlots,
@@ -138,7 +139,7 @@ export class Repository {
   // Snapshots.
   async listSnapshots(): Promise<StoredSnapshot[]> {
     const names = (await this.backend.list("snapshots")).map((i) => i.name);
-    return Promise.all(names.map((id) => this.loadSnapshot(id)));
+    return mapLimit(names, 8, (id) => this.loadSnapshot(id));
   }
 
   async loadSnapshot(id: string): Promise<StoredSnapshot> {

@@ -1,9 +1,12 @@
 import { strict as assert } from "node:assert";
 import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import { after, before, test } from "node:test";
 import { checkRepository } from "../../src/repository/check.js";
+import { forgetSnapshots } from "../../src/repository/forget.js";
 import { loadDocument, saveDocument } from "../../src/repository/json-document.js";
-import { defaultLockTiming, type LockTiming } from "../../src/repository/lock.js";
+import { saveJsonObject } from "../../src/repository/json-object.js";
+import { defaultLockTiming, listLocks, type LockTiming } from "../../src/repository/lock.js";
 import { BlobType } from "../../src/repository/pack/pack-entry.js";
 import { prune } from "../../src/repository/prune.js";
 import { Repository } from "../../src/repository/repository.js";
@@ -153,5 +156,54 @@ test("exclusive locks exclude each other; stale locks are ignored; a stale holde
     code: "LB_REPO_LOCKED",
   });
   assert.deepEqual(await repo.backend.list("snapshots"), []);
+  assert.deepEqual(await repo.backend.list("locks"), []);
+});
+
+test("forget applies the policy per group; prune then frees the data", async () => {
+  const repo = await initRepo(place);
+  const day = (d: number) => new Date(Date.UTC(2026, 0, d, 12));
+  const ids: string[] = [];
+  for (let d = 1; d <= 5; d++) {
+    ids.push(
+      await saveDocument(repo, {
+        name: "shop",
+        document: { d, pad: randomBytes(2000).toString("hex") },
+        time: day(d),
+      }),
+    );
+  }
+  const other = await saveDocument(repo, { name: "blog", document: { only: true }, time: day(1) });
+  const dry = await forgetSnapshots(repo, { last: 2 }, { dryRun: true });
+  assert.deepEqual(dry.removed, []);
+  assert.equal((await repo.listSnapshots()).length, 6);
+  const result = await forgetSnapshots(repo, { last: 2 });
+  assert.deepEqual(result.removed.sort(), ids.slice(0, 3).sort());
+  const left = (await repo.listSnapshots()).map((s) => s.id).sort();
+  assert.deepEqual(left, [ids[3], ids[4], other].sort());
+  const pruned = await prune(repo, pruneNow);
+  assert.ok(pruned.deleted.length >= 3);
+  assert.deepEqual((await checkRepository(repo, { readData: true })).errors, []);
+  assert.deepEqual(await loadDocument(repo, other), { only: true });
+});
+
+test("a lock of a dead process on this host is stale; prune removes it", async () => {
+  const repo = await initRepo(place);
+  const now = Date.now();
+  const dead = {
+    lockId: "0".repeat(32),
+    exclusive: true,
+    operation: "prune",
+    host: hostname(),
+    pid: 2 ** 22 + 12345,
+    started: now,
+    refreshed: now,
+  };
+  await saveJsonObject(repo.backend, repo.codec, "locks", "lock", dead);
+  const [listed] = await listLocks(repo.backend, repo.codec, repo.lockTiming);
+  assert.equal(listed?.stale, true);
+  const lock = await repo.lockExclusive("prune");
+  await lock.release();
+  const report = await prune(repo, pruneNow);
+  assert.equal(report.staleLocksRemoved, 1);
   assert.deepEqual(await repo.backend.list("locks"), []);
 });
