@@ -97,6 +97,30 @@ test("moto's HTML 500 for an operation it lacks is LB_PROVIDER_UNSUPPORTED", asy
   }
 });
 
+test("a cancelled capture fails with LB_CANCELLED and sends no more requests", async () => {
+  const provider = new AwsProvider({ ...motoClientConfig(moto, "us-east-1"), maxConcurrency: 1 });
+  try {
+    const cancel = new AbortController();
+    const capture = captureEnvironment(
+      provider,
+      { tags: { app: "shop" } },
+      { signal: cancel.signal },
+    );
+    cancel.abort();
+    await assert.rejects(capture, hasCode("LB_CANCELLED"));
+    // Only the request already holding the single slot was sent.
+    assert.ok(provider.apiCalls().attempts <= 1, JSON.stringify(provider.apiCalls()));
+    const before = new AbortController();
+    before.abort();
+    await assert.rejects(
+      captureEnvironment(provider, { tags: { app: "shop" } }, { signal: before.signal }),
+      hasCode("LB_CANCELLED"),
+    );
+  } finally {
+    provider.close();
+  }
+});
+
 test("an empty region captures to an empty inventory with a warning, not an error", async () => {
   await moto.reset();
   const provider = new AwsProvider(motoClientConfig(moto, "eu-west-1"));

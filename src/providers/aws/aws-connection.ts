@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
@@ -49,6 +50,8 @@ export class AwsConnection {
   #calls = 0;
   #attempts = 0;
   readonly #byOperation = new Map<string, number>();
+  /** The abort signal of the discovery (or other job) a request belongs to. */
+  readonly #scope = new AsyncLocalStorage<AbortSignal>();
 
   constructor(readonly options: AwsConnectionOptions) {
     this.#limit = new Semaphore(options.maxConcurrency ?? 8);
@@ -80,6 +83,14 @@ export class AwsConnection {
     };
   }
 
+  /**
+   * Runs `job` so that every request it starts is refused once `signal` aborts, also requests
+   * already queued for a slot: one failure or a cancel stops a discovery's fan-out at once.
+   */
+  scoped<T>(signal: AbortSignal, job: () => Promise<T>): Promise<T> {
+    return this.#scope.run(signal, job);
+  }
+
   destroy(): void {
     for (const client of Object.values(this.clients)) client.destroy();
   }
@@ -87,10 +98,22 @@ export class AwsConnection {
   #instrument<C extends InstrumentableClient>(client: C): C {
     client.middlewareStack.add(
       (next, context) => async (args) => {
-        const operation = `${context.clientName ?? "aws"}.${context.commandName ?? "?"}`;
+        const signal = this.#scope.getStore();
+        const refuseIfAborted = () => {
+          if (signal?.aborted) {
+            throw Object.assign(new Error("request not sent: the job was aborted"), {
+              name: "AbortError",
+            });
+          }
+        };
+        refuseIfAborted();
+        const operation = operationName(context.clientName, context.commandName);
         this.#calls += 1;
         this.#byOperation.set(operation, (this.#byOperation.get(operation) ?? 0) + 1);
-        return this.#limit.run(() => next(args));
+        return this.#limit.run(async () => {
+          refuseIfAborted();
+          return next(args);
+        });
       },
       { step: "initialize", name: "lifeboatLimitAndCount" },
     );
@@ -109,3 +132,18 @@ export class AwsConnection {
 // Every client's stack has its own input/output unions; the middleware here is agnostic of both.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type InstrumentableClient = { middlewareStack: MiddlewareStack<any, any> };
+
+const services: Record<string, string> = {
+  EC2Client: "ec2",
+  ElasticLoadBalancingV2Client: "elbv2",
+  AutoScalingClient: "autoscaling",
+  RDSClient: "rds",
+  Route53Client: "route53",
+  STSClient: "sts",
+};
+
+/** `ec2.DescribeVpcs`: the service and the API operation, as AWS documents them. */
+function operationName(client: string | undefined, command: string | undefined): string {
+  const service = services[client ?? ""] ?? client ?? "aws";
+  return `${service}.${(command ?? "?").replace(/Command$/, "")}`;
+}

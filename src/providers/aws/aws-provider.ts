@@ -71,18 +71,34 @@ export class AwsProvider implements Provider {
   }
 
   async discover(request: DiscoveryRequest = {}): Promise<Discovery> {
-    request.signal?.throwIfAborted();
+    const cancelled = () => new LifeboatError("LB_CANCELLED", "discovery cancelled");
+    if (request.signal?.aborted) throw cancelled();
     const { ec2, elbv2, autoscaling, rds, route53 } = this.#connection.clients;
     const { region, pageSize } = this.#connection.options;
-    const [identity, ec2Raw, balancing, scaling, databases, dns] = await Promise.all([
-      this.identity(),
-      fetchEc2(ec2, pageSize),
-      fetchBalancing(elbv2, pageSize),
-      fetchScalingGroups(autoscaling, pageSize),
-      fetchDatabases(rds, pageSize),
-      fetchDns(route53, pageSize),
-    ]);
-    if (request.signal?.aborted) throw new LifeboatError("LB_CANCELLED", "discovery cancelled");
+    // The first failure (or the caller's cancel) stops every request still queued.
+    const stop = new AbortController();
+    const onCancel = () => stop.abort();
+    request.signal?.addEventListener("abort", onCancel, { once: true });
+    const guard = <T>(job: Promise<T>) =>
+      job.catch((error: unknown) => {
+        stop.abort();
+        throw error;
+      });
+    const fetched = this.#connection.scoped(stop.signal, () =>
+      Promise.all([
+        guard(this.identity()),
+        guard(fetchEc2(ec2, pageSize)),
+        guard(fetchBalancing(elbv2, pageSize)),
+        guard(fetchScalingGroups(autoscaling, pageSize)),
+        guard(fetchDatabases(rds, pageSize)),
+        guard(fetchDns(route53, pageSize)),
+      ]),
+    );
+    const [identity, ec2Raw, balancing, scaling, databases, dns] = await fetched
+      .catch((error: unknown) => {
+        throw request.signal?.aborted ? cancelled() : error;
+      })
+      .finally(() => request.signal?.removeEventListener("abort", onCancel));
     const ignored = serviceInterfaces(ec2Raw);
     const managed = managedMachines(ec2Raw);
     const resources: DiscoveredResource[] = [
