@@ -129,6 +129,18 @@ export class WriteSession {
     return (await this.saveBlob(BlobType.tree, encodeTree(nodes))).id;
   }
 
+  /**
+   * Uploads every buffered blob and waits for the uploads (no index file is written): after
+   * this, a crash loses nothing that a re-run cannot adopt (see adopt-packs.ts).
+   */
+  async flushPacks(): Promise<void> {
+    this.#assertOpen();
+    await Promise.all([
+      this.#writers[BlobType.data].finish(),
+      this.#writers[BlobType.tree].finish(),
+    ]);
+  }
+
   /** Writes an index file for the packs uploaded since the last one. */
   async flushIndex(): Promise<void> {
     const packs = this.#unindexed;
