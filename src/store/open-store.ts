@@ -1,5 +1,6 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { Kysely, sql, type Dialect, type Transaction } from "kysely";
-import { LifeboatError } from "../model/errors.js";
+import { BugError, LifeboatError } from "../model/errors.js";
 import type { Secret } from "../model/secret.js";
 import { migrateStore } from "./migrate-store.js";
 import { postgresDialect } from "./postgres-dialect.js";
@@ -52,7 +53,16 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
       maxConnections: options.maxConnections ?? 10,
     }).dialect;
   }
-  const db = new Kysely<StoreSchema>({ dialect: translatingDialect(inner, redactedUrl) });
+  // Using the store itself (not the transaction's session) inside one of its transactions
+  // would wait forever on SQLite, whose one connection the transaction holds, and silently
+  // escape the transaction on PostgreSQL: fail fast as the bug it is, on both.
+  const transactionScope = new AsyncLocalStorage<true>();
+  const guard = () => {
+    if (transactionScope.getStore()) {
+      throw new BugError("the store was used inside its own transaction; use the session `tx`");
+    }
+  };
+  const db = new Kysely<StoreSchema>({ dialect: translatingDialect(inner, redactedUrl, guard) });
   try {
     await sql`select 1`.execute(db);
     await migrateStore(db as unknown as Kysely<unknown>, location.dialect, redactedUrl);
@@ -60,7 +70,13 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     await db.destroy().catch(() => undefined);
     throw unreachable(error, redactedUrl);
   }
-  return createStore(db, location.dialect, redactedUrl, options.now ?? (() => new Date()));
+  return createStore(
+    db,
+    location.dialect,
+    redactedUrl,
+    options.now ?? (() => new Date()),
+    transactionScope,
+  );
 }
 
 function unreachable(error: unknown, redactedUrl: string): unknown {
@@ -79,6 +95,7 @@ function createStore(
   dialect: StoreDialect,
   redactedUrl: string,
   now: () => Date,
+  transactionScope: AsyncLocalStorage<true>,
 ): Store {
   let closed: Promise<void> | undefined;
   const session = (handle: Kysely<StoreSchema>, inTransaction: boolean): StoreSession => {
@@ -89,7 +106,11 @@ function createStore(
       transaction: (fn) =>
         inTransaction
           ? fn(self)
-          : handle.transaction().execute((trx: Transaction<StoreSchema>) => fn(session(trx, true))),
+          : handle
+              .transaction()
+              .execute((trx: Transaction<StoreSchema>) =>
+                transactionScope.run(true, () => fn(session(trx, true))),
+              ),
     };
     return self;
   };

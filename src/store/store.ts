@@ -18,7 +18,10 @@ export interface StoreSession {
   /**
    * Runs `fn` in one transaction: it commits when `fn` resolves and rolls back when it throws
    * (the error is rethrown unchanged). Called on a session that is already a transaction, it
-   * joins that transaction instead of nesting. On SQLite the transaction takes the write lock
+   * joins that transaction instead of nesting (no savepoint: an error caught inside `fn` does
+   * not undo the joined part). Inside `fn` use `tx` only: touching the store itself there is a
+   * `BugError` (on SQLite it would wait forever for the connection the transaction holds).
+   * Keep transactions short and free of outside I/O. On SQLite the transaction takes the write lock
    * when it begins (`BEGIN IMMEDIATE`), so two processes never deadlock upgrading a read; a
    * writer waits up to the busy timeout, then fails with `LB_STORE_CONFLICT` (retryable).
    */

@@ -18,11 +18,16 @@ type Translate = (error: unknown) => unknown;
  * Wraps a Kysely dialect so that every driver error (connecting, beginning a transaction, any
  * query) passes through {@link translateDbError} once, whichever code issued it: lost
  * connections become `LB_STORE_UNREACHABLE` and lock timeouts `LB_STORE_CONFLICT` everywhere.
+ * `beforeAcquire` runs whenever a query needs a connection of its own (not a transaction's).
  */
-export function translatingDialect(inner: Dialect, redactedUrl: string): Dialect {
+export function translatingDialect(
+  inner: Dialect,
+  redactedUrl: string,
+  beforeAcquire: () => void = () => undefined,
+): Dialect {
   const translate: Translate = (error) => translateDbError(error, redactedUrl) ?? error;
   return {
-    createDriver: () => new TranslatingDriver(inner.createDriver(), translate),
+    createDriver: () => new TranslatingDriver(inner.createDriver(), translate, beforeAcquire),
     createQueryCompiler: (): QueryCompiler => inner.createQueryCompiler(),
     createAdapter: (): DialectAdapter => inner.createAdapter(),
     createIntrospector: (db: Kysely<unknown>): DatabaseIntrospector => inner.createIntrospector(db),
@@ -68,6 +73,7 @@ class TranslatingDriver implements Driver {
   constructor(
     private readonly inner: Driver,
     private readonly translate: Translate,
+    private readonly beforeAcquire: () => void,
   ) {}
 
   init(): Promise<void> {
@@ -75,6 +81,7 @@ class TranslatingDriver implements Driver {
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
+    this.beforeAcquire();
     const connection = await guarded(this.translate, () => this.inner.acquireConnection());
     return new TranslatingConnection(connection, this.translate);
   }

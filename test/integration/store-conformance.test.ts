@@ -5,7 +5,7 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
 import { sql, type Kysely } from "kysely";
-import { isLifeboatError } from "../../src/model/errors.js";
+import { BugError, isLifeboatError } from "../../src/model/errors.js";
 import {
   createEnvironment,
   getEnvironment,
@@ -137,6 +137,24 @@ describeStoreConformance("state store conformance", ({ dialect, open, freshUrl }
     });
     assert.equal(committed, "done");
     assert.ok(await getEnvironment(store, "shop"));
+  });
+
+  test("using the store instead of the session inside a transaction is a BugError", async () => {
+    const store = await open();
+    await assert.rejects(
+      store.transaction(async (tx) => {
+        await createEnvironment(tx, { name: "shop", configDigest: "a" });
+        await getEnvironment(store, "shop"); // would wait forever on SQLite
+      }),
+      (error) => error instanceof BugError,
+    );
+    assert.equal(await getEnvironment(store, "shop"), undefined, "rolled back");
+    // Outside a transaction, even concurrently with one, the store works as usual.
+    await Promise.all([
+      store.transaction((tx) => createEnvironment(tx, { name: "a", configDigest: "a" })),
+      createEnvironment(store, { name: "b", configDigest: "b" }),
+    ]);
+    assert.equal((await listEnvironments(store)).length, 2);
   });
 
   test("inventory versions count up per environment, newest first", async () => {
