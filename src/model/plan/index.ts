@@ -1,0 +1,3 @@
+export * from "./phases.js";
+export * from "./plan.js";
+export * from "./step.js";

@@ -1,0 +1,138 @@
+import { LifeboatError } from "../model/errors.js";
+import {
+  canonicalJson,
+  digestOf,
+  type Inventory,
+  type LogicalId,
+  type Resource,
+} from "../model/inventory/index.js";
+import type { Mapping } from "../model/mapping.js";
+import {
+  planFormat,
+  planSchema,
+  planSelectionSchema,
+  type Plan,
+  type RecoveryMode,
+} from "../model/plan/index.js";
+import { orderEdges } from "./order-edges.js";
+import { analyseGraph, reduceEdges, type GraphAnalysis } from "./plan-graph.js";
+import type { PlanProblem } from "./plan-problem.js";
+import { resolveTarget } from "./resolve-target.js";
+import { resourceSteps, type DraftStep } from "./resource-steps.js";
+import { selectResources } from "./select-resources.js";
+import type { TargetFacts } from "./target-facts.js";
+
+export interface PlanRequest {
+  readonly environment: string;
+  readonly inventory: Inventory;
+  /** The stored inventory version the inventory came from, if any. */
+  readonly inventoryVersion?: string;
+  /** A validated mapping (model/mapping.ts `parseMapping`). */
+  readonly mapping: Mapping;
+  /** `--only` and deploy flags; absent selects everything. */
+  readonly selection?: unknown;
+  readonly mode: RecoveryMode;
+  readonly facts: TargetFacts;
+}
+
+export type PlanOutcome =
+  | { readonly ok: true; readonly plan: Plan; readonly analysis: GraphAnalysis }
+  | { readonly ok: false; readonly problems: readonly PlanProblem[] };
+
+/**
+ * Builds a recovery plan, or the complete list of reasons it cannot (pre-flight: unmapped
+ * zones, types not offered, CIDR overlaps, missing images and key pairs, bad selections).
+ * Pure: everything about the target comes in `facts`; nothing is created or looked up.
+ * Deterministic: the same request gives a byte-identical plan (canonical JSON).
+ */
+export function planRecovery(request: PlanRequest): PlanOutcome {
+  const selection = planSelectionSchema.parse(request.selection ?? {});
+  const selected = selectResources(request.inventory, selection);
+  const resolution = resolveTarget(
+    request.inventory,
+    selected.resources,
+    request.mapping,
+    request.facts,
+  );
+  const problems = [...selected.problems, ...resolution.problems];
+  if (problems.length > 0) return { ok: false, problems };
+
+  const byId = new Map<LogicalId, Resource>(request.inventory.resources.map((r) => [r.id, r]));
+  const ctx = {
+    inventory: request.inventory,
+    environment: request.environment,
+    targetRegion: request.facts.region,
+    mapping: request.mapping,
+    selection,
+    resolution,
+    mode: request.mode,
+    planned: new Set(selected.resources.map((r) => r.id)),
+    byId,
+  };
+  const drafts = selected.resources.flatMap((r) => resourceSteps(r, ctx));
+  const bindings: Record<string, string> = {};
+  for (const d of drafts) if (d.binds) bindings[d.resource] = d.id;
+  const edges = orderEdges(drafts, bindings, byId);
+  const graph = drafts.map((d) => ({ id: d.id, dependsOn: [...edges.get(d.id)!] }));
+  const analysis = analyseGraph(graph);
+  const direct = reduceEdges(graph);
+  const ordered = [...drafts].sort(
+    (a, b) =>
+      (analysis.waveOf.get(a.id) ?? 0) - (analysis.waveOf.get(b.id) ?? 0) || compare(a.id, b.id),
+  );
+  const body = {
+    format: planFormat,
+    environment: request.environment,
+    source: {
+      provider: request.inventory.provider,
+      account: request.inventory.account,
+      region: request.inventory.region,
+      inventoryDigest: digestOf(request.inventory),
+      ...(request.inventoryVersion === undefined ? {} : { version: request.inventoryVersion }),
+    },
+    target: { connection: request.mapping.target, region: request.facts.region },
+    mode: request.mode,
+    mapping: { ...request.mapping, zones: resolution.zones },
+    selection,
+    bindings,
+    steps: ordered.map((d) => toStep(d, direct.get(d.id) ?? [])),
+  };
+  const id = `plan-${digestOf(body).slice("sha256:".length, "sha256:".length + 16)}`;
+  const steps = body.steps.map((s) => ({ ...s, idempotencyKey: idempotencyKey(id, s.id) }));
+  const plan = planSchema.parse(JSON.parse(canonicalJson({ ...body, id, steps })));
+  return { ok: true, plan, analysis };
+}
+
+/** {@link planRecovery}, with problems turned into `LB_PLAN_PREFLIGHT_FAILED` (exit 2). */
+export function planRecoveryOrThrow(request: PlanRequest): { plan: Plan; analysis: GraphAnalysis } {
+  const outcome = planRecovery(request);
+  if (outcome.ok) return outcome;
+  throw new LifeboatError(
+    "LB_PLAN_PREFLIGHT_FAILED",
+    `pre-flight found ${outcome.problems.length} problem(s): ${outcome.problems.map((p) => p.message).join("; ")}`,
+    { details: { problems: outcome.problems } },
+  );
+}
+
+/** 40 hex digits from the plan and step ids: short enough for EC2's 64-character ClientToken. */
+export function idempotencyKey(planId: string, stepId: string): string {
+  return digestOf({ plan: planId, step: stepId }).slice("sha256:".length, "sha256:".length + 40);
+}
+
+function toStep(d: DraftStep, dependsOn: string[]) {
+  return {
+    id: d.id,
+    kind: d.kind,
+    resource: d.resource,
+    resourceKind: d.resourceKind,
+    summary: d.summary,
+    dependsOn,
+    idempotencyKey: "",
+    input: d.input,
+    ...(d.gate ? { gate: d.gate } : {}),
+  };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
