@@ -71,12 +71,7 @@ export function formatReport(report: BenchReport): string {
   const cpu = report.tools
     .map((t) => `${t.name} full backup used ${t.full.cpuSeconds?.toFixed(1) ?? "?"} CPU s`)
     .join("; ");
-  const pipeline = report.stages.find((s) => s.stage.startsWith("pipeline"));
-  const ratios = report.tools.map((t) => {
-    const peer = size / MiB / t.full.wallSeconds;
-    const ours = pipeline ? `${(pipeline.mibPerSecond / peer).toFixed(2)}x` : "n/a";
-    return `Lifeboat per-chunk pipeline (1 thread, in memory, no I/O) ÷ ${t.name} full backup (end to end): ${ours}`;
-  });
+  const ratios = ratioTable(report);
   return [
     `image ${mib(size)} MiB (half random, half text), generated in ${report.generateSeconds.toFixed(1)} s; ` +
       `load average before: ${report.host.loadBefore.map((l) => l.toFixed(2)).join(" ")}`,
@@ -88,6 +83,30 @@ export function formatReport(report: BenchReport): string {
     "",
     stages,
     "",
-    ...ratios,
+    ratios,
   ].join("\n");
+}
+
+/** The design's targets as ratios against restic: how many times better Lifeboat is. */
+function ratioTable(report: BenchReport): string {
+  const restic = report.tools.find((t) => t.name === "restic");
+  const ours = report.tools.filter((t) => t.name.startsWith("lifeboat"));
+  if (restic === undefined || ours.length === 0) return "";
+  const x = (n: number) => `${n.toFixed(2)}x`;
+  return table(
+    [
+      "vs restic",
+      "full speed (target ≥ 2x)",
+      "incremental speed (≥ 20x)",
+      "restore speed (≥ 1.5x)",
+      "repo size after incr (≤ 1x)",
+    ],
+    ours.map((t) => [
+      t.name,
+      x(restic.full.wallSeconds / t.full.wallSeconds),
+      x(restic.incremental.wallSeconds / t.incremental.wallSeconds),
+      x(restic.restore.wallSeconds / t.restore.wallSeconds),
+      x(t.repoBytesAfterIncremental / restic.repoBytesAfterIncremental),
+    ]),
+  );
 }

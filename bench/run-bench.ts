@@ -13,10 +13,13 @@ import { BorgRunner } from "./borg-runner.js";
 import { generateImage, scatterWrites, sha256File } from "./image-generator.js";
 import { runMicroStages, runParallelPipeline } from "./micro-stages.js";
 import { formatReport, type BenchReport, type ToolResult } from "./report.js";
+import { LifeboatRunner } from "./lifeboat-runner.js";
 import { ResticRunner } from "./restic-runner.js";
 import type { BenchContext, Runner } from "./runner.js";
 
 const available: Record<string, () => Runner> = {
+  lifeboat: () => new LifeboatRunner(true),
+  "lifeboat-reread": () => new LifeboatRunner(false),
   restic: () => new ResticRunner(),
   borg: () => new BorgRunner(),
 };
