@@ -3,6 +3,7 @@ import { after, before, describe, test } from "node:test";
 import { Secret } from "../../src/model/secret.js";
 import { loadDocument, saveDocument } from "../../src/repository/json-document.js";
 import { Repository } from "../../src/repository/repository.js";
+import { repositoryStats } from "../../src/repository/stats.js";
 import { filterSnapshots, selectAt } from "../../src/repository/snapshot/select-snapshot.js";
 import {
   fsPlace,
@@ -102,6 +103,10 @@ for (const makePlace of [fsPlace, s3Place]) {
       const stored = (await repo.backend.list("data")).reduce((n, p) => n + p.size, 0);
       const json = JSON.stringify(big).length;
       assert.ok(stored < json / 3, `zstd is on: ${stored} bytes stored for ${json} bytes of JSON`);
+      const stats = await repositoryStats(repo);
+      assert.equal(stats.storedBytes, stored);
+      assert.ok(stats.blobs >= 4 && stats.packs >= 2 && stats.indexFiles >= 2);
+      assert.ok(stats.spaceRatio > 3, `space ratio ${stats.spaceRatio}`);
       const all = await repo.listSnapshots();
       assert.equal(all.length, 3);
       const shop = filterSnapshots(all, { tags: ["env:shop"], kind: "inventory" });
