@@ -168,7 +168,8 @@ export async function fetchDatabases(rds: RDSClient, pageSize?: number): Promise
       );
       parameters.set(
         DBParameterGroupName,
-        list.filter((p) => p.Source === "user"),
+        // The request already asks for source `user`; moto 5.2.1 leaves Source unset.
+        list.filter((p) => p.Source === undefined || p.Source === "user"),
       );
     }),
   ]);

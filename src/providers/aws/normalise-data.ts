@@ -109,6 +109,7 @@ export function normaliseDns(
   const resources: DiscoveredResource[] = [];
   const ignored: IgnoredResource[] = [];
   const location = { region: "global" };
+  const records = recordIndex(raw);
   for (const zone of raw.zones) {
     const zoneId = bareZoneId(zone.Id ?? "");
     const zoneName = dnsKey(zone.Name ?? "");
@@ -172,10 +173,13 @@ export function normaliseDns(
             values: canonicalSet((record.ResourceRecords ?? []).map((r) => value(r.Value ?? ""))),
             alias: alias
               ? {
-                  target: targets.byName.get(dnsKey(alias.DNSName ?? "")) ?? {
-                    dnsName: dnsKey(alias.DNSName ?? ""),
-                    zoneId: alias.HostedZoneId ?? "",
-                  },
+                  target: targets.byName.get(dnsKey(alias.DNSName ?? "")) ??
+                    records.get(
+                      `${bareZoneId(alias.HostedZoneId ?? "")}|${dnsKey(alias.DNSName ?? "")}|${type}`,
+                    ) ?? {
+                      dnsName: dnsKey(alias.DNSName ?? ""),
+                      zoneId: alias.HostedZoneId ?? "",
+                    },
                   evaluateTargetHealth: alias.EvaluateTargetHealth === true,
                 }
               : undefined,
@@ -189,4 +193,20 @@ export function normaliseDns(
     }
   }
   return { resources, ignored };
+}
+
+/** Records of the account's zones by zone, name and type: aliases to them become refs. */
+function recordIndex(raw: DnsRaw): Map<string, Ref> {
+  const index = new Map<string, Ref>();
+  for (const [zoneId, list] of raw.records) {
+    for (const r of list) {
+      if (r.SetIdentifier !== undefined) continue; // ambiguous: an alias names no set
+      const name = dnsKey(r.Name ?? "");
+      index.set(
+        `${zoneId}|${name}|${r.Type ?? ""}`,
+        ref("dns-record", recordId(zoneId, name, r.Type ?? "")),
+      );
+    }
+  }
+  return index;
 }
