@@ -3,10 +3,8 @@ import { LifeboatError } from "../model/errors.js";
 import { registerConfigValidate } from "./commands/config-validate.js";
 import { registerInit } from "./commands/init.js";
 import { printError, type CliIo } from "./output.js";
+import type { RegisterCommand } from "./run-action.js";
 import { lifeboatVersion } from "./version.js";
-
-/** A command module: adds one command (or one group) to the program. */
-export type RegisterCommand = (program: Command, io: CliIo) => void;
 
 /** The explicit list of commands; one file per command under ./commands. */
 const commands: readonly RegisterCommand[] = [registerInit, registerConfigValidate];
@@ -26,19 +24,6 @@ export function buildProgram(io: CliIo): Command {
     .exitOverride();
   for (const register of commands) register(program, io);
   return program;
-}
-
-/** Runs a command's body; on failure prints the error and stores the exit code. */
-export async function runAction(
-  io: CliIo,
-  json: boolean | undefined,
-  body: () => Promise<void> | void,
-): Promise<void> {
-  try {
-    await body();
-  } catch (error) {
-    process.exitCode = printError(io, json, error);
-  }
 }
 
 /** Parses argv and runs the command; resolves to the process exit code. */

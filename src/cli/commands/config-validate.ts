@@ -3,7 +3,7 @@ import { summarizeConfig, type ConfigSummary } from "../../config/config-summary
 import { loadConfig } from "../../config/load-config.js";
 import { commandGroup } from "../command-group.js";
 import { printResult, type CliIo, type GlobalOptions } from "../output.js";
-import { runAction, type RegisterCommand } from "../program.js";
+import { runAction, type RegisterCommand } from "../run-action.js";
 
 /** `--json` output of `config validate` (docs/cli-json.md). */
 export interface ConfigValidateJson {

@@ -4,7 +4,7 @@ import { defaultConfigFile } from "../../config/load-config.js";
 import { starterConfig } from "../../config/starter-config.js";
 import { LifeboatError } from "../../model/errors.js";
 import { printResult, type CliIo } from "../output.js";
-import { runAction, type RegisterCommand } from "../program.js";
+import { runAction, type RegisterCommand } from "../run-action.js";
 
 interface InitOptions {
   readonly dir?: string;
