@@ -38,7 +38,8 @@ export async function measure(
   args: readonly string[],
   options: RunOptions = {},
 ): Promise<Measurement> {
-  const useTime = existsSync(GNU_TIME);
+  // LIFEBOAT_BENCH_POLL_RSS=1 forces the /proc fallback (to test it where GNU time exists).
+  const useTime = existsSync(GNU_TIME) && process.env.LIFEBOAT_BENCH_POLL_RSS !== "1";
   const timeFile = join(tmpdir(), `lifeboat-bench-time-${process.pid}-${Date.now()}`);
   const [file, argv] = useTime
     ? [GNU_TIME, ["-f", "%e %U %S %M", "-o", timeFile, command, ...args]]
