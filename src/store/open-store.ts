@@ -7,7 +7,8 @@ import { postgresDialect } from "./postgres-dialect.js";
 import type { StoreSchema } from "./schema.js";
 import { sqliteDialect } from "./sqlite-dialect.js";
 import type { Store, StoreDialect, StoreSession } from "./store.js";
-import { parseStoreUrl, redactStoreUrl } from "./store-url.js";
+import { SharedBackends } from "./shared-backend.js";
+import { parseStoreUrl, redactStoreUrl, type StoreLocation } from "./store-url.js";
 import { translateDbError } from "./translate-db-error.js";
 import { translatingDialect } from "./translating-dialect.js";
 
@@ -38,6 +39,35 @@ export interface OpenStoreOptions {
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
   const redactedUrl = redactStoreUrl(url);
   const location = parseStoreUrl(url, options.baseDir);
+  const open = () => openBackend(location, redactedUrl, options);
+  const now = options.now ?? (() => new Date());
+  if (location.dialect === "sqlite" && !location.memory) {
+    const handle = await sqliteFiles.acquire(location.path, open);
+    return createStore(handle.value, now, handle.release);
+  }
+  const backend = await open();
+  let closed: Promise<void> | undefined;
+  return createStore(backend, now, () => (closed ??= backend.db.destroy()));
+}
+
+/** An open, migrated database; several Store objects may share one (SQLite files). */
+interface Backend {
+  readonly db: Kysely<StoreSchema>;
+  readonly dialect: StoreDialect;
+  readonly redactedUrl: string;
+  /** Marks the async context of this database's transactions (see `guard` below). */
+  readonly transactionScope: AsyncLocalStorage<true>;
+}
+
+// Per SQLite file, one connection per process: shared-backend.ts explains why. Options of
+// later openers of an already open file (busy timeout) do not apply.
+const sqliteFiles = new SharedBackends<Backend>((backend) => backend.db.destroy());
+
+async function openBackend(
+  location: StoreLocation,
+  redactedUrl: string,
+  options: OpenStoreOptions,
+): Promise<Backend> {
   let inner: Dialect;
   if (location.dialect === "sqlite") {
     inner = sqliteDialect({
@@ -70,13 +100,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     await db.destroy().catch(() => undefined);
     throw unreachable(error, redactedUrl);
   }
-  return createStore(
-    db,
-    location.dialect,
-    redactedUrl,
-    options.now ?? (() => new Date()),
-    transactionScope,
-  );
+  return { db, dialect: location.dialect, redactedUrl, transactionScope };
 }
 
 function unreachable(error: unknown, redactedUrl: string): unknown {
@@ -90,14 +114,8 @@ function unreachable(error: unknown, redactedUrl: string): unknown {
   );
 }
 
-function createStore(
-  db: Kysely<StoreSchema>,
-  dialect: StoreDialect,
-  redactedUrl: string,
-  now: () => Date,
-  transactionScope: AsyncLocalStorage<true>,
-): Store {
-  let closed: Promise<void> | undefined;
+function createStore(backend: Backend, now: () => Date, close: () => Promise<void>): Store {
+  const { dialect, transactionScope } = backend;
   const session = (handle: Kysely<StoreSchema>, inTransaction: boolean): StoreSession => {
     const self: StoreSession = {
       db: handle,
@@ -114,9 +132,5 @@ function createStore(
     };
     return self;
   };
-  return {
-    ...session(db, false),
-    redactedUrl,
-    close: () => (closed ??= db.destroy()),
-  };
+  return { ...session(backend.db, false), redactedUrl: backend.redactedUrl, close };
 }

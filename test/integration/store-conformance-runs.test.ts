@@ -24,7 +24,7 @@ import {
 } from "../../src/store/steps-repo.js";
 import { describeStoreConformance, manualClock, rejectsWith } from "./store-targets.js";
 
-describeStoreConformance("state store conformance (runs)", ({ open }) => {
+describeStoreConformance("state store conformance (runs)", ({ open, freshUrl }) => {
   test("runs: create, get, list, update; JSON and timestamps round-trip exactly", async () => {
     const clock = manualClock();
     const store = await open(undefined, { now: clock.now });
@@ -262,6 +262,24 @@ describeStoreConformance("state store conformance (runs)", ({ open }) => {
       }),
     );
     assert.equal((await appendStepEvent(store, { runId: "r2", type: "next" })).seq, 11);
+  });
+
+  test("journal: two connections appending to one run still get a dense sequence", async () => {
+    const url = await freshUrl();
+    const one = await open(url);
+    const two = await open(url); // a second pool (PostgreSQL) or connection (SQLite)
+    await createEnvironment(one, { name: "shop", configDigest: "a" });
+    await createRun(one, { id: "r1", environment: "shop", mode: "failover" });
+    const appended = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        appendStepEvent(i % 2 === 0 ? one : two, { runId: "r1", type: "p", data: { i } }),
+      ),
+    );
+    assert.deepEqual(
+      appended.map((e) => e.seq).sort((a, b) => a - b),
+      Array.from({ length: 50 }, (_, i) => i + 1),
+    );
+    assert.equal((await listStepEvents(two, "r1")).length, 50);
   });
 
   test("events: append and read back in order, filtered, after a cursor", async () => {
