@@ -32,6 +32,10 @@ export interface StoreSession {
 export interface Store extends StoreSession {
   /** The URL it was opened with, password replaced by `***`: safe to log. */
   readonly redactedUrl: string;
-  /** Closes every connection. Idempotent. Pending queries fail after this. */
+  /**
+   * Releases this handle; idempotent. Connections close when the last handle over them is
+   * released (openers of one SQLite file in one process share its connection). Queries made
+   * through a released handle whose connections are closed fail.
+   */
   close(): Promise<void>;
 }
