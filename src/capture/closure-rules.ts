@@ -37,3 +37,11 @@ export const partOfRules: readonly PartOfRule[] = [
  */
 export const placementPath =
   /^(network|networks\[\d+\]|subnet|subnets\[\d+\]|subnetGroup|loadBalancer|attachment\.machine|attachments\[\d+\]\.machine|association)$/;
+
+/**
+ * A firewall rule may name a group of another network (peered VPCs, shared services). Such a
+ * group is not part of this environment: following it would pull in another network and its
+ * owners. Rule peers are therefore followed only within the rule's own network; a peer outside
+ * it becomes an `outside-selection` external.
+ */
+export const sameNetworkOnlyPath = /^(ingress|egress)\[\d+\]\.peer$/;

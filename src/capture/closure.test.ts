@@ -64,6 +64,20 @@ const region: DiscoveredResource[] = [
   }),
   d("address:eip-1", { association: ref("machine", "i-web") }, shop),
   d(
+    "security-group:sg-web",
+    {
+      network: ref("network", "vpc-1"),
+      ingress: [
+        { peer: ref("security-group", "sg-lb") },
+        { peer: ref("security-group", "sg-ops") },
+      ],
+    },
+    shop,
+  ),
+  d("security-group:sg-lb", { network: ref("network", "vpc-1"), ingress: [] }),
+  d("security-group:sg-ops", { network: ref("network", "vpc-ops"), ingress: [] }),
+  d("network:vpc-ops", {}),
+  d(
     "machine:i-bastion",
     {
       subnet: ref("subnet", "subnet-1"),
@@ -123,6 +137,15 @@ test("references outside the environment are explicit externals with a reason", 
   assert.equal(externals.get("image:ami-gone"), "not-found");
   assert.deepEqual(leftOut.get("network:vpc-default"), { type: "default" });
   assert.deepEqual(leftOut.get("network:vpc-2"), { type: "not-selected" });
+});
+
+test("a rule's peer group joins only from the same network; another network's is external", () => {
+  assert.deepEqual(why.get("security-group:sg-lb"), [
+    { type: "dependency", of: "security-group:sg-web", path: "ingress[0].peer" },
+  ]);
+  assert.equal(ids.has("security-group:sg-ops"), false);
+  assert.equal(ids.has("network:vpc-ops"), false);
+  assert.equal(externals.get("security-group:sg-ops"), "outside-selection");
 });
 
 test("a selection that matches nothing gives an empty environment and a warning", () => {

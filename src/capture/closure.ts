@@ -1,5 +1,6 @@
 import {
   externalOnlyKinds,
+  isRef,
   parseLogicalId,
   referencesOf,
   type External,
@@ -7,7 +8,7 @@ import {
   type Selection,
 } from "../model/inventory/index.js";
 import type { DiscoveredResource, Discovery } from "../providers/provider.js";
-import { partOfRules } from "./closure-rules.js";
+import { partOfRules, sameNetworkOnlyPath } from "./closure-rules.js";
 import type { Explanation, InclusionReason, LeftOutEntry } from "./explanation.js";
 import { selectDirectly } from "./selection-match.js";
 
@@ -46,7 +47,10 @@ export function closeOver(discovery: Discovery, selection: Selection): Closure {
       const entry = byId.get(id);
       if (!entry) continue;
       for (const r of referencesOf(entry.resource)) {
-        if (byId.has(r.target)) add(r.target, { type: "dependency", of: id, path: r.path });
+        const target = byId.get(r.target);
+        if (!target) continue;
+        if (sameNetworkOnlyPath.test(r.path) && networkOf(target) !== networkOf(entry)) continue;
+        add(r.target, { type: "dependency", of: id, path: r.path });
       }
       for (const part of parts.get(id) ?? []) {
         if (!part.weak) add(part.id, { type: "part-of", of: id, why: part.why });
@@ -112,6 +116,12 @@ export function closeOver(discovery: Discovery, selection: Selection): Closure {
           : [],
     },
   };
+}
+
+/** The network a resource names directly (`properties.network`), if any. */
+function networkOf(entry: DiscoveredResource): string | undefined {
+  const network = (entry.resource.properties as { network?: unknown }).network;
+  return isRef(network) ? network.ref : undefined;
 }
 
 interface Part {
