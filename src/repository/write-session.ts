@@ -3,7 +3,7 @@ import { LifeboatError } from "../model/errors.js";
 import type { Backend } from "./backend.js";
 import type { Codec } from "./codec.js";
 import type { MasterKey } from "./crypto/master-key.js";
-import { BlobIndex } from "./index/blob-index.js";
+import type { BlobIndex } from "./index/blob-index.js";
 import { saveIndexFile, type IndexedPack } from "./index/index-file.js";
 import { loadIndex, type LoadedIndex } from "./index/load-index.js";
 import type { RepositoryLock } from "./lock.js";
@@ -73,8 +73,13 @@ export class WriteSession {
   };
   readonly #index: BlobIndex;
   readonly #loadedFiles: ReadonlySet<string>;
-  /** Blobs this session deduplicated against the loaded index: re-indexed if prune drops them. */
-  readonly #reused = new BlobIndex(64);
+  /**
+   * Entry numbers (in the loaded index) of blobs this session deduplicated against, as a bitmap
+   * (1 bit per loaded blob, not 49 bytes): re-indexed at commit if a prune dropped them.
+   */
+  readonly #reused: Uint8Array;
+  readonly #loadedCount: number;
+  #anyReused = false;
   readonly #pending = new Set<string>();
   #unindexed: IndexedPack[] = [];
   readonly #writers: Record<BlobType, PackWriter>;
@@ -89,6 +94,8 @@ export class WriteSession {
     options: WriteSessionOptions = {},
   ) {
     this.#index = loaded.index;
+    this.#loadedCount = loaded.index.size;
+    this.#reused = new Uint8Array(Math.ceil(this.#loadedCount / 8));
     this.#loadedFiles = loaded.files;
     this.#indexEvery = options.indexEveryPacks ?? 64;
     this.#unindexed = [...(options.adopted ?? [])];
@@ -109,9 +116,12 @@ export class WriteSession {
     this.#assertOpen();
     const id = this.repo.key.blobId(plaintext);
     const hex = id.toString("hex");
-    const known = this.#index.get(id);
-    if (known !== undefined || this.#pending.has(hex)) {
-      if (known !== undefined) this.#reused.add(known.packId, { ...known, id });
+    const known = this.#index.entryNumber(id);
+    if (known >= 0 || this.#pending.has(hex)) {
+      if (known >= 0 && known < this.#loadedCount) {
+        this.#reused[known >>> 3]! |= 1 << (known & 7);
+        this.#anyReused = true;
+      }
       this.stats.blobsReused++;
       return { id, stored: false };
     }
@@ -218,12 +228,14 @@ export class WriteSession {
    * their packs in place because it saw our lock.
    */
   async #reindexAfterSwap(): Promise<void> {
-    if (this.#reused.size === 0) return;
+    if (!this.#anyReused) return;
     const now = new Set((await this.repo.backend.list("index")).map((i) => i.name));
     if ([...this.#loadedFiles].every((name) => now.has(name))) return;
     const current = (await loadIndex(this.repo.backend, this.repo.codec)).index;
     const missing = new Map<string, IndexedPack & { entries: IndexedPack["entries"][number][] }>();
-    for (const { packId, entry } of this.#reused.entries()) {
+    for (let n = 0; n < this.#loadedCount; n++) {
+      if ((this.#reused[n >>> 3]! & (1 << (n & 7))) === 0) continue;
+      const { packId, entry } = this.#index.entryAt(n);
       if (current.has(entry.id)) continue;
       let pack = missing.get(packId);
       if (!pack) missing.set(packId, (pack = { packId, entries: [] }));

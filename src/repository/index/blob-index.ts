@@ -96,6 +96,29 @@ export class BlobIndex {
     return this.#slots[this.#find(id)] !== 0;
   }
 
+  /** The entry number of `id` (0 … size − 1, in insertion order), or -1. */
+  entryNumber(id: Uint8Array): number {
+    return this.#slots[this.#find(id)]! - 1;
+  }
+
+  /** The entry with this number, as `entries()` yields it. */
+  entryAt(n: number): { packId: string; entry: PackEntry } {
+    invariant(Number.isInteger(n) && n >= 0 && n < this.#count, `no index entry ${n}`);
+    const id = Buffer.alloc(32);
+    for (let i = 0; i < idWords; i++) id.writeUInt32LE(this.#ids[n * idWords + i]!, i * 4);
+    const loc = this.#location(n);
+    return {
+      packId: loc.packId,
+      entry: {
+        type: loc.type,
+        id,
+        offset: loc.offset,
+        length: loc.length,
+        rawLength: loc.rawLength,
+      },
+    };
+  }
+
   get(id: Uint8Array): BlobLocation | undefined {
     const n = this.#slots[this.#find(id)]!;
     return n === 0 ? undefined : this.#location(n - 1);
@@ -103,21 +126,7 @@ export class BlobIndex {
 
   /** Every entry in insertion order. */
   *entries(): Generator<{ packId: string; entry: PackEntry }> {
-    for (let n = 0; n < this.#count; n++) {
-      const id = Buffer.alloc(32);
-      for (let i = 0; i < idWords; i++) id.writeUInt32LE(this.#ids[n * idWords + i]!, i * 4);
-      const loc = this.#location(n);
-      yield {
-        packId: loc.packId,
-        entry: {
-          type: loc.type,
-          id,
-          offset: loc.offset,
-          length: loc.length,
-          rawLength: loc.rawLength,
-        },
-      };
-    }
+    for (let n = 0; n < this.#count; n++) yield this.entryAt(n);
   }
 
   #location(n: number): BlobLocation {
