@@ -1,4 +1,4 @@
-import { Migrator, sql, type Kysely } from "kysely";
+import { Migrator, sql, type Kysely, type Migration } from "kysely";
 import { LifeboatError } from "../model/errors.js";
 import { storeMigrations } from "./migrations/index.js";
 import type { StoreDialect } from "./store.js";
@@ -11,14 +11,16 @@ const MIGRATION_LOCK_TABLE = "lifeboat_migration_lock";
  * recorded in `lifeboat_migration` and skipped. Concurrent openers are serialised (PostgreSQL:
  * Kysely's advisory lock; SQLite: one `BEGIN IMMEDIATE` transaction), so the loser finds
  * nothing to do. A store that has a migration this build does not know was written by a newer
- * Lifeboat: `LB_STORE_SCHEMA_TOO_NEW`, and nothing is changed.
+ * Lifeboat: `LB_STORE_SCHEMA_TOO_NEW`, and nothing is changed. Pending migrations run in one
+ * transaction: if one fails (`LB_STORE_MIGRATION_FAILED`), none of them is applied.
+ * `migrations` is for tests; Lifeboat always runs its own compiled-in list.
  */
 export async function migrateStore(
   db: Kysely<unknown>,
   dialect: StoreDialect,
   redactedUrl: string,
+  migrations: Record<string, Migration> = storeMigrations(dialect),
 ): Promise<{ applied: string[] }> {
-  const migrations = storeMigrations(dialect);
   const migrator = new Migrator({
     db,
     provider: { getMigrations: () => Promise.resolve(migrations) },

@@ -21,6 +21,7 @@ import {
   recordInventoryCapture,
 } from "../../src/store/inventory-versions-repo.js";
 import { appliedMigrations, migrateStore } from "../../src/store/migrate-store.js";
+import { storeMigrations } from "../../src/store/migrations/index.js";
 import { openStore } from "../../src/store/open-store.js";
 import { createRun, getRun, updateRun } from "../../src/store/runs-repo.js";
 import { describeStoreConformance, manualClock, rejectsWith } from "./store-targets.js";
@@ -51,6 +52,44 @@ describeStoreConformance("state store conformance", ({ dialect, open, freshUrl }
     await sql`insert into lifeboat_migration (name, timestamp) values ('9999-future', 'x')`.execute(
       store.db,
     );
+    await store.close();
+    await rejectsWith(openStore(url), "LB_STORE_SCHEMA_TOO_NEW");
+  });
+
+  test("a failing migration is rolled back whole; a later known one is then TOO_NEW for older builds", async () => {
+    const url = await freshUrl();
+    const store = await open(url);
+    const db = store.db as unknown as Kysely<unknown>;
+    const initial = storeMigrations(dialect);
+    const broken = {
+      ...initial,
+      "0002-broken": {
+        async up(trx: Kysely<unknown>) {
+          await trx.schema.createTable("half_done").addColumn("x", "text").execute();
+          throw new Error("migration bug");
+        },
+      },
+    };
+    await rejectsWith(
+      migrateStore(db, dialect, store.redactedUrl, broken),
+      "LB_STORE_MIGRATION_FAILED",
+    );
+    assert.deepEqual(await appliedMigrations(db), ["0001-initial"]);
+    const tables = (await db.introspection.getTables()).map((t) => t.name);
+    assert.ok(!tables.includes("half_done"), "the failed migration left nothing behind");
+    assert.ok(tables.includes("runs"));
+
+    const next = {
+      ...initial,
+      "0002-next": {
+        async up(trx: Kysely<unknown>) {
+          await trx.schema.createTable("next_table").addColumn("x", "text").execute();
+        },
+      },
+    };
+    assert.deepEqual((await migrateStore(db, dialect, store.redactedUrl, next)).applied, [
+      "0002-next",
+    ]);
     await store.close();
     await rejectsWith(openStore(url), "LB_STORE_SCHEMA_TOO_NEW");
   });
