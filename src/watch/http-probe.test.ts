@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { createServer, type RequestListener, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { after, test } from "node:test";
 import { ManualClock } from "../model/clock.js";
 import { httpProbe, type HttpProbeOptions } from "./http-probe.js";
@@ -70,6 +70,18 @@ test("an application that accepts but never answers is APP_DOWN after the timeou
   const result = await run({ url, timeoutMs: 150 });
   assert.equal(result.code, "APP_DOWN");
   assert.equal(result.latencyMs, null);
+});
+
+test("a TLS handshake that fails once connected is APP_DOWN", async () => {
+  const server = createNetServer((socket) => socket.end("this is not TLS\r\n"));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const result = await run({ url: `https://127.0.0.1:${port}/health` });
+    assert.equal(result.code, "APP_DOWN");
+  } finally {
+    server.close(); // its close callback can outlive the event loop here; nothing awaits it
+  }
 });
 
 test("a refused connection is HOST_DOWN", async () => {

@@ -78,7 +78,8 @@ export function httpProbe(options: HttpProbeOptions): Probe {
             options.timeoutMs,
           );
           req.on("socket", (socket) => {
-            socket.once(url.protocol === "https:" ? "secureConnect" : "connect", () => {
+            // TLS sockets emit "connect" too, so a failed handshake counts as connected.
+            socket.once("connect", () => {
               connected = true;
             });
           });
@@ -109,7 +110,10 @@ export function httpProbe(options: HttpProbeOptions): Probe {
                 body: Buffer.concat(chunks).subarray(0, maxBody).toString("utf8"),
               });
             });
-            res.on("error", reject);
+            res.on("error", (error) => {
+              clearTimeout(timer);
+              reject(error);
+            });
           });
           req.end();
         });
