@@ -76,6 +76,8 @@ export function sqliteDialect(options: SqliteOptions): Dialect {
     database.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs)}`);
     if (!options.memory) database.pragma("journal_mode = WAL");
     database.pragma("foreign_keys = ON");
+    // Explicit, since builds may default WAL to NORMAL: a journaled step must survive power loss.
+    database.pragma("synchronous = FULL");
   } catch (error) {
     database?.close();
     throw (

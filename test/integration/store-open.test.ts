@@ -70,6 +70,7 @@ describe("state store URLs", () => {
     assert.equal(await pragma("journal_mode"), "wal");
     assert.equal(await pragma("foreign_keys"), 1);
     assert.equal(await pragma("busy_timeout"), 5000);
+    assert.equal(await pragma("synchronous"), 2, "FULL");
     await createEnvironment(store, { name: "shop", configDigest: "x" });
     await store.close();
     await store.close(); // idempotent
