@@ -11,7 +11,8 @@ import { summarizeDecision } from "./decision-sink.js";
 import { evaluatePolicy, type Observation } from "./evaluate-policy.js";
 import { describeError } from "./network-status.js";
 import { checkPolicy } from "./policy-check.js";
-import { initialPolicyState, type Incident, type PolicyState } from "./policy-state.js";
+import type { Incident, PolicyState } from "./policy-state.js";
+import { restorePolicyState } from "./restore-state.js";
 import type { NewestAt } from "./freshness-probe.js";
 import type { ScheduledProbe } from "./probe.js";
 
@@ -26,6 +27,11 @@ export interface WatcherOptions {
   readonly listeners?: readonly DecisionListener[];
   /** Newest recovery point, read only before an auto-failover (the RPO guard). */
   readonly newestRecoveryPoint?: NewestAt;
+  /**
+   * Decisions recorded before this process started (`listDecisions`, oldest first): an open
+   * incident and the cooldown carry over a restart instead of being acted on again.
+   */
+  readonly history?: readonly WatchDecision[];
 }
 
 /** What `lifeboat status <env>` shows of the watch. */
@@ -59,7 +65,7 @@ export class Watcher {
     const ids = options.probes.map((p) => p.probe.id);
     checkPolicy(options.policy, ids);
     this.#options = options;
-    this.#state = initialPolicyState(ids);
+    this.#state = restorePolicyState(ids, options.history ?? []);
   }
 
   /** Starts one loop per probe: run, evaluate, sleep `everyMs` (on the injected clock). */
