@@ -1,12 +1,10 @@
-import type { IpPermission } from "@aws-sdk/client-ec2";
 import { canonicalSet, ref, type Ref } from "../../model/inventory/index.js";
-import type { PropertiesOf } from "../../model/inventory/index.js";
 import type { DiscoveredResource, IgnoredResource } from "../provider.js";
 import { defined, refs } from "./aws-ids.js";
 import { nameOf, userTags } from "./aws-tags.js";
 import type { Ec2Raw } from "./fetch-ec2.js";
-
-type Rule = PropertiesOf<"security-group">["ingress"][number];
+import { routeTables } from "./normalise-routes.js";
+import { securityGroups } from "./normalise-security-groups.js";
 
 /** What the network normaliser needs to know about the rest of the region. */
 export interface NetworkContext {
@@ -172,112 +170,12 @@ export function normaliseNetwork(raw: Ec2Raw, ctx: NetworkContext): DiscoveredRe
       },
     });
   }
-  out.push(...routeTables(raw, ctx), ...securityGroups(raw, ctx), ...interfaces(raw, ctx));
+  out.push(
+    ...routeTables(raw, ctx.region),
+    ...securityGroups(raw, ctx.region),
+    ...interfaces(raw, ctx),
+  );
   return out;
-}
-
-function routeTables(raw: Ec2Raw, ctx: NetworkContext): DiscoveredResource[] {
-  return raw.routeTables.map((table) => {
-    const id = table.RouteTableId ?? "";
-    const associations = table.Associations ?? [];
-    const main = associations.some((a) => a.Main === true);
-    const routes = (table.Routes ?? [])
-      .filter((r) => r.Origin !== "EnableVgwRoutePropagation")
-      .flatMap((r) => {
-        const destination = r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock;
-        const dest =
-          destination ??
-          (r.DestinationPrefixListId ? ref("prefix-list", r.DestinationPrefixListId) : undefined);
-        const target = routeTarget(r);
-        return dest === undefined || target === undefined ? [] : [{ destination: dest, target }];
-      });
-    return {
-      facts: { isDefault: main },
-      resource: {
-        id: `route-table:${id}` as const,
-        kind: "route-table" as const,
-        providerId: id,
-        name: nameOf(table.Tags, id),
-        location: { region: ctx.region },
-        tags: userTags(table.Tags),
-        properties: {
-          network: ref("network", table.VpcId ?? ""),
-          main,
-          routes: canonicalSet(routes),
-          associations: canonicalSet([
-            ...refs(
-              "subnet",
-              associations.filter((a) => !a.Main).map((a) => a.SubnetId),
-            ),
-            ...refs(
-              "internet-gateway",
-              associations.filter((a) => !a.Main).map((a) => a.GatewayId),
-            ),
-          ]),
-        },
-      },
-    };
-  });
-}
-
-function routeTarget(r: NonNullable<Ec2Raw["routeTables"][number]["Routes"]>[number]) {
-  const gateway = r.GatewayId;
-  if (gateway === "local") return "local" as const;
-  if (gateway?.startsWith("igw-")) return ref("internet-gateway", gateway);
-  if (gateway?.startsWith("vgw-")) return ref("vpn-gateway", gateway);
-  if (gateway?.startsWith("vpce-")) return ref("vpc-endpoint", gateway);
-  if (r.NatGatewayId) return ref("nat-gateway", r.NatGatewayId);
-  if (r.InstanceId) return ref("machine", r.InstanceId);
-  if (r.NetworkInterfaceId) return ref("network-interface", r.NetworkInterfaceId);
-  if (r.VpcPeeringConnectionId) return ref("peering-connection", r.VpcPeeringConnectionId);
-  if (r.TransitGatewayId) return ref("transit-gateway", r.TransitGatewayId);
-  if (r.EgressOnlyInternetGatewayId)
-    return ref("egress-only-gateway", r.EgressOnlyInternetGatewayId);
-  return undefined;
-}
-
-function securityGroups(raw: Ec2Raw, ctx: NetworkContext): DiscoveredResource[] {
-  return raw.securityGroups.map((group) => {
-    const id = group.GroupId ?? "";
-    return {
-      facts: { isDefault: group.GroupName === "default" },
-      resource: {
-        id: `security-group:${id}` as const,
-        kind: "security-group" as const,
-        providerId: id,
-        name: nameOf(group.Tags, group.GroupName ?? id),
-        location: { region: ctx.region },
-        tags: userTags(group.Tags),
-        properties: {
-          network: ref("network", group.VpcId ?? ""),
-          groupName: group.GroupName ?? "",
-          description: group.Description ?? "",
-          ingress: flattenRules(group.IpPermissions),
-          egress: flattenRules(group.IpPermissionsEgress),
-        },
-      },
-    };
-  });
-}
-
-/** One rule per (protocol, ports, peer): AWS groups peers per permission, a rebuild adds each. */
-export function flattenRules(permissions: readonly IpPermission[] | undefined): Rule[] {
-  const rules: Rule[] = [];
-  for (const p of permissions ?? []) {
-    const protocol = p.IpProtocol ?? "-1";
-    const ports = protocol === "-1" ? {} : defined({ fromPort: p.FromPort, toPort: p.ToPort });
-    const add = (peer: Rule["peer"], description: string | undefined) =>
-      rules.push(defined({ protocol, ...ports, peer, description: description || undefined }));
-    for (const r of p.IpRanges ?? []) if (r.CidrIp) add(r.CidrIp, r.Description);
-    for (const r of p.Ipv6Ranges ?? []) if (r.CidrIpv6) add(r.CidrIpv6, r.Description);
-    for (const r of p.PrefixListIds ?? []) {
-      if (r.PrefixListId) add(ref("prefix-list", r.PrefixListId), r.Description);
-    }
-    for (const r of p.UserIdGroupPairs ?? []) {
-      if (r.GroupId) add(ref("security-group", r.GroupId), r.Description);
-    }
-  }
-  return canonicalSet(rules);
 }
 
 function interfaces(raw: Ec2Raw, ctx: NetworkContext): DiscoveredResource[] {
