@@ -133,3 +133,22 @@ test("a receiver that hangs never blocks the caller", async () => {
   await alerter.close();
   assert.equal(got.length, 1);
 });
+
+test("queued decisions are delivered one at a time, in order", async () => {
+  const { url, got } = await receiver([503]);
+  const clock = new ManualClock(at, { autoAdvance: true });
+  const alerter = new WebhookAlerter({ url, clock, logger: new RecordingLogger() });
+  const kinds = ["action", "suppressed", "recovered"] as const;
+  for (const kind of kinds) alerter.notify({ ...decision, kind });
+  await alerter.idle();
+  alerter.notify({ ...decision, kind: "action", at: new Date("2026-03-02T11:00:00Z") });
+  await alerter.idle();
+  const events = got.map((r) => (JSON.parse(r.text) as { event: string }).event);
+  assert.deepEqual(events, [
+    "watch.action",
+    "watch.action",
+    "watch.suppressed",
+    "watch.recovered",
+    "watch.action",
+  ]);
+});

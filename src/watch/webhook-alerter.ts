@@ -55,8 +55,15 @@ export class WebhookAlerter implements DecisionListener {
         kind: dropped?.kind,
       });
     }
-    this.#worker ??= this.#drain().finally(() => {
+    this.#kick();
+  }
+
+  #kick(): void {
+    if (this.#worker !== undefined) return;
+    this.#worker = this.#drain().finally(() => {
       this.#worker = undefined;
+      // A decision queued after the drain's last check but before this line needs a new drain.
+      if (this.#queue.length > 0 && !this.#closing.signal.aborted) this.#kick();
     });
   }
 
