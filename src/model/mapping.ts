@@ -14,10 +14,8 @@ import { LifeboatError } from "./errors.js";
 
 const nonEmpty = z.string().min(1, "must not be empty");
 
-const cidrText = z.string().refine((text) => parseCidr(text) !== undefined, {
-  error: (issue) =>
-    `${JSON.stringify(issue.input)} is not an IPv4 CIDR with host bits clear (use e.g. 10.0.0.0/16)`,
-});
+const notCidr = (text: unknown) =>
+  `${JSON.stringify(text)} is not an IPv4 CIDR with host bits clear (use e.g. 10.0.0.0/16)`;
 
 /** `copy`: copy the image into the target region; any other value is a target image id. */
 export const imageCopy = "copy";
@@ -35,7 +33,7 @@ export const mappingSchema = z
      * Source network CIDR → target CIDR. A renumbered network's subnets keep their offset and
      * size inside the new block, so the target block must be at least as large as the source's.
      */
-    cidrs: z.record(cidrText, cidrText).default({}),
+    cidrs: z.record(z.string(), z.string()).default({}),
     /** Keep machines' private IPs. Always dropped inside a renumbered network. */
     keepPrivateIps: z.boolean().default(true),
     /** Instance type → ordered substitutes, used when the type is not offered in the zone. */
@@ -63,37 +61,46 @@ export const mappingSchema = z
         message: "tags starting with lifeboat: are Lifeboat's own; choose another key",
       }),
   })
-  .superRefine((mapping, ctx) => {
-    const targets: { source: string; target: string }[] = [];
-    for (const [source, target] of Object.entries(mapping.cidrs)) {
-      const from = parseCidr(source);
-      const to = parseCidr(target);
-      if (!from || !to) continue;
-      if (to.prefix > from.prefix) {
+  // Runs even when other keys are wrong (`when`), so one pass reports every problem.
+  .superRefine(checkCidrMap, { when: () => true });
+
+/** Target blocks must be at least as large as their sources and must not overlap each other. */
+function checkCidrMap(mapping: { cidrs?: unknown }, ctx: z.RefinementCtx): void {
+  const entries =
+    typeof mapping.cidrs === "object" && mapping.cidrs !== null
+      ? Object.entries(mapping.cidrs)
+      : [];
+  const targets: { source: string; target: string; to: Cidr }[] = [];
+  for (const [source, target] of entries) {
+    const from = parseCidr(source);
+    const to = typeof target === "string" ? parseCidr(target) : undefined;
+    for (const [text, parsed] of [
+      [source, from],
+      [target, to],
+    ] as const) {
+      if (!parsed)
+        ctx.addIssue({ code: "custom", path: ["cidrs", source], message: notCidr(text) });
+    }
+    if (!from || !to) continue;
+    if (to.prefix > from.prefix) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["cidrs", source],
+        message: `${String(target)} is smaller than ${source}; use a /${from.prefix} or larger block`,
+      });
+    }
+    for (const other of targets) {
+      if (cidrsOverlap(other.to, to)) {
         ctx.addIssue({
           code: "custom",
           path: ["cidrs", source],
-          message: `${target} is smaller than ${source}; use a /${from.prefix} or larger block`,
+          message: `${String(target)} overlaps ${other.target}, the target of ${other.source}`,
         });
       }
-      targets.push({ source, target });
     }
-    for (let i = 0; i < targets.length; i++) {
-      for (let j = i + 1; j < targets.length; j++) {
-        const a = targets[i];
-        const b = targets[j];
-        const x = a && parseCidr(a.target);
-        const y = b && parseCidr(b.target);
-        if (a && b && x && y && (cidrsOverlap(x, y) || cidrContains(x, y))) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["cidrs", b.source],
-            message: `${b.target} overlaps ${a.target}, the target of ${a.source}`,
-          });
-        }
-      }
-    }
-  });
+    targets.push({ source, target: String(target), to });
+  }
+}
 
 /** A validated mapping, defaults applied. */
 export type Mapping = z.infer<typeof mappingSchema>;

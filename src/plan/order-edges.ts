@@ -52,7 +52,8 @@ function inScope(
   }
 }
 
-function refsIn(value: unknown, found: LogicalId[] = []): LogicalId[] {
+/** The logical ids a step input refers to with `{ref}`. */
+export function refsIn(value: unknown, found: LogicalId[] = []): LogicalId[] {
   if (isRef(value)) found.push(value.ref);
   else if (Array.isArray(value)) value.forEach((v) => refsIn(v, found));
   else if (typeof value === "object" && value !== null) {

@@ -1,7 +1,8 @@
-import { LifeboatError } from "../model/errors.js";
+import { invariant, LifeboatError } from "../model/errors.js";
 import {
   canonicalJson,
   digestOf,
+  inventoryDigest,
   type Inventory,
   type LogicalId,
   type Resource,
@@ -14,7 +15,7 @@ import {
   type Plan,
   type RecoveryMode,
 } from "../model/plan/index.js";
-import { orderEdges } from "./order-edges.js";
+import { orderEdges, refsIn } from "./order-edges.js";
 import { analyseGraph, reduceEdges, type GraphAnalysis } from "./plan-graph.js";
 import type { PlanProblem } from "./plan-problem.js";
 import { resolveTarget } from "./resolve-target.js";
@@ -73,6 +74,14 @@ export function planRecovery(request: PlanRequest): PlanOutcome {
   const bindings: Record<string, string> = {};
   for (const d of drafts) if (d.binds) bindings[d.resource] = d.id;
   const edges = orderEdges(drafts, bindings, byId);
+  for (const d of drafts) {
+    for (const target of refsIn(d.input)) {
+      invariant(
+        bindings[target] !== undefined,
+        `plan: ${d.id} refers to ${target}, bound by no step`,
+      );
+    }
+  }
   const graph = drafts.map((d) => ({ id: d.id, dependsOn: [...edges.get(d.id)!] }));
   const analysis = analyseGraph(graph);
   const direct = reduceEdges(graph);
@@ -87,7 +96,7 @@ export function planRecovery(request: PlanRequest): PlanOutcome {
       provider: request.inventory.provider,
       account: request.inventory.account,
       region: request.inventory.region,
-      inventoryDigest: digestOf(request.inventory),
+      inventoryDigest: inventoryDigest(canonicalOrder(request.inventory)),
       ...(request.inventoryVersion === undefined ? {} : { version: request.inventoryVersion }),
     },
     target: { connection: request.mapping.target, region: request.facts.region },
@@ -130,6 +139,16 @@ function toStep(d: DraftStep, dependsOn: string[]) {
     idempotencyKey: "",
     input: d.input,
     ...(d.gate ? { gate: d.gate } : {}),
+  };
+}
+
+/** Inventories are canonical when built; a hand-assembled one must digest the same way. */
+function canonicalOrder(inventory: Inventory): Inventory {
+  const byId = (a: { id: string }, b: { id: string }) => compare(a.id, b.id);
+  return {
+    ...inventory,
+    resources: [...inventory.resources].sort(byId),
+    externals: [...inventory.externals].sort(byId),
   };
 }
 

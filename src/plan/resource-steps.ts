@@ -43,8 +43,6 @@ const gateWords: Readonly<Record<GateCondition, string>> = {
 
 export interface ResourceStepContext extends SpecContext {
   readonly mode: RecoveryMode;
-  /** Ids of the resources in the plan. */
-  readonly planned: ReadonlySet<LogicalId>;
   readonly byId: ReadonlyMap<LogicalId, Resource>;
 }
 

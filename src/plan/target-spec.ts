@@ -17,6 +17,8 @@ export interface SpecContext {
   readonly mapping: Mapping;
   readonly selection: PlanSelection;
   readonly resolution: TargetResolution;
+  /** Ids of the resources the plan rebuilds; a reference to anything else is external. */
+  readonly planned: ReadonlySet<LogicalId>;
 }
 
 /** Tags Lifeboat puts on everything it creates; `lifeboat:run` is added by the executor. */
@@ -26,8 +28,9 @@ export const tagSourceId = "lifeboat:source-id";
 /**
  * The desired target resource after mapping: name with suffix, target region and zone, tags,
  * and properties with zones, CIDRs, private IPs, instance types, images and key pairs
- * translated. References to resources stay symbolic; images resolved to an existing target
- * image and key pairs become literal target names, because no step produces them.
+ * translated. References to resources the plan rebuilds stay symbolic (`{ref}`); images
+ * resolved to an existing target image and key pairs become literal target names; anything
+ * else outside the plan becomes `{external: <logical id>}` for the step's handler to resolve.
  */
 export function targetSpec(r: Resource, ctx: SpecContext): { [key: string]: JsonValue } {
   const zone = r.location.zone === undefined ? undefined : ctx.resolution.zones[r.location.zone];
@@ -137,7 +140,9 @@ function rewriteRefs(value: unknown, ctx: SpecContext): unknown {
       const name = value.ref.slice("key-pair:".length);
       return ctx.mapping.keyPairs[name] ?? name;
     }
-    return { ref: value.ref };
+    // Not rebuilt by this plan (a certificate, a snapshot, an instance profile): the step's
+    // handler resolves it in the target; it is never bound from another step's output.
+    return ctx.planned.has(value.ref) ? { ref: value.ref } : { external: value.ref };
   }
   if (Array.isArray(value)) return value.map((item) => rewriteRefs(item, ctx));
   if (typeof value === "object" && value !== null) {
