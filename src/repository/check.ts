@@ -63,9 +63,14 @@ class Checker {
   readonly errors = new Map<string, CheckFinding>();
   readonly warnings: { object: string; message: string }[] = [];
   readonly index = new BlobIndex();
-  /** Per pack: its blobs as the index files list them. */
-  readonly indexed = new Map<string, Map<string, PackEntry>>();
-  /** Blob id (hex) → the damaged object that holds it. */
+  /**
+   * Per pack listed in an index file: how many blobs the merged index locates in it. Only
+   * counts, not entries, are kept beside the index, so check needs about a backup's memory.
+   */
+  readonly located = new Map<string, number>();
+  /** Packs that are missing or damaged as a whole. */
+  readonly badPacks = new Set<string>();
+  /** Blob id (hex) → the damaged object that holds it (individually damaged blobs). */
   readonly bad = new Map<string, string>();
   readonly counts = { snapshots: 0, indexFiles: 0, packs: 0, blobs: 0, packsRead: 0 };
 
@@ -108,16 +113,15 @@ class Checker {
   }
 
   async loadIndexFiles(): Promise<void> {
-    for (const { name } of await this.repo.backend.list("index")) {
+    // In name order, as loadIndex does, so "first location wins" picks the same entry.
+    const names = (await this.repo.backend.list("index")).map((i) => i.name).sort();
+    for (const name of names) {
       this.counts.indexFiles++;
       try {
         for (const pack of await loadIndexFile(this.repo.backend, this.repo.codec, name)) {
-          let blobs = this.indexed.get(pack.packId);
-          if (!blobs) this.indexed.set(pack.packId, (blobs = new Map()));
-          for (const entry of pack.entries) {
-            this.index.add(pack.packId, entry);
-            blobs.set(hex(entry.id), entry);
-          }
+          let located = this.located.get(pack.packId) ?? 0;
+          for (const entry of pack.entries) if (this.index.add(pack.packId, entry)) located++;
+          this.located.set(pack.packId, located);
         }
       } catch (error) {
         const e = asIntegrity(error);
@@ -131,7 +135,7 @@ class Checker {
     const stored = new Map((await this.repo.backend.list("data")).map((i) => [i.name, i.size]));
     this.counts.packs = stored.size;
     for (const name of stored.keys()) {
-      if (!this.indexed.has(name)) {
+      if (!this.located.has(name)) {
         this.warnings.push({
           object: packPath(name),
           message: "pack is in no index (left by a crashed or running writer; prune removes it)",
@@ -139,7 +143,7 @@ class Checker {
       }
     }
     const fraction = this.options.readData ? 1 : (this.options.readDataSubset ?? 0);
-    const queue = [...this.indexed.keys()];
+    const queue = [...this.located.keys()];
     const worker = async () => {
       for (let packId = queue.shift(); packId !== undefined; packId = queue.shift()) {
         await this.checkPack(packId, stored.get(packId), Math.random() < fraction);
@@ -150,7 +154,7 @@ class Checker {
 
   markPack(packId: string, code: ErrorCode, message: string): void {
     this.report(code, packPath(packId), message);
-    for (const id of this.indexed.get(packId)?.keys() ?? []) this.bad.set(id, packPath(packId));
+    this.badPacks.add(packId);
   }
 
   async checkPack(packId: string, size: number | undefined, readData: boolean): Promise<void> {
@@ -184,22 +188,38 @@ class Checker {
       this.markPack(packId, e.code, e.message);
       return;
     }
-    const inHeader = new Map(header.map((e) => [hex(e.id), e]));
-    for (const [id, entry] of this.indexed.get(packId) ?? []) {
-      const found = inHeader.get(id);
+    const disagree = () =>
+      this.report(
+        "LB_REPO_INDEX_CORRUPT",
+        packPath(packId),
+        `the index disagrees with the header of ${packPath(packId)} (run repair index)`,
+      );
+    let matched = 0;
+    let mismatched = 0;
+    for (const found of header) {
+      const entry = this.index.get(found.id);
+      if (entry?.packId !== packId) continue;
       if (
-        !found ||
-        found.offset !== entry.offset ||
-        found.length !== entry.length ||
-        found.rawLength !== entry.rawLength ||
-        found.type !== entry.type
+        found.offset === entry.offset &&
+        found.length === entry.length &&
+        found.rawLength === entry.rawLength &&
+        found.type === entry.type
       ) {
-        this.report(
-          "LB_REPO_INDEX_CORRUPT",
-          packPath(packId),
-          `the index disagrees with the header of ${packPath(packId)} (run repair index)`,
-        );
-        this.bad.set(id, packPath(packId));
+        matched++;
+      } else {
+        mismatched++;
+        disagree();
+        this.bad.set(hex(found.id), packPath(packId));
+      }
+    }
+    if (matched + mismatched < (this.located.get(packId) ?? 0)) {
+      // The index locates blobs here that the header does not list: find them (rare, so a scan).
+      const listed = new Set(header.map((e) => hex(e.id)));
+      for (const { packId: where, entry } of this.index.entries()) {
+        if (where === packId && !listed.has(hex(entry.id))) {
+          disagree();
+          this.bad.set(hex(entry.id), packPath(packId));
+        }
       }
     }
     if (bytes === undefined) return;
@@ -226,8 +246,13 @@ class Checker {
   async checkSnapshots(snapshots: readonly StoredSnapshot[]): Promise<void> {
     const memo = new Map<string, Set<string>>();
     const lost = new Set<string>();
-    const problemOf = (id: string): string | undefined =>
-      this.bad.get(id) ?? (this.index.has(Buffer.from(id, "hex")) ? undefined : "index");
+    const problemOf = (id: string): string | undefined => {
+      const damaged = this.bad.get(id);
+      if (damaged !== undefined) return damaged;
+      const location = this.index.get(Buffer.from(id, "hex"));
+      if (location === undefined) return "index";
+      return this.badPacks.has(location.packId) ? packPath(location.packId) : undefined;
+    };
     const walkTree = async (treeId: string): Promise<Set<string>> => {
       const cached = memo.get(treeId);
       if (cached) return cached;

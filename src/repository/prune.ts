@@ -1,7 +1,6 @@
 import { LifeboatError } from "../model/errors.js";
-import { loadIndexFile, saveIndexFile, type IndexedPack } from "./index/index-file.js";
+import { loadIndexFile, saveIndexFile } from "./index/index-file.js";
 import { listLocks, removeStaleLocks, type RepositoryLock } from "./lock.js";
-import type { PackEntry } from "./pack/pack-entry.js";
 import { collectReachable } from "./reachable.js";
 import type { Repository } from "./repository.js";
 import { BlobIndex } from "./index/blob-index.js";
@@ -27,8 +26,6 @@ export interface PruneReport {
   readonly indexFilesRemoved: number;
   readonly staleLocksRemoved: number;
 }
-
-const packsPerFile = 4096;
 
 /**
  * Deletes packs that no snapshot can reference, by the GC rule of docs/repository-format.md
@@ -68,17 +65,17 @@ async function pruneLocked(
   // Snapshots before the index: every blob of a listed snapshot is in an index file we read.
   const snapshots = await repo.listSnapshots();
   const indexNames = (await repo.backend.list("index")).map((i) => i.name);
-  const byPack = new Map<string, Map<string, PackEntry>>();
+  // Only the pack ids per file are kept besides the in-memory index: prune's memory stays
+  // close to a backup's (restic and kopia prunes are known for running out of memory).
+  const packsOfFile = new Map<string, string[]>();
   const index = new BlobIndex();
   for (const name of indexNames.sort()) {
-    for (const pack of await loadIndexFile(repo.backend, repo.codec, name)) {
-      let entries = byPack.get(pack.packId);
-      if (!entries) byPack.set(pack.packId, (entries = new Map()));
-      for (const entry of pack.entries) {
-        entries.set(Buffer.from(entry.id).toString("hex"), entry);
-        index.add(pack.packId, entry);
-      }
-    }
+    const packs = await loadIndexFile(repo.backend, repo.codec, name);
+    packsOfFile.set(
+      name,
+      packs.map((p) => p.packId),
+    );
+    for (const pack of packs) for (const entry of pack.entries) index.add(pack.packId, entry);
   }
   const { used, missing } = await collectReachable(repo, index, snapshots);
   if (missing.length > 0) {
@@ -108,26 +105,24 @@ async function pruneLocked(
   }
   await options.hooks?.beforeIndexSwap?.();
   const doomed = new Set(report.candidates);
-  if ([...doomed].some((id) => byPack.has(id))) {
-    // The index swap: new files first, then remove the old ones.
-    const keep: IndexedPack[] = [...byPack]
-      .filter(([packId]) => !doomed.has(packId))
-      .map(([packId, entries]) => ({
-        packId,
-        entries: [...entries.values()].sort((a, b) => a.offset - b.offset),
-      }))
-      .sort((a, b) => a.packId.localeCompare(b.packId));
-    const written = new Set<string>();
-    for (let i = 0; i < keep.length; i += packsPerFile) {
-      written.add(await saveIndexFile(repo.backend, repo.codec, keep.slice(i, i + packsPerFile)));
+  // The index swap, per affected file: write its replacement first, remove it after.
+  const affected = [...packsOfFile].filter(([, ids]) => ids.some((id) => doomed.has(id)));
+  const replaced: string[] = [];
+  for (const [name] of affected) {
+    const keep = (await loadIndexFile(repo.backend, repo.codec, name)).filter(
+      (p) => !doomed.has(p.packId),
+    );
+    if (keep.length > 0) {
+      const written = await saveIndexFile(repo.backend, repo.codec, keep);
+      report.indexFilesWritten++;
+      if (written === name) continue;
     }
-    report.indexFilesWritten = written.size;
-    lock.assertHealthy();
-    for (const name of indexNames) {
-      if (written.has(name)) continue;
-      await repo.backend.remove("index", name);
-      report.indexFilesRemoved++;
-    }
+    replaced.push(name);
+  }
+  if (replaced.length > 0) lock.assertHealthy();
+  for (const name of replaced) {
+    await repo.backend.remove("index", name);
+    report.indexFilesRemoved++;
   }
   // Writers that started during the swap may have loaded the old index: leave the packs.
   if (await writersRunning()) {

@@ -7,6 +7,7 @@ import { loadDocument, saveDocument } from "../../src/repository/json-document.j
 import { BlobType, type PackEntry } from "../../src/repository/pack/pack-entry.js";
 import { readPackHeader } from "../../src/repository/pack/pack-header.js";
 import { repairIndex } from "../../src/repository/repair-index.js";
+import { saveIndexFile } from "../../src/repository/index/index-file.js";
 import { fsPlace, initRepo, type BackendPlace } from "./repo-fixture.js";
 
 let place: BackendPlace;
@@ -143,4 +144,28 @@ test("a damaged index file is named; repair index replaces it", async () => {
   const repaired = await repairIndex(repo);
   assert.ok(repaired.indexFilesRemoved >= 1);
   assert.equal((await checkRepository(repo)).ok, true);
+});
+
+test("an index that disagrees with a pack header is LB_REPO_INDEX_CORRUPT naming the pack", async () => {
+  const { repo, file, filePacks } = await populated();
+  const { index } = await repo.loadIndex();
+  const victim = filePacks[0]!;
+  const entries = [...index.entries()].filter((e) => e.packId === victim).map((e) => e.entry);
+  for (const { name } of await repo.backend.list("index")) await repo.backend.remove("index", name);
+  const others = [...index.entries()].filter((e) => e.packId !== victim);
+  const byPack = new Map<string, PackEntry[]>();
+  for (const { packId, entry } of others)
+    byPack.set(packId, [...(byPack.get(packId) ?? []), entry]);
+  const wrong = entries.map((e) => ({ ...e, offset: e.offset + 1 }));
+  const ghost = { ...entries[0]!, id: randomBytes(32), offset: 0 };
+  await saveIndexFile(repo.backend, repo.codec, [
+    ...[...byPack].map(([packId, list]) => ({ packId, entries: list })),
+    { packId: victim, entries: [...wrong, ghost] },
+  ]);
+  const report = await checkRepository(repo);
+  const finding = report.errors.find((f) => f.object.endsWith(victim));
+  assert.equal(finding?.code, "LB_REPO_INDEX_CORRUPT");
+  assert.deepEqual(finding?.snapshots, [file]);
+  await repairIndex(repo);
+  assert.deepEqual((await checkRepository(repo, { readData: true })).errors, []);
 });
