@@ -14,6 +14,8 @@ export interface AwsConnectionOptions {
   readonly region: string;
   /** A custom endpoint for every service: an emulator such as moto, or an AWS-compatible cloud. */
   readonly endpoint?: string;
+  /** A shared-config profile for the SDK's default chain (like AWS_PROFILE, per connection). */
+  readonly profile?: string;
   /** Static credentials; without them the SDK's default chain (env, profile, role) is used. */
   readonly credentials?: {
     readonly accessKeyId: string;
@@ -63,6 +65,7 @@ export class AwsConnection {
       retryMode: maxAttempts > 1 ? "adaptive" : "standard",
       ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
       ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+      ...(options.profile === undefined ? {} : { profile: options.profile }),
     };
     this.clients = {
       ec2: this.#instrument(new EC2Client(config)),
