@@ -3,7 +3,7 @@ import { LifeboatError, type ErrorCode } from "../model/errors.js";
 import { BlobIndex } from "./index/blob-index.js";
 import { loadIndexFile } from "./index/index-file.js";
 import { BlobType, type PackEntry } from "./pack/pack-entry.js";
-import { decodePackHeader, readPackHeader } from "./pack/pack-header.js";
+import { parsePack, readPackHeader } from "./pack/pack-header.js";
 import type { Repository } from "./repository.js";
 import type { StoredSnapshot } from "./snapshot/snapshot.js";
 import { decodeTree } from "./tree.js";
@@ -179,7 +179,7 @@ class Checker {
             `${packPath(packId)}: content does not match its name (SHA-256)`,
           );
         }
-        header = parseWholePack(this.repo, bytes, packId);
+        header = parsePack(this.repo.codec, bytes, packId);
       } else {
         header = await readPackHeader(this.repo.backend, this.repo.codec, packId, size);
       }
@@ -309,29 +309,6 @@ class Checker {
         message: `${lost.size} referenced blobs are in no index`,
       });
   }
-}
-
-function parseWholePack(repo: Repository, bytes: Uint8Array, packId: string): PackEntry[] {
-  const what = packPath(packId);
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (buf.length < 4)
-    throw new LifeboatError("LB_REPO_PACK_CORRUPT", `${what} is too short`, {
-      details: { object: what },
-    });
-  const headerLength = buf.readUInt32LE(buf.length - 4);
-  if (headerLength + 4 > buf.length) {
-    throw new LifeboatError("LB_REPO_PACK_CORRUPT", `${what}: header length does not fit`, {
-      details: { object: what },
-    });
-  }
-  const start = buf.length - 4 - headerLength;
-  const plain = repo.codec.decodeObject(
-    "pack-header",
-    buf.subarray(start, buf.length - 4),
-    "LB_REPO_PACK_CORRUPT",
-    what,
-  );
-  return decodePackHeader(plain, start, what);
 }
 
 /** Damage becomes a finding; anything else (the backend is down, a bug) stops the check. */

@@ -15,7 +15,7 @@ import { MasterKey } from "./crypto/master-key.js";
 import { decodeIndexFile, encodeIndexFile } from "./index/index-file.js";
 import { parseJson } from "./json-object.js";
 import { BlobType } from "./pack/pack-entry.js";
-import { decodePackHeader, encodePackHeader } from "./pack/pack-header.js";
+import { decodePackHeader, encodePackHeader, packTail, parsePack } from "./pack/pack-header.js";
 import { snapshotSchema } from "./snapshot/snapshot.js";
 import { decodeTree, encodeTree } from "./tree.js";
 
@@ -177,4 +177,24 @@ test("key file decoder and sealed-object decoders: only typed errors", async () 
     codec.decodeObject("index", input, "LB_REPO_INDEX_CORRUPT", "i"),
   );
   fuzz("sealed blob", 8, sealed, (input) => codec.decodeBlob(input, 50, "b"));
+});
+
+test("whole-pack parser (tail length, sealed header): only typed errors", () => {
+  const codec = new Codec(MasterKey.generate());
+  const blobs = [0, 1, 2].map(() => codec.encodeBlob(randomBytes(40)).sealed);
+  let offset = 0;
+  const entries = blobs.map((sealed) => {
+    const entry = {
+      type: BlobType.data,
+      id: randomBytes(32),
+      offset,
+      length: sealed.length,
+      rawLength: 40,
+    };
+    offset += sealed.length;
+    return entry;
+  });
+  const pack = Buffer.concat([...blobs, packTail(codec, entries)]);
+  assert.equal(parsePack(codec, pack, "ab".repeat(32)).length, 3);
+  fuzz("pack", 9, [pack, packTail(codec, [])], (input) => parsePack(codec, input, "ab".repeat(32)));
 });

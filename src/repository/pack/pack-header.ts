@@ -101,3 +101,24 @@ export async function readPackHeader(
   const plain = codec.decodeObject("pack-header", sealed, "LB_REPO_PACK_CORRUPT", what);
   return decodePackHeader(plain, size - 4 - headerLength, what);
 }
+
+/** Parses the header of a whole pack held in memory (check --read-data); same rules as above. */
+export function parsePack(codec: Codec, bytes: Uint8Array, packId: string): PackEntry[] {
+  const what = `data/${packId.slice(0, 2)}/${packId}`;
+  const fail = (why: string) =>
+    new LifeboatError("LB_REPO_PACK_CORRUPT", `${what}: ${why}`, { details: { object: what } });
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (buf.length < 4 + sealOverhead) throw fail(`only ${buf.length} bytes, too short for a pack`);
+  const headerLength = buf.readUInt32LE(buf.length - 4);
+  if (headerLength + 4 > buf.length || headerLength < sealOverhead) {
+    throw fail(`header length ${headerLength} does not fit a ${buf.length}-byte pack`);
+  }
+  const start = buf.length - 4 - headerLength;
+  const plain = codec.decodeObject(
+    "pack-header",
+    buf.subarray(start, buf.length - 4),
+    "LB_REPO_PACK_CORRUPT",
+    what,
+  );
+  return decodePackHeader(plain, start, what);
+}
