@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { createServer, type RequestListener, type Server } from "node:http";
 import { createServer as createNetServer, type AddressInfo } from "node:net";
+import { getEventListeners } from "node:events";
 import { after, test } from "node:test";
 import { ManualClock } from "../model/clock.js";
 import { httpProbe, type HttpProbeOptions } from "./http-probe.js";
@@ -99,4 +100,12 @@ test("a cancelled probe is UNKNOWN and returns promptly", async () => {
   const pending = httpProbe({ url, timeoutMs: 60_000, clock }).run(controller.signal);
   setTimeout(() => controller.abort(), 20);
   assert.equal((await pending).code, "UNKNOWN");
+});
+
+test("runs leave no listener on the watcher's long-lived signal", async () => {
+  const url = await serve((_, res) => res.end("ok"));
+  const controller = new AbortController();
+  const probe = httpProbe({ url, timeoutMs: 2000, clock });
+  for (let i = 0; i < 12; i++) assert.equal((await probe.run(controller.signal)).code, "OK");
+  assert.equal(getEventListeners(controller.signal, "abort").length, 0);
 });

@@ -63,6 +63,7 @@ export function httpProbe(options: HttpProbeOptions): Probe {
       const result = (code: Parameters<typeof probeResult>[1], detail: string, latency = true) =>
         probeResult(id, code, at, latency ? performance.now() - started : null, detail);
       let connected = false;
+      let onAbort = () => undefined as void;
       try {
         const exchange = await new Promise<Exchange>((resolve, reject) => {
           const url = new URL(options.url);
@@ -71,8 +72,12 @@ export function httpProbe(options: HttpProbeOptions): Probe {
             method: options.method ?? "GET",
             headers: options.headers,
             agent: false, // a fresh connection each time: a pooled socket would hide a dead host
-            signal,
           });
+          // Not `request({ signal })`: the listener must go when the probe ends, and the
+          // watcher's signal lives as long as the watch.
+          onAbort = () => req.destroy(new Error("cancelled"));
+          if (signal.aborted) onAbort();
+          signal.addEventListener("abort", onAbort, { once: true });
           const timer = setTimeout(
             () => req.destroy(Object.assign(new Error("timed out"), { code: "LB_PROBE_TIMEOUT" })),
             options.timeoutMs,
@@ -140,6 +145,8 @@ export function httpProbe(options: HttpProbeOptions): Probe {
         }
         const code = statusForNetworkError(error, connected);
         return result(code, describeError(error), false);
+      } finally {
+        signal.removeEventListener("abort", onAbort);
       }
     },
   };

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { createServer, type AddressInfo } from "node:net";
+import { getEventListeners } from "node:events";
 import { test } from "node:test";
 import { ManualClock } from "../model/clock.js";
 import { tcpProbe } from "./tcp-probe.js";
@@ -27,4 +28,18 @@ test("a listening port is OK; a closed one is HOST_DOWN", async () => {
 test("an unresolvable host is DNS_FAILURE", async () => {
   const probe = tcpProbe({ host: "lifeboat-probe.invalid", port: 80, timeoutMs: 2000, clock });
   assert.equal((await probe.run(signal())).code, "DNS_FAILURE");
+});
+
+test("runs leave no listener on the watcher's long-lived signal", async () => {
+  const server = createServer((socket) => socket.end());
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const controller = new AbortController();
+  try {
+    const probe = tcpProbe({ host: "127.0.0.1", port, timeoutMs: 2000, clock });
+    for (let i = 0; i < 12; i++) await probe.run(controller.signal);
+    assert.equal(getEventListeners(controller.signal, "abort").length, 0);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
 });

@@ -29,9 +29,15 @@ export function tcpProbe(options: TcpProbeOptions): Probe {
     async run(signal) {
       const at = options.clock.now();
       const started = performance.now();
+      let onAbort = () => undefined as void;
       try {
         await new Promise<void>((resolve, reject) => {
-          const socket = connect({ host: options.host, port: options.port, signal });
+          // Not `connect({ signal })`: node keeps that listener after the socket closes, and the
+          // watcher's signal lives as long as the watch.
+          const socket = connect({ host: options.host, port: options.port });
+          onAbort = () => socket.destroy(new Error("cancelled"));
+          if (signal.aborted) onAbort();
+          signal.addEventListener("abort", onAbort, { once: true });
           socket.setTimeout(options.timeoutMs, () =>
             socket.destroy(Object.assign(new Error("timed out"), { code: "LB_PROBE_TIMEOUT" })),
           );
@@ -53,6 +59,8 @@ export function tcpProbe(options: TcpProbeOptions): Probe {
           );
         }
         return probeResult(id, statusForNetworkError(error, false), at, null, describeError(error));
+      } finally {
+        signal.removeEventListener("abort", onAbort);
       }
       const latency = performance.now() - started;
       if (options.slowerThanMs !== undefined && latency > options.slowerThanMs) {
