@@ -18,6 +18,7 @@ import {
 import { orderEdges, refsIn } from "./order-edges.js";
 import { analyseGraph, reduceEdges, type GraphAnalysis } from "./plan-graph.js";
 import type { PlanProblem } from "./plan-problem.js";
+import { preflight } from "./preflight.js";
 import { resolveTarget } from "./resolve-target.js";
 import { resourceSteps, type DraftStep } from "./resource-steps.js";
 import { selectResources } from "./select-resources.js";
@@ -47,6 +48,8 @@ export type PlanOutcome =
  * Deterministic: the same request gives a byte-identical plan (canonical JSON).
  */
 export function planRecovery(request: PlanRequest): PlanOutcome {
+  const checked = preflight(request);
+  if (!checked.ok) return { ok: false, problems: checked.problems };
   const selection = planSelectionSchema.parse(request.selection ?? {});
   const selected = selectResources(request.inventory, selection);
   const resolution = resolveTarget(
@@ -55,8 +58,6 @@ export function planRecovery(request: PlanRequest): PlanOutcome {
     request.mapping,
     request.facts,
   );
-  const problems = [...selected.problems, ...resolution.problems];
-  if (problems.length > 0) return { ok: false, problems };
 
   const byId = new Map<LogicalId, Resource>(request.inventory.resources.map((r) => [r.id, r]));
   const ctx = {

@@ -6,6 +6,7 @@ import { planShop } from "../../test/builders/plan-helpers.js";
 import { shopInventory, westFacts } from "../../test/builders/shop-inventory.js";
 import type { PlanProblemCode } from "./plan-problem.js";
 import { planRecoveryOrThrow } from "./plan-recovery.js";
+import { preflight, targetFactsRequest } from "./preflight.js";
 
 const codes = (outcome: ReturnType<typeof planShop>): PlanProblemCode[] =>
   outcome.ok ? [] : outcome.problems.map((p) => p.code).sort();
@@ -106,4 +107,30 @@ test("an image of another owner is found in the target by name, or reported miss
 test("key pairs are not checked when the facts did not look them up", () => {
   const { keyPairs: _ignored, ...facts } = westFacts({ keyPairs: [] });
   assert.equal(planShop({ facts }).ok, true);
+});
+
+test("preflight() alone gives the same report without planning", () => {
+  const report = preflight({
+    environment: "shop",
+    inventory: shopInventory().build(),
+    mapping: parseMappingOrThrow({ target: "west" }),
+    facts: hostile,
+  });
+  assert.equal(report.ok, false);
+  assert.ok(report.problems.some((p) => p.code === "zone-unmapped"));
+});
+
+test("the facts request names the types with their substitutes, mapped images and key pairs", () => {
+  const mapping = parseMappingOrThrow({
+    target: "west",
+    instanceTypes: { "t3.micro": ["t3.small"] },
+    images: { "ami-shop": "ami-west" },
+    keyPairs: { ops: "ops-west" },
+  });
+  assert.deepEqual(targetFactsRequest(shopInventory().build(), mapping), {
+    instanceTypes: ["t3.micro", "t3.small"],
+    imageIds: ["ami-west"],
+    imageNames: [],
+    keyPairs: ["ops-west"],
+  });
 });

@@ -1,0 +1,73 @@
+import { referencesOf, type Inventory } from "../model/inventory/index.js";
+import { planSelectionSchema } from "../model/plan/index.js";
+import type { PlanProblem } from "./plan-problem.js";
+import type { PlanRequest } from "./plan-recovery.js";
+import { resolveTarget } from "./resolve-target.js";
+import { selectResources } from "./select-resources.js";
+import type { TargetFactsRequest } from "./target-facts.js";
+
+/** The pre-flight report: every problem found, in one list; `ok` when there are none. */
+export interface PreflightReport {
+  readonly ok: boolean;
+  readonly problems: readonly PlanProblem[];
+}
+
+/**
+ * Checks a request before anything is created: selection (unknown ids, skipped dependencies),
+ * zones (unmapped, unknown), instance types (not offered, no substitute), CIDRs (overlap with
+ * target networks, map entries naming no block), images and key pairs (missing in the target).
+ * Pure over `request.facts`; {@link planRecovery} runs the same checks and refuses to plan when
+ * any fails, so a plan that exists has passed its pre-flight.
+ */
+export function preflight(request: Omit<PlanRequest, "mode">): PreflightReport {
+  const selection = planSelectionSchema.parse(request.selection ?? {});
+  const selected = selectResources(request.inventory, selection);
+  const resolution = resolveTarget(
+    request.inventory,
+    selected.resources,
+    request.mapping,
+    request.facts,
+  );
+  const problems = [...selected.problems, ...resolution.problems];
+  return { ok: problems.length === 0, problems };
+}
+
+/**
+ * What to ask the target about for `inventory`: its instance types (and their substitutes),
+ * the images the mapping names, the names of images outside the environment, its key pairs.
+ */
+export function targetFactsRequest(
+  inventory: Inventory,
+  mapping: PlanRequest["mapping"],
+): TargetFactsRequest {
+  const types = new Set<string>();
+  for (const r of inventory.resources) {
+    if (r.kind === "machine") types.add(r.properties.instanceType);
+    if (r.kind === "launch-template") {
+      for (const v of r.properties.versions)
+        if (v.data.instanceType) types.add(v.data.instanceType);
+    }
+  }
+  for (const type of [...types]) for (const s of mapping.instanceTypes[type] ?? []) types.add(s);
+  const keyPairs = new Set<string>();
+  for (const r of inventory.resources) {
+    for (const f of referencesOf(r)) {
+      if (f.target.startsWith("key-pair:")) {
+        const name = f.target.slice("key-pair:".length);
+        keyPairs.add(mapping.keyPairs[name] ?? name);
+      }
+    }
+  }
+  const imageIds = typeof mapping.images === "string" ? [] : Object.values(mapping.images);
+  const imageNames = inventory.externals.flatMap((e) =>
+    e.kind === "image" && e.hints.name !== undefined ? [e.hints.name] : [],
+  );
+  const sorted = (items: Iterable<string>) =>
+    [...new Set(items)].filter((i) => i !== "copy").sort();
+  return {
+    instanceTypes: sorted(types),
+    imageIds: sorted(imageIds),
+    imageNames: sorted(imageNames),
+    keyPairs: sorted(keyPairs),
+  };
+}
