@@ -12,6 +12,7 @@ import {
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { LifeboatError } from "../../model/errors.js";
+import { mapLimit } from "../map-limit.js";
 import {
   checkRange,
   isObjectName,
@@ -100,20 +101,22 @@ export class S3Backend implements Backend {
       new CreateMultipartUploadCommand({ Bucket: this.#bucket, Key: key }),
     );
     try {
-      const parts: { ETag: string | undefined; PartNumber: number }[] = [];
-      for (let offset = 0, n = 1; offset < data.length; offset += this.#partSize, n++) {
+      const offsets: number[] = [];
+      for (let offset = 0; offset < data.length; offset += this.#partSize) offsets.push(offset);
+      // Parts go up a few at a time: one stream per object is the usual S3 bottleneck.
+      const parts = await mapLimit(offsets, 4, async (offset, i) => {
         const body = data.subarray(offset, Math.min(offset + this.#partSize, data.length));
         const { ETag } = await this.#client.send(
           new UploadPartCommand({
             Bucket: this.#bucket,
             Key: key,
             UploadId,
-            PartNumber: n,
+            PartNumber: i + 1,
             Body: body,
           }),
         );
-        parts.push({ ETag, PartNumber: n });
-      }
+        return { ETag, PartNumber: i + 1 };
+      });
       await this.#client.send(
         new CompleteMultipartUploadCommand({
           Bucket: this.#bucket,
