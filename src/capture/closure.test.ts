@@ -1,7 +1,11 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
 import { ref, type LogicalId, type Resource } from "../model/inventory/index.js";
-import type { DiscoveredResource, DiscoveryFacts } from "../providers/provider.js";
+import {
+  unexpectedShape,
+  type DiscoveredResource,
+  type DiscoveryFacts,
+} from "../providers/provider.js";
 import { closeOver } from "./closure.js";
 
 /** A discovered resource with only the fields closure reads; the model's own tests cover shape. */
@@ -155,4 +159,21 @@ test("a selection that matches nothing gives an empty environment and a warning"
   );
   assert.deepEqual(empty.resources, []);
   assert.equal(empty.explanation.warnings.length, 1);
+});
+
+test("a resource the provider set aside for an odd shape is a warning, not a silent gap", () => {
+  const result = closeOver(
+    {
+      account: "1",
+      region: "r",
+      resources: region,
+      externals: [],
+      ignored: [
+        { providerId: "vpc-odd", kind: "network", reason: `${unexpectedShape}: cidrBlock: x` },
+      ],
+    },
+    { tags: shop },
+  );
+  assert.equal(result.explanation.warnings.length, 1);
+  assert.match(result.explanation.warnings[0] ?? "", /network vpc-odd was set aside/);
 });

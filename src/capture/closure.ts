@@ -7,7 +7,7 @@ import {
   type LogicalId,
   type Selection,
 } from "../model/inventory/index.js";
-import type { DiscoveredResource, Discovery } from "../providers/provider.js";
+import { unexpectedShape, type DiscoveredResource, type Discovery } from "../providers/provider.js";
 import { partOfRules, sameNetworkOnlyPath } from "./closure-rules.js";
 import type { Explanation, InclusionReason, LeftOutEntry } from "./explanation.js";
 import { selectDirectly } from "./selection-match.js";
@@ -110,10 +110,14 @@ export function closeOver(discovery: Discovery, selection: Selection): Closure {
         .sort((a, b) => (a.id < b.id ? -1 : 1)),
       leftOut,
       externals,
-      warnings:
-        resources.length === 0
+      warnings: [
+        ...(resources.length === 0
           ? ["the selection matched no resource; check the tags, network or ids in the config"]
-          : [],
+          : []),
+        ...discovery.ignored
+          .filter((i) => i.reason.startsWith(unexpectedShape))
+          .map((i) => `${i.kind} ${i.providerId} was set aside (${i.reason}); please report it`),
+      ],
     },
   };
 }

@@ -72,6 +72,9 @@ export interface DiscoveredResource {
   readonly facts: DiscoveryFacts;
 }
 
+/** The reason prefix of a resource set aside because the provider's answer had an odd shape. */
+export const unexpectedShape = "unexpected shape from the provider";
+
 /** Something the provider saw but that is never a resource of an environment. */
 export interface IgnoredResource {
   readonly providerId: string;

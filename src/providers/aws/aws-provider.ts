@@ -3,6 +3,7 @@ import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { LifeboatError, toErrorJson } from "../../model/errors.js";
 import {
   dependenciesOf,
+  resourceSchema,
   parseLogicalId,
   ref,
   type External,
@@ -13,10 +14,12 @@ import type {
   Discovery,
   DiscoveredResource,
   DiscoveryRequest,
+  IgnoredResource,
   Provider,
   ProviderIdentity,
   ProviderStatus,
 } from "../provider.js";
+import { unexpectedShape } from "../provider.js";
 import { call } from "./aws-calls.js";
 import { AwsConnection, type AwsConnectionOptions } from "./aws-connection.js";
 import { dnsKey, external } from "./aws-ids.js";
@@ -129,12 +132,13 @@ export class AwsProvider implements Provider {
     }
     const records = normaliseDns(dns, { byName, byIp });
     resources.push(...records.resources);
+    const { valid, invalid } = validated(resources);
     return {
       account: identity.account,
       region,
-      resources,
-      externals: await this.#foreignImages(resources, identity.account),
-      ignored: [...ignored, ...records.ignored],
+      resources: valid,
+      externals: await this.#foreignImages(valid, identity.account),
+      ignored: [...ignored, ...records.ignored, ...invalid],
     };
   }
 
@@ -168,4 +172,31 @@ export class AwsProvider implements Provider {
       });
     });
   }
+}
+
+/**
+ * Capture tools crash on API shapes they did not expect (terraformer#1166). A resource the
+ * normaliser could not bring into the model's shape (a missing id, an unknown value) is set
+ * aside and reported, and the capture engine warns about it; the rest of the region is kept.
+ */
+function validated(resources: readonly DiscoveredResource[]): {
+  valid: DiscoveredResource[];
+  invalid: IgnoredResource[];
+} {
+  const valid: DiscoveredResource[] = [];
+  const invalid: IgnoredResource[] = [];
+  for (const entry of resources) {
+    const parsed = resourceSchema.safeParse(entry.resource);
+    if (parsed.success) {
+      valid.push(entry);
+      continue;
+    }
+    const issue = parsed.error.issues[0];
+    invalid.push({
+      providerId: entry.resource.providerId || entry.resource.id,
+      kind: entry.resource.kind,
+      reason: `${unexpectedShape}: ${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "invalid"}`,
+    });
+  }
+  return { valid, invalid };
 }
