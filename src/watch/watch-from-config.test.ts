@@ -9,6 +9,14 @@ const sources: WatchSources = {
   clock: new ManualClock(),
   newestHeartbeat: () => async () => null,
   newestRecoveryPoint: async () => null,
+  provider: () => ({
+    status: async () => ({
+      ok: false,
+      code: "LB_PROVIDER_UNREACHABLE",
+      message: "",
+      retryable: true,
+    }),
+  }),
 };
 
 test("an environment of today's config yields its probes and policy", () => {
@@ -56,15 +64,18 @@ test("proposed keys build heartbeat and replication probes with ids", () => {
       health: [
         { heartbeat: { id: "agent-web", agent: "web-1", maxAge: "2m", every: "30s" } },
         { replication: { every: "1m" } },
+        { provider: { every: "1m" } },
+        { provider: { connection: "west", every: "1m" } },
       ],
       failover: { rules: [{ name: "r", codes: ["HEARTBEAT_LOST"], action: "alert" }] },
       protect: [{ rpo: "15m" }],
+      source: "east",
     },
     sources,
   );
   assert.deepEqual(
     probes.map((p) => p.probe.id),
-    ["agent-web", "replication:shop"],
+    ["agent-web", "replication:shop", "provider:east", "provider:west"],
   );
 });
 
@@ -72,10 +83,15 @@ test("what the watcher cannot use is LB_CONFIG_INVALID", () => {
   const cases = [
     { health: [{ replication: { every: "1m" } }], failover: { action: "alert" }, protect: [] },
     { health: [], failover: { action: "explode" }, protect: [] },
+    {
+      health: [{ http: { url: "http://x", every: "soon" } }],
+      failover: { action: "alert" },
+      protect: [],
+    },
   ];
   for (const input of cases) {
     assert.throws(
-      () => watchFromConfig("shop", input as never, sources),
+      () => watchFromConfig("shop", { source: "east", ...input } as never, sources),
       (e) => isLifeboatError(e, "LB_CONFIG_INVALID"),
     );
   }

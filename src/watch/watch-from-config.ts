@@ -2,9 +2,11 @@ import type { Clock } from "../model/clock.js";
 import { parseDuration } from "../model/config.js";
 import { LifeboatError } from "../model/errors.js";
 import { normalizeFailoverPolicy, type FailoverPolicy } from "../model/failover-policy.js";
+import type { Provider } from "../providers/provider.js";
 import { dnsProbe } from "./dns-probe.js";
 import { heartbeatProbe, replicationProbe, type NewestAt } from "./freshness-probe.js";
 import { httpProbe, type ExpectedStatus } from "./http-probe.js";
+import { providerProbe } from "./provider-probe.js";
 import type { ScheduledProbe } from "./probe.js";
 import { tcpProbe } from "./tcp-probe.js";
 
@@ -41,12 +43,15 @@ export interface HealthCheckInput {
   };
   readonly heartbeat?: Scheduled & { readonly agent: string; readonly maxAge: string };
   readonly replication?: Scheduled;
+  /** `connection` names an entry of `providers:` (default: the environment's `source`). */
+  readonly provider?: Scheduled & { readonly connection?: string };
 }
 
 export interface EnvironmentWatchInput {
   readonly health: readonly HealthCheckInput[];
   readonly failover: unknown;
   readonly protect: readonly { readonly rpo: string }[];
+  readonly source: string;
 }
 
 export interface WatchSources {
@@ -55,6 +60,8 @@ export interface WatchSources {
   readonly newestHeartbeat: (agent: string) => NewestAt;
   /** Newest complete recovery point of the environment. */
   readonly newestRecoveryPoint: NewestAt;
+  /** The provider connection of that name (config `providers:`). */
+  readonly provider: (connection: string) => Pick<Provider, "status">;
 }
 
 const defaultTimeout = "5s";
@@ -79,6 +86,7 @@ function probeFor(
   at: string,
   env: string,
   budget: number | null,
+  source: string,
   sources: WatchSources,
 ): ScheduledProbe {
   const { clock } = sources;
@@ -159,6 +167,18 @@ function probeFor(
     });
     return { probe, everyMs: timing(check.replication, "replication").everyMs };
   }
+  if (check.provider !== undefined) {
+    const { everyMs, timeoutMs } = timing(check.provider, "provider");
+    const name = check.provider.connection ?? source;
+    const probe = providerProbe({
+      ...id(check.provider),
+      name,
+      provider: sources.provider(name),
+      timeoutMs,
+      clock,
+    });
+    return { probe, everyMs };
+  }
   throw new LifeboatError("LB_CONFIG_INVALID", `${at}: names no probe kind`);
 }
 
@@ -174,7 +194,14 @@ export function watchFromConfig(
 ): { probes: ScheduledProbe[]; policy: FailoverPolicy } {
   const budget = rpoBudgetMs(input.protect);
   const probes = input.health.map((check, i) =>
-    probeFor(check, `environments.${environment}.health.${i}`, environment, budget, sources),
+    probeFor(
+      check,
+      `environments.${environment}.health.${i}`,
+      environment,
+      budget,
+      input.source,
+      sources,
+    ),
   );
   let policy: FailoverPolicy;
   try {
