@@ -113,8 +113,36 @@ export class WriteSession {
   }
 
   async saveBlob(type: BlobType, plaintext: Uint8Array): Promise<SaveBlobResult> {
-    this.#assertOpen();
     const id = this.repo.key.blobId(plaintext);
+    return this.#save(
+      type,
+      id,
+      plaintext.length,
+      () => this.repo.codec.encodeBlob(plaintext).sealed,
+    );
+  }
+
+  /**
+   * Like {@link saveBlob} for a blob whose id and sealed bytes were computed elsewhere (a worker
+   * thread) with this repository's key and codec. The caller vouches for both: a wrong id or
+   * foreign sealed bytes are found by `check --read-data`, not here.
+   */
+  async savePresealed(
+    type: BlobType,
+    id: Buffer,
+    sealed: Uint8Array,
+    rawLength: number,
+  ): Promise<SaveBlobResult> {
+    return this.#save(type, id, rawLength, () => sealed);
+  }
+
+  async #save(
+    type: BlobType,
+    id: Buffer,
+    rawLength: number,
+    seal: () => Uint8Array,
+  ): Promise<SaveBlobResult> {
+    this.#assertOpen();
     const hex = id.toString("hex");
     const known = this.#index.entryNumber(id);
     if (known >= 0 || this.#pending.has(hex)) {
@@ -126,10 +154,10 @@ export class WriteSession {
       return { id, stored: false };
     }
     this.#pending.add(hex);
-    const { sealed } = this.repo.codec.encodeBlob(plaintext);
+    const sealed = seal();
     this.stats.blobsStored++;
     this.stats.bytesStored += sealed.length;
-    await this.#writers[type].add(type, id, sealed, plaintext.length);
+    await this.#writers[type].add(type, id, sealed, rawLength);
     if (this.#unindexed.length >= this.#indexEvery) await this.flushIndex();
     return { id, stored: true };
   }

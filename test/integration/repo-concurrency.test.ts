@@ -208,3 +208,18 @@ test("a lock of a dead process on this host is stale; prune removes it", async (
   assert.equal(report.staleLocksRemoved, 1);
   assert.deepEqual(await repo.backend.list("locks"), []);
 });
+
+test("blobs sealed elsewhere (worker threads) are stored once and pass check --read-data", async () => {
+  const repo = await initRepo(place);
+  const session = await repo.startWrite("workers");
+  const data = randomBytes(50_000);
+  const id = repo.key.blobId(data);
+  const { sealed } = repo.codec.encodeBlob(data);
+  assert.equal((await session.savePresealed(BlobType.data, id, sealed, data.length)).stored, true);
+  assert.equal((await session.saveBlob(BlobType.data, data)).stored, false);
+  const root = await session.saveTree([
+    { name: "w", type: "file", size: data.length, content: [id.toString("hex")] },
+  ]);
+  await session.commit({ kind: "stream", source: "w", root, size: data.length });
+  assert.deepEqual((await checkRepository(repo, { readData: true })).errors, []);
+});
