@@ -164,7 +164,6 @@ export class Executor {
           (error: unknown) => session.fail(error),
         );
       }, this.#leaseTtlMs / 3);
-      keepAlive.unref();
       await session.drive();
     } finally {
       clearInterval(keepAlive);

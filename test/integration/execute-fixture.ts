@@ -21,6 +21,12 @@ export interface StoreTarget {
   /** A fresh store with environment `shop`; the URL lets other handles/processes open it. */
   fresh(options?: OpenStoreOptions): Promise<{ store: Store; url: string }>;
   open(url: string, options?: OpenStoreOptions): Promise<Store>;
+  /**
+   * A second handle on the store, as another process would have. On SQLite it is the same
+   * handle: better-sqlite3 blocks the thread while it waits for a lock, so two connections in
+   * one process would deadlock until the busy timeout (separate processes do not).
+   */
+  peer(url: string, store: Store): Promise<Store>;
   tearDown(): Promise<void>;
 }
 
@@ -61,6 +67,7 @@ function target(name: "sqlite" | "postgres"): StoreTarget {
       return { store, url };
     },
     open,
+    peer: async (url, store) => (name === "sqlite" ? store : await open(url)),
     tearDown: async () => {
       await Promise.all(opened.map((s) => s.close()));
       await release();
