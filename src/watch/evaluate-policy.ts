@@ -170,7 +170,7 @@ export function evaluatePolicy(
   };
   const met: DecisionReason = {
     code: withProbes.requested === null ? "RULE_MET" : "ESCALATED",
-    detail: `${strongest.probes.length} of ${strongest.required} required probes in breach of rule ${strongest.rule.name}`,
+    detail: `${strongest.probes.length} probe(s) in breach of rule ${strongest.rule.name} (quorum ${strongest.required})`,
   };
   const reasons = guarded.reason === undefined ? [met] : [met, guarded.reason];
 
