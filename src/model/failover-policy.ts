@@ -159,7 +159,11 @@ export const defaultFailoverCodes: readonly ProbeStatusCode[] = probeStatusCodes
   (code) => probeStatusCatalogue[code].severity === "critical",
 );
 
-/** Validates a `failover:` value and normalises it into a {@link FailoverPolicy}. */
+/**
+ * Validates a `failover:` value and normalises it into a {@link FailoverPolicy}. Invalid input
+ * throws zod's error (the config loader reports it by key path); `rpoBudgetMs` is the
+ * environment's smallest `protect[].rpo`, or null when nothing is protected.
+ */
 export function normalizeFailoverPolicy(
   input: unknown,
   rpoBudgetMs: number | null = null,
