@@ -8,7 +8,8 @@ type By = "tags" | "network" | "ids";
 /**
  * Decides which discovered resources a selection names directly (before closure). Criteria are
  * alternatives: a resource is selected when it carries all the given tags, OR lies in the given
- * network, OR is named in `ids` (a logical id or the provider's id). Default resources inside a
+ * network, OR is named in `ids` (a logical id, the provider's id or ARN, or a name such as
+ * `shop-web`, which selects every kind so named). Default resources inside a
  * selected network are not selected by the network alone. An id or network that the provider
  * does not know is an error (LB_PROVIDER_NOT_FOUND), not an empty environment.
  */
@@ -22,7 +23,9 @@ export function selectDirectly(
   const found = new Set<string>();
   for (const { resource } of discovered) {
     for (const wanted of ids) {
-      if (wanted === resource.id || wanted === resource.providerId) {
+      // The logical id, the provider's id or ARN, or the logical id's provider part (a name).
+      const idPart = resource.id.slice(resource.kind.length + 1);
+      if (wanted === resource.id || wanted === resource.providerId || wanted === idPart) {
         found.add(wanted);
         selected.set(resource.id, "ids");
       }

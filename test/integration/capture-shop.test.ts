@@ -8,6 +8,7 @@ import {
   canonicalJson,
   diffInventories,
   inventorySchema,
+  isEmptyDiff,
   referencesOf,
   unresolvedReferences,
 } from "../../src/model/inventory/index.js";
@@ -157,6 +158,7 @@ test("an unchanged environment captures to the same digest", async () => {
   const again = await captureEnvironment(provider, { tags: { app: "shop" } });
   assert.equal(again.digest, first.digest);
   assert.equal(canonicalJson(again.inventory), canonicalJson(first.inventory));
+  assert.equal(isEmptyDiff(diffInventories(first.inventory, again.inventory)), true);
 });
 
 test("two environments selected by different tags do not leak into each other", async () => {
@@ -292,5 +294,8 @@ test("three changes in the cloud are exactly the three changes of the diff", asy
       },
     ].sort((a, b) => (a.id < b.id ? -1 : 1)),
   );
-  assert.deepEqual([diff.externalsAdded, diff.externalsRemoved], [[], []]);
+  assert.deepEqual(
+    [diff.header, diff.externalsAdded, diff.externalsRemoved, diff.externalsChanged],
+    [[], [], [], []],
+  );
 });

@@ -50,3 +50,22 @@ test("a same-length list is compared item by item", () => {
     { path: "properties.ingress[0].toPort", old: 22, new: 23 },
   ]);
 });
+
+test("a changed external and a changed selection are reported, so a new digest is never an empty diff", () => {
+  const external = (reason: "other-owner" | "not-found") => ({
+    id: "image:ami-1" as const,
+    kind: "image" as const,
+    providerId: "ami-1",
+    reason,
+    hints: {},
+  });
+  const diff = diffInventories(
+    { resources: [], externals: [external("other-owner")], selection: { tags: { app: "a" } } },
+    { resources: [], externals: [external("not-found")], selection: { tags: { app: "b" } } },
+  );
+  assert.deepEqual(diff.externalsChanged, [
+    { id: "image:ami-1", changes: [{ path: "reason", old: "other-owner", new: "not-found" }] },
+  ]);
+  assert.deepEqual(diff.header, [{ path: "selection.tags.app", old: "a", new: "b" }]);
+  assert.equal(isEmptyDiff(diff), false);
+});

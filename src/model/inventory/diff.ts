@@ -26,17 +26,24 @@ export interface ResourceChange extends ResourceSummary {
 }
 
 export interface InventoryDiff {
+  /** Changes of the inventory's own fields (account, region, selection, format). */
+  readonly header: readonly FieldChange[];
   readonly added: readonly ResourceSummary[];
   readonly removed: readonly ResourceSummary[];
   readonly changed: readonly ResourceChange[];
   readonly externalsAdded: readonly LogicalId[];
   readonly externalsRemoved: readonly LogicalId[];
+  /** Externals present in both whose reason or hints changed (an image that vanished). */
+  readonly externalsChanged: readonly {
+    readonly id: LogicalId;
+    readonly changes: readonly FieldChange[];
+  }[];
 }
 
 /** What changed from `from` to `to`; every list is sorted by id. Pure. */
 export function diffInventories(
-  from: Pick<Inventory, "resources" | "externals">,
-  to: Pick<Inventory, "resources" | "externals">,
+  from: Pick<Inventory, "resources" | "externals"> & Partial<Inventory>,
+  to: Pick<Inventory, "resources" | "externals"> & Partial<Inventory>,
 ): InventoryDiff {
   const before = new Map(from.resources.map((r) => [r.id, r]));
   const after = new Map(to.resources.map((r) => [r.id, r]));
@@ -51,23 +58,40 @@ export function diffInventories(
     compare(withoutId(prev), withoutId(next), "", changes);
     if (changes.length > 0) changed.push({ ...summary(next), changes });
   }
-  const ids = (list: readonly External[]) => new Set(list.map((e) => e.id));
-  const [extBefore, extAfter] = [ids(from.externals), ids(to.externals)];
+  const extBefore = new Map(from.externals.map((e) => [e.id, e]));
+  const extAfter = new Map(to.externals.map((e) => [e.id, e]));
+  const externalsChanged: { id: LogicalId; changes: FieldChange[] }[] = [];
+  for (const [id, next] of extAfter) {
+    const prev = extBefore.get(id);
+    if (!prev) continue;
+    const changes: FieldChange[] = [];
+    compare(prev as External, next, "", changes);
+    if (changes.length > 0) externalsChanged.push({ id, changes });
+  }
+  const header: FieldChange[] = [];
+  compare(headerOf(from), headerOf(to), "", header);
   const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1);
   return {
+    header,
     added: added.sort(byId),
     removed: removed.sort(byId),
     changed: changed.sort(byId),
-    externalsAdded: [...extAfter].filter((id) => !extBefore.has(id)).sort(),
-    externalsRemoved: [...extBefore].filter((id) => !extAfter.has(id)).sort(),
+    externalsAdded: [...extAfter.keys()].filter((id) => !extBefore.has(id)).sort(),
+    externalsRemoved: [...extBefore.keys()].filter((id) => !extAfter.has(id)).sort(),
+    externalsChanged: externalsChanged.sort(byId),
   };
 }
 
 export function isEmptyDiff(diff: InventoryDiff): boolean {
   return (
-    diff.added.length + diff.removed.length + diff.changed.length === 0 &&
-    diff.externalsAdded.length + diff.externalsRemoved.length === 0
+    diff.header.length + diff.added.length + diff.removed.length + diff.changed.length === 0 &&
+    diff.externalsAdded.length + diff.externalsRemoved.length + diff.externalsChanged.length === 0
   );
+}
+
+function headerOf(inventory: Partial<Inventory>): Record<string, unknown> {
+  const { format, provider, account, region, selection } = inventory;
+  return { format, provider, account, region, selection };
 }
 
 function withoutId(resource: Resource): Record<string, unknown> {
@@ -83,6 +107,7 @@ function compare(old: unknown, now: unknown, path: string, out: FieldChange[]): 
     const keys = [...new Set([...Object.keys(old), ...Object.keys(now)])].sort();
     for (const key of keys) {
       const [a, b] = [old[key], now[key]];
+      if (a === undefined && b === undefined) continue;
       if (a === undefined && b !== undefined) out.push({ path: join(path, key), new: b });
       else if (a !== undefined && b === undefined) out.push({ path: join(path, key), old: a });
       else compare(a, b, join(path, key), out);
