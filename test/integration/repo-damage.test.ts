@@ -61,6 +61,11 @@ test("a healthy repository checks clean, also with --read-data", async () => {
   assert.equal(report.ok, true);
   assert.equal(report.counts.snapshots, 2);
   assert.equal(report.counts.packsRead, report.counts.packs);
+  assert.equal((await checkRepository(repo)).counts.packsRead, 0);
+  assert.equal(
+    (await checkRepository(repo, { readDataSubset: 1 })).counts.packsRead,
+    report.counts.packs,
+  );
 });
 
 test("a flipped byte in a pack: check --read-data names the pack and the affected snapshot only", async () => {
