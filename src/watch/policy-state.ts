@@ -49,8 +49,8 @@ export interface PolicyState {
   readonly inMaintenance: boolean;
 }
 
-const emptyStreak: RuleStreak = { count: 0, since: null, recent: [] };
-export { emptyStreak };
+/** A probe with no matching results in a row. */
+export const emptyStreak: RuleStreak = { count: 0, since: null, recent: [] };
 
 /** The state before any result has been seen. */
 export function initialPolicyState(probeIds: readonly string[]): PolicyState {
