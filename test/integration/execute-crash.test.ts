@@ -83,7 +83,7 @@ for (const target of storeTargets()) {
           );
         } catch (error) {
           proc.kill("SIGKILL");
-          throw new Error(`${String(error)}; child stderr: ${stderr}`);
+          throw new Error(`${String(error)}; child stderr: ${stderr}`, { cause: error });
         }
         proc.kill("SIGKILL");
         await gone;
