@@ -4,6 +4,7 @@
  * the parent can kill it at a chosen point without timing anything.
  */
 import { createCipheriv } from "node:crypto";
+import { pathToFileURL } from "node:url";
 import { Secret } from "../../src/model/secret.js";
 import { FsBackend } from "../../src/repository/backends/fs-backend.js";
 import { BlobType } from "../../src/repository/pack/pack-entry.js";
@@ -51,4 +52,7 @@ async function main(root: string): Promise<void> {
   say(`committed ${id}`);
 }
 
-if (process.argv[2]) await main(process.argv[2]);
+// Runs only as a program (`node repo-crash-child.js <repo>`), not when the test imports it.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await main(process.argv[2] ?? "");
+}
