@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { performance } from "node:perf_hooks";
 import { after, before, test } from "node:test";
+import { RunInstancesCommand } from "@aws-sdk/client-ec2";
 import { captureEnvironment } from "../../src/capture/capture.js";
 import { AwsProvider } from "../../src/providers/aws/aws-provider.js";
 import { shopEnvironment } from "../builders/shop-environment.js";
@@ -51,3 +52,36 @@ for (const maxConcurrency of [1, 4, 8]) {
     }
   });
 }
+
+test("capture of a machine-heavy environment (+50 stand-alone machines), 8 in flight", async () => {
+  const { ec2 } = clients.region("us-east-1");
+  const subnet = shop.network.privateSubnets[0]?.subnetId ?? "";
+  await ec2.send(
+    new RunInstancesCommand({
+      ImageId: shop.compute.imageId,
+      InstanceType: "t3.micro",
+      MinCount: 50,
+      MaxCount: 50,
+      SubnetId: subnet,
+      SecurityGroupIds: [shop.security.webGroupId],
+      TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "app", Value: "big" }] }],
+    }),
+  );
+  const provider = new AwsProvider({ ...motoClientConfig(moto, "us-east-1"), maxConcurrency: 8 });
+  try {
+    const started = performance.now();
+    const result = await captureEnvironment(provider, { tags: { app: "big" } });
+    const wallMs = Math.round(performance.now() - started);
+    // Each machine brings its interface and its root disk.
+    assert.equal(result.counts.machine, 51);
+    assert.equal(result.counts["network-interface"], 51);
+    assert.equal(result.counts.volume, 51);
+    console.log(
+      `capture-scale: ${result.inventory.resources.length} resources incl. 51 machines, ` +
+        `maxConcurrency 8: ${wallMs} ms wall, ${result.apiCalls.calls} API calls ` +
+        `(${result.apiCalls.byOperation["ec2.DescribeInstanceAttribute"] ?? 0} of them for user data)`,
+    );
+  } finally {
+    provider.close();
+  }
+});
