@@ -20,24 +20,33 @@ export function orderEdges(
     }
   }
   const networkOf = networkFinder(byId);
+  const reach = reachFinder(byId);
+  const refs = new Map(drafts.map((d) => [d.id, new Set(refsIn(d.input))]));
   for (const rule of orderingTable) {
+    const earlierSteps = drafts.filter((d) => rule.earlier.some((m) => matches(m, d)));
     for (const later of drafts.filter((d) => matches(rule.later, d))) {
       const deps = edges.get(later.id)!;
-      for (const earlier of drafts) {
+      for (const earlier of earlierSteps) {
         if (earlier.id === later.id) continue;
-        if (!rule.earlier.some((m) => matches(m, earlier))) continue;
-        if (inScope(rule, later, earlier, networkOf)) deps.add(earlier.id);
+        const scope = { networkOf, reach, laterRefs: refs.get(later.id)! };
+        if (inScope(rule, later, earlier, scope)) deps.add(earlier.id);
       }
     }
   }
   return edges;
 }
 
+interface ScopeHelpers {
+  readonly networkOf: (id: LogicalId) => LogicalId | undefined;
+  readonly reach: (id: LogicalId) => ReadonlySet<LogicalId>;
+  readonly laterRefs: ReadonlySet<LogicalId>;
+}
+
 function inScope(
   rule: OrderingRule,
   later: DraftStep,
   earlier: DraftStep,
-  networkOf: (id: LogicalId) => LogicalId | undefined,
+  { networkOf, reach, laterRefs }: ScopeHelpers,
 ): boolean {
   switch (rule.scope) {
     case "plan":
@@ -48,7 +57,9 @@ function inScope(
       return a === undefined || b === undefined || a === b;
     }
     case "referenced":
-      return refsIn(later.input).includes(earlier.resource);
+      return laterRefs.has(earlier.resource);
+    case "uses":
+      return reach(later.resource).has(earlier.resource);
   }
 }
 
@@ -82,5 +93,27 @@ function networkFinder(byId: ReadonlyMap<LogicalId, Resource>) {
     }
     memo.set(start, found);
     return found;
+  };
+}
+
+/** Every resource reachable from a resource through references, memoized. */
+function reachFinder(byId: ReadonlyMap<LogicalId, Resource>) {
+  const memo = new Map<LogicalId, Set<LogicalId>>();
+  return (start: LogicalId): ReadonlySet<LogicalId> => {
+    const known = memo.get(start);
+    if (known) return known;
+    const seen = new Set<LogicalId>();
+    const queue: LogicalId[] = [start];
+    for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+      const r = byId.get(id);
+      for (const f of r ? referencesOf(r) : []) {
+        if (!seen.has(f.target)) {
+          seen.add(f.target);
+          queue.push(f.target);
+        }
+      }
+    }
+    memo.set(start, seen);
+    return seen;
   };
 }

@@ -35,9 +35,16 @@ rule("workloads-after-routes", () => {
 });
 
 rule("workloads-after-firewall-rules", () => {
-  assert.ok(waitsFor(plan, "create:load-balancer:alb-shop", "configure:security-group:sg-db"));
+  assert.ok(waitsFor(plan, "create:load-balancer:alb-shop", "configure:security-group:sg-lb"));
   assert.ok(waitsFor(plan, "create:machine:i-bastion", "configure:security-group:sg-bastion"));
   assert.ok(waitsFor(plan, "create:database:db-shop", "configure:security-group:sg-db"));
+  // Through its launch template, the scaling group waits for the web group's rules...
+  assert.ok(waitsFor(plan, "create:scaling-group:asg-web", "configure:security-group:sg-web"));
+  // ...but a load balancer does not wait for the rules of a group it never uses.
+  assert.equal(
+    waitsFor(plan, "create:load-balancer:alb-shop", "configure:security-group:sg-db"),
+    false,
+  );
 });
 
 rule("scaling-group-after-listeners", () => {

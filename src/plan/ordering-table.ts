@@ -12,9 +12,11 @@ export interface StepMatcher {
  * Which pairs a rule links:
  * - `plan`: every earlier step in the plan;
  * - `network`: earlier steps in the same network (a step outside any network matches all);
- * - `referenced`: earlier steps of the resources the later step's input refers to.
+ * - `referenced`: earlier steps of the resources the later step's input refers to;
+ * - `uses`: earlier steps of the resources the later step's resource reaches through its
+ *   references, transitively (a scaling group reaches its template's security groups).
  */
-export type RuleScope = "plan" | "network" | "referenced";
+export type RuleScope = "plan" | "network" | "referenced" | "uses";
 
 export interface OrderingRule {
   readonly id: string;
@@ -64,7 +66,7 @@ export const orderingTable: readonly OrderingRule[] = [
       resources: ["machine", "scaling-group", "load-balancer", "database"],
     },
     earlier: [{ steps: ["configure"], resources: ["security-group"] }],
-    scope: "plan",
+    scope: "uses",
     reason: "A resource started in an empty group has no traffic in or out until its rules land.",
   },
   {

@@ -79,6 +79,7 @@ export function analyseGraph(nodes: readonly GraphNode[]): GraphAnalysis {
  * reduced set is waiting for everything; the plan lists only direct reasons, which people read.
  */
 export function reduceEdges(nodes: readonly GraphNode[]): Map<string, string[]> {
+  const { waveOf } = analyseGraph(nodes);
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const ancestors = new Map<string, Set<string>>();
   const ancestorsOf = (id: string): Set<string> => {
@@ -95,8 +96,12 @@ export function reduceEdges(nodes: readonly GraphNode[]): Map<string, string[]> 
   const reduced = new Map<string, string[]>();
   for (const n of nodes) {
     const deps = [...new Set(n.dependsOn)];
-    const implied = new Set(deps.flatMap((d) => [...ancestorsOf(d)]));
-    reduced.set(n.id, deps.filter((d) => !implied.has(d)).sort());
+    // A dependency implied by another lies in a lower wave; walking from the highest wave, it
+    // is enough to test against the dependencies already kept.
+    deps.sort((a, b) => (waveOf.get(b) ?? 0) - (waveOf.get(a) ?? 0));
+    const kept: string[] = [];
+    for (const d of deps) if (!kept.some((k) => ancestorsOf(k).has(d))) kept.push(d);
+    reduced.set(n.id, kept.sort());
   }
   return reduced;
 }
