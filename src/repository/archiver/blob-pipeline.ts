@@ -1,0 +1,86 @@
+import { BlobType } from "../pack/pack-entry.js";
+import type { WriteSession } from "../write-session.js";
+import type { TransferCounters } from "./backup-progress.js";
+import type { BlobWorkerPool } from "./blob-worker-pool.js";
+import type { Presealed } from "./presealed-session.js";
+import { Semaphore } from "./semaphore.js";
+
+/**
+ * Stores data blobs through a write session with the CPU work on worker threads. At most
+ * `inFlight` chunks are between the reader and the pack writer at once, so memory stays at
+ * about inFlight × the largest chunk, plus the pack writer's buffers; the reader blocks in
+ * {@link store} when all slots are taken (backpressure).
+ *
+ * Per chunk: a worker computes the keyed id; a chunk the repository already holds is not
+ * sealed or uploaded; a new one goes back to a worker for zstd + AES-GCM, then into a pack.
+ */
+export class BlobPipeline {
+  readonly #slots: Semaphore;
+  readonly #pending = new Set<Promise<void>>();
+  #failure: { error: unknown } | undefined;
+
+  constructor(
+    private readonly session: WriteSession,
+    private readonly pool: BlobWorkerPool,
+    private readonly presealed: Presealed,
+    private readonly counters: TransferCounters,
+    inFlight = pool.size * 4,
+  ) {
+    this.#slots = new Semaphore(inFlight);
+  }
+
+  /**
+   * Queues one chunk and resolves once a slot was free, not when the chunk is stored: `id`
+   * resolves to the blob's hex id once it is in the session. The chunk is copied unless it owns
+   * its whole ArrayBuffer (which is then transferred: the caller must not reuse it).
+   * Call {@link drain} before committing.
+   */
+  async submit(chunk: Uint8Array): Promise<{ id: Promise<string> }> {
+    this.#rethrow();
+    // A copy (Buffer#slice would be a view, and transferring it would detach the source).
+    const plain = chunk.byteLength === chunk.buffer.byteLength ? chunk : new Uint8Array(chunk);
+    await this.#slots.acquire();
+    const id = this.#storeOne(plain);
+    const work = id.then(
+      () => undefined,
+      (error: unknown) => {
+        this.#failure ??= { error };
+      },
+    );
+    this.#pending.add(work);
+    void work.finally(() => {
+      this.#pending.delete(work);
+      this.#slots.release();
+    });
+    // The failure is also reported by drain; keep an unawaited id from crashing the process.
+    id.catch(() => undefined);
+    return { id };
+  }
+
+  /** Waits for every queued chunk; rejects with the first failure. */
+  async drain(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all([...this.#pending]);
+    this.#rethrow();
+  }
+
+  async #storeOne(plain: Uint8Array): Promise<string> {
+    const hashed = await this.pool.run(plain, false);
+    let blob = hashed.plain;
+    let sealedLength = 0;
+    this.presealed.ids.set(blob, hashed.id);
+    if (!this.session.has(hashed.id)) {
+      const sealed = await this.pool.run(blob, true);
+      blob = sealed.plain;
+      sealedLength = sealed.sealed!.length;
+      this.presealed.ids.set(blob, hashed.id);
+      this.presealed.sealed.set(blob, { sealed: sealed.sealed!, compressed: sealed.compressed! });
+    }
+    const result = await this.session.saveBlob(BlobType.data, blob);
+    if (result.stored) this.counters.bytesTransferred += sealedLength;
+    return hashed.id.toString("hex");
+  }
+
+  #rethrow(): void {
+    if (this.#failure) throw this.#failure.error;
+  }
+}

@@ -1,0 +1,89 @@
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { LifeboatError } from "../../model/errors.js";
+import type { MasterKey } from "../crypto/master-key.js";
+import type { BlobJob, BlobReply } from "./blob-job.js";
+
+/** A blob's id and, when asked, its sealed bytes, computed on a worker thread. */
+export interface WorkedBlob {
+  readonly id: Buffer;
+  /** The plaintext, handed back (it travelled to the worker and back without a copy). */
+  readonly plain: Uint8Array;
+  readonly sealed?: Uint8Array;
+  readonly compressed?: boolean;
+}
+
+interface Waiter {
+  resolve(reply: WorkedBlob): void;
+  reject(error: unknown): void;
+}
+
+/** Worker threads to start: one per core (the main thread mostly waits on I/O). */
+export function defaultWorkerCount(): number {
+  return Math.max(1, Math.min(8, availableParallelism()));
+}
+
+/**
+ * A fixed pool of worker threads that hash (HMAC-SHA256 id) and seal (zstd + AES-256-GCM)
+ * blobs. Jobs are spread round-robin; each worker handles its queue in order. The pool holds
+ * no chunk itself: callers bound memory by bounding the jobs they submit (see BlobPipeline).
+ * Plaintext buffers are transferred, so a caller must not touch one until its job resolves.
+ */
+export class BlobWorkerPool {
+  readonly #workers: Worker[];
+  readonly #waiting = new Map<number, Waiter>();
+  #seq = 0;
+  #next = 0;
+  #closed = false;
+
+  constructor(key: MasterKey, size = defaultWorkerCount()) {
+    const url = new URL("./blob-worker.js", import.meta.url);
+    this.#workers = Array.from({ length: size }, () => {
+      const worker = new Worker(url, { workerData: key.bytes() });
+      worker.on("message", (reply: BlobReply) => this.#onReply(reply));
+      worker.on("error", (error) => this.#failAll(error));
+      return worker;
+    });
+  }
+
+  get size(): number {
+    return this.#workers.length;
+  }
+
+  /** Computes the blob id of `plain`, and seals it when `seal`. `plain` must own its buffer. */
+  run(plain: Uint8Array, seal: boolean): Promise<WorkedBlob> {
+    if (this.#closed) throw new LifeboatError("LB_INTERNAL", "blob worker pool is closed");
+    const seq = this.#seq++;
+    const worker = this.#workers[this.#next++ % this.#workers.length]!;
+    return new Promise<WorkedBlob>((resolve, reject) => {
+      this.#waiting.set(seq, { resolve, reject });
+      const job: BlobJob = { seq, plain, seal };
+      worker.postMessage(job, [plain.buffer as ArrayBuffer]);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.all(this.#workers.map((w) => w.terminate()));
+  }
+
+  #onReply(reply: BlobReply): void {
+    const waiter = this.#waiting.get(reply.seq);
+    if (!waiter) return;
+    this.#waiting.delete(reply.seq);
+    if (reply.error !== undefined || !reply.id || !reply.plain) {
+      waiter.reject(new LifeboatError("LB_INTERNAL", `blob worker failed: ${reply.error}`));
+      return;
+    }
+    waiter.resolve({
+      id: Buffer.from(reply.id.buffer, reply.id.byteOffset, reply.id.byteLength),
+      plain: reply.plain,
+      ...(reply.sealed ? { sealed: reply.sealed, compressed: reply.compressed ?? false } : {}),
+    });
+  }
+
+  #failAll(error: unknown): void {
+    for (const waiter of this.#waiting.values()) waiter.reject(error);
+    this.#waiting.clear();
+  }
+}
