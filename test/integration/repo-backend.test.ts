@@ -1,9 +1,12 @@
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { strict as assert } from "node:assert";
+import { describe, test } from "node:test";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FsBackend } from "../../src/repository/backends/fs-backend.js";
 import { S3Backend } from "../../src/repository/backends/s3-backend.js";
+import { freePort } from "../harness/free-port.js";
 import { motoS3Config, startMoto } from "../harness/moto.js";
 import { backendConformance } from "./repo-backend-conformance.js";
 
@@ -29,4 +32,38 @@ backendConformance("s3 (moto)", async () => {
       await moto.stop();
     },
   };
+});
+
+describe("S3 backend error mapping", () => {
+  test("an unreachable endpoint is LB_REPO_BACKEND_UNAVAILABLE and retryable", async () => {
+    const port = await freePort();
+    const backend = new S3Backend({
+      bucket: "b",
+      endpoint: `http://127.0.0.1:${port}`,
+      forcePathStyle: true,
+      credentials: { accessKeyId: "x", secretAccessKey: "y" },
+    });
+    await assert.rejects(backend.list("index"), (error: unknown) => {
+      assert.equal((error as { code: string }).code, "LB_REPO_BACKEND_UNAVAILABLE");
+      assert.equal((error as { retryable: boolean }).retryable, true);
+      return true;
+    });
+    await backend.close();
+  });
+
+  test("a missing bucket is LB_REPO_NOT_FOUND", async () => {
+    const moto = await startMoto();
+    const backend = new S3Backend({ bucket: "absent", ...motoS3Config(moto) });
+    try {
+      await assert.rejects(backend.list("snapshots"), { code: "LB_REPO_NOT_FOUND" });
+      await assert.rejects(backend.load("config", "config"), (error: unknown) => {
+        const code = (error as { code: string }).code;
+        assert.ok(code === "LB_REPO_NOT_FOUND" || code === "LB_REPO_OBJECT_MISSING", code);
+        return true;
+      });
+    } finally {
+      await backend.close();
+      await moto.stop();
+    }
+  });
 });
