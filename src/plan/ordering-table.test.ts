@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { planOf, planShop, stepOf, waitsFor } from "../../test/builders/plan-helpers.js";
 import { shopInventory } from "../../test/builders/shop-inventory.js";
@@ -76,4 +77,12 @@ test("every rule of the ordering table has a test above, and a reason", () => {
     [...tested],
   );
   for (const r of orderingTable) assert.ok(r.reason.length > 20, r.id);
+});
+
+test("docs/recovery-plan.md lists every rule with its reason", () => {
+  const doc = readFileSync(new URL("../../../docs/recovery-plan.md", import.meta.url), "utf8");
+  for (const r of orderingTable) {
+    assert.ok(doc.includes(`| \`${r.id}\` |`), r.id);
+    assert.ok(doc.includes(r.reason), r.id);
+  }
 });
