@@ -31,14 +31,18 @@ export async function captureEnvironment(
   selection: Selection,
   request: DiscoveryRequest = {},
 ): Promise<CaptureResult> {
+  // The order ids are listed in is not part of what the environment is.
+  const canonical: Selection = selection.ids
+    ? { ...selection, ids: [...new Set(selection.ids)].sort() }
+    : selection;
   const before = provider.apiCalls();
   const discovery = await provider.discover(request);
-  const closure = closeOver(discovery, selection);
+  const closure = closeOver(discovery, canonical);
   const inventory = buildInventory({
     provider: provider.type,
     account: discovery.account,
     region: discovery.region,
-    selection,
+    selection: canonical,
     resources: closure.resources.map((d) => d.resource),
     externals: closure.externals,
   });

@@ -200,6 +200,13 @@ test("selecting a scaling group pulls in its template, subnets, groups and targe
   assert.equal(why.has(`database:${shop.database.identifier}` as never), false);
 });
 
+test("the order of selected ids does not change the digest", async () => {
+  const ids = ["scaling-group:shop-web", `dns-zone:${shop.dns.hostedZoneId}`];
+  const one = await captureEnvironment(provider, { ids });
+  const two = await captureEnvironment(provider, { ids: [...ids].reverse() });
+  assert.equal(one.digest, two.digest);
+});
+
 test("selecting by network takes what lies in it and nothing of the other environment", async () => {
   const result = await captureEnvironment(provider, { network: shop.network.vpcId });
   const ids = new Set(result.inventory.resources.map((r) => r.id));
