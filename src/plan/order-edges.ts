@@ -29,6 +29,7 @@ export function orderEdges(
       for (const earlier of earlierSteps) {
         if (earlier.id === later.id) continue;
         const scope = { networkOf, reach, laterRefs: refs.get(later.id)! };
+        if (rule.yieldsToReferences && reach(earlier.resource).has(later.resource)) continue;
         if (inScope(rule, later, earlier, scope)) deps.add(earlier.id);
       }
     }

@@ -35,6 +35,24 @@ rule("workloads-after-routes", () => {
   assert.ok(waitsFor(plan, "create:scaling-group:asg-web", "configure:route-table:rtb-priv"));
 });
 
+test("a route through a NAT instance is set after that instance runs, not before it", () => {
+  const inventory = shopInventory()
+    .machine("i-nat", { subnet: "subnet-pub-b", zone: "us-east-1b", groups: [], image: "ami-shop" })
+    .networkInterface("eni-nat", "subnet-pub-b", "us-east-1b", { machine: "i-nat", deviceIndex: 0 })
+    .routeTable("rtb-legacy", "vpc-1", {
+      routes: { "192.168.0.0/16": "network-interface:eni-nat" },
+    })
+    .build();
+  const withNat = planOf(planShop({ inventory }));
+  assert.ok(waitsFor(withNat, "configure:route-table:rtb-legacy", "wait:machine:i-nat"));
+  assert.equal(
+    waitsFor(withNat, "create:machine:i-nat", "configure:route-table:rtb-legacy"),
+    false,
+  );
+  // Other machines still wait for every route table of the network.
+  assert.ok(waitsFor(withNat, "create:machine:i-bastion", "configure:route-table:rtb-legacy"));
+});
+
 rule("workloads-after-firewall-rules", () => {
   assert.ok(waitsFor(plan, "create:load-balancer:alb-shop", "configure:security-group:sg-lb"));
   assert.ok(waitsFor(plan, "create:machine:i-bastion", "configure:security-group:sg-bastion"));

@@ -23,6 +23,11 @@ export interface OrderingRule {
   readonly later: StepMatcher;
   readonly earlier: readonly StepMatcher[];
   readonly scope: RuleScope;
+  /**
+   * The rule gives way to a reference the other way round: no edge when the earlier step's
+   * resource reaches the later one (a route through a NAT instance is set once it runs).
+   */
+  readonly yieldsToReferences?: boolean;
   /** One line: why the order matters (docs/recovery-plan.md prints this table). */
   readonly reason: string;
 }
@@ -57,6 +62,7 @@ export const orderingTable: readonly OrderingRule[] = [
     later: { steps: ["create"], resources: ["machine", "scaling-group", "database"] },
     earlier: [{ steps: ["configure"], resources: ["route-table"] }],
     scope: "network",
+    yieldsToReferences: true,
     reason: "Machines fetch packages and register at first boot; without routes that boot fails.",
   },
   {
