@@ -58,7 +58,8 @@ export function summarizeConfig({ file, config }: LoadedConfig): ConfigSummary {
       captureEvery: env.capture.every,
       protect: env.protect.length,
       health: env.health.length,
-      failover: env.failover.action,
+      failover:
+        env.failover.action ?? (env.failover.rules ?? []).map((rule) => rule.action).join("/"),
     })),
   };
 }

@@ -27,7 +27,13 @@ test("defaults are applied to a minimal config", () => {
   const shop = config.environments.shop;
   assert.ok(shop);
   assert.deepEqual(shop.capture, { every: "5m" });
-  assert.deepEqual(shop.failover, { action: "alert", after: 3 });
+  assert.deepEqual(shop.failover, {
+    action: "alert",
+    after: 3,
+    recoverAfter: 3,
+    cooldown: "30m",
+    maintenance: [],
+  });
   assert.deepEqual(shop.protect, []);
   assert.deepEqual(shop.health, []);
   assert.equal(shop.recovery.mapping.keepPrivateIps, true);

@@ -4,28 +4,11 @@
  * (a provider name used by an environment) live in src/config, after this schema.
  */
 import { z } from "zod";
+import { durationSchemaWith, parseDuration } from "./duration.js";
+import { failoverPolicySchema, watchActions } from "./failover-policy.js";
 import { redactUrl, stateUrlProblem } from "./urls.js";
 
-export { redactUrl };
-
-const durationPattern = /^(?:\d+(?:ms|s|m|h|d))+$/;
-const durationUnits: Readonly<Record<string, number>> = {
-  ms: 1,
-  s: 1_000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-};
-
-/** Parses a duration like `30s`, `5m`, `1h30m` or `250ms` into milliseconds; undefined if not one. */
-export function parseDuration(text: string): number | undefined {
-  if (!durationPattern.test(text)) return undefined;
-  let total = 0;
-  for (const [, amount, unit] of text.matchAll(/(\d+)(ms|s|m|h|d)/g)) {
-    total += Number(amount) * (durationUnits[unit ?? ""] ?? Number.NaN);
-  }
-  return Number.isFinite(total) ? total : undefined;
-}
+export { parseDuration, redactUrl };
 
 /** A value as it appears in a message; URLs lose their passwords. */
 const quote = (value: unknown): string =>
@@ -34,9 +17,7 @@ const quote = (value: unknown): string =>
     : (JSON.stringify(value) ?? String(value));
 
 /** A positive duration string such as `30s`, `5m` or `1h`. */
-export const durationSchema = z.string().refine((text) => (parseDuration(text) ?? 0) > 0, {
-  error: (issue) => `${quote(issue.input)} is not a duration (use e.g. 30s, 5m, 1h)`,
-});
+export const durationSchema = durationSchemaWith(quote);
 
 function hasHost(text: string): boolean {
   try {
@@ -217,13 +198,8 @@ const healthSchema = z
   })
   .superRefine(requireKeys(["http", "tcp", "dns"], "exactly-one"));
 
-/** What the watcher does once `after` consecutive probe rounds have failed. */
-export const failoverActions = ["alert", "failover-with-approval", "auto-failover"] as const;
-
-const failoverSchema = z.strictObject({
-  action: z.enum(failoverActions),
-  after: z.number().int().min(1),
-});
+/** What the watcher may do when a failover rule is met (docs/watch.md). */
+export const failoverActions = watchActions;
 
 const environmentSchema = z.strictObject({
   source: nameSchema,
@@ -232,7 +208,13 @@ const environmentSchema = z.strictObject({
   protect: z.array(protectSchema).default([]),
   recovery: recoverySchema,
   health: z.array(healthSchema).default([]),
-  failover: failoverSchema.default({ action: "alert", after: 3 }),
+  failover: failoverPolicySchema.default({
+    action: "alert",
+    after: 3,
+    recoverAfter: 3,
+    cooldown: "30m",
+    maintenance: [],
+  }),
   dns: z
     .strictObject({
       zone: nonEmpty,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { durationSchemaWith, parseDuration } from "./duration.js";
 import {
   probeResultJsonSchema,
   probeStatusCatalogue,
@@ -23,21 +24,7 @@ export function actionRank(action: WatchAction): number {
   return watchActions.indexOf(action);
 }
 
-// Same grammar as the config's durations (`30s`, `5m`, `1h30m`); kept here so that
-// src/model/config.ts can embed this schema without an import cycle.
-const durationPattern = /^(?:\d+(?:ms|s|m|h|d))+$/;
-const unitMs: Readonly<Record<string, number>> = { ms: 1, s: 1e3, m: 6e4, h: 36e5, d: 864e5 };
-function durationToMs(text: string): number | undefined {
-  if (!durationPattern.test(text)) return undefined;
-  let total = 0;
-  for (const [, amount, unit] of text.matchAll(/(\d+)(ms|s|m|h|d)/g)) {
-    total += Number(amount) * (unitMs[unit ?? ""] ?? Number.NaN);
-  }
-  return Number.isFinite(total) && total > 0 ? total : undefined;
-}
-const duration = z.string().refine((text) => durationToMs(text) !== undefined, {
-  error: (issue) => `${JSON.stringify(issue.input)} is not a duration (use e.g. 30s, 5m, 1h)`,
-});
+const duration = durationSchemaWith((value) => JSON.stringify(value) ?? String(value));
 
 const quorumSchema = z.union([z.number().int().min(1), z.enum(["majority", "all"])]);
 export type Quorum = z.infer<typeof quorumSchema>;
@@ -169,7 +156,7 @@ export function normalizeFailoverPolicy(
   rpoBudgetMs: number | null = null,
 ): FailoverPolicy {
   const config = failoverPolicySchema.parse(input);
-  const ms = (text: string | undefined) => (text === undefined ? 0 : (durationToMs(text) ?? 0));
+  const ms = (text: string | undefined) => (text === undefined ? 0 : (parseDuration(text) ?? 0));
   const rules: FailoverRule[] =
     config.rules?.map((rule) => ({
       name: rule.name,
