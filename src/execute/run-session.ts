@@ -111,6 +111,8 @@ export class RunSession {
       },
       { type: from === "planned" ? "run.started" : "run.resumed", data: { from } },
     );
+    // A cancel may have landed between taking the lease and this write.
+    if (this.run.phase === "cancelling") this.#cancelRequested = true;
     for (const state of this.#states.values()) {
       if (state.phase === "succeeded") {
         this.#outputs.set(state.id, state.record.outputs ?? {});

@@ -78,6 +78,8 @@ export async function runStep(
         { attempt, attempts, inFlight: o.inFlight },
       ),
     );
+    // The start write may have seen a cancel: do not call the handler with it pending.
+    if (o.signal.aborted) return await interrupt();
     const began = clock.now().getTime();
     let result: WorkResult;
     try {
