@@ -141,6 +141,18 @@ export async function buildOddEnvironment(
   );
   const instanceId = run.Instances?.[0]?.InstanceId ?? "";
   made.instance = instanceId;
+  // An image that does not exist (moto does not validate images by default): a vanished AMI.
+  const stray = await ec2.send(
+    new RunInstancesCommand({
+      ImageId: "ami-00000000000000dea",
+      InstanceType: "t3.micro",
+      MinCount: 1,
+      MaxCount: 1,
+      SubnetId: subnetB,
+      TagSpecifications: spec("instance"),
+    }),
+  );
+  made.stray = stray.Instances?.[0]?.InstanceId ?? "";
   const eni = await ec2.send(
     new CreateNetworkInterfaceCommand({
       SubnetId: subnetA,

@@ -108,6 +108,13 @@ test("machine shapes: key pair external, user data, secondary interface, data di
   assert.deepEqual(address?.properties.association, { ref: `network-interface:${made.eni}` });
 });
 
+test("a machine whose image no longer exists refers to a not-found external", () => {
+  const stray = get("machine", made.stray ?? "");
+  assert.deepEqual(stray?.properties.image, { ref: "image:ami-00000000000000dea" });
+  const image = result.inventory.externals.find((e) => e.id === "image:ami-00000000000000dea");
+  assert.equal(image?.reason, "not-found");
+});
+
 test("template versions, IP and instance targets, listener rules", () => {
   const template = get("launch-template", made.template ?? "");
   assert.deepEqual(

@@ -20,7 +20,7 @@ import type {
   ProviderStatus,
 } from "../provider.js";
 import { unexpectedShape } from "../provider.js";
-import { call } from "./aws-calls.js";
+import { call, chunks } from "./aws-calls.js";
 import { AwsConnection, type AwsConnectionOptions } from "./aws-connection.js";
 import { dnsKey, external } from "./aws-ids.js";
 import { fetchDns } from "./fetch-dns.js";
@@ -158,10 +158,16 @@ export class AwsProvider implements Provider {
     if (wanted.size === 0) return [];
     const { ec2 } = this.#connection.clients;
     // A filter, not ImageIds: ImageIds fails the whole call when one image no longer exists.
-    const answer = await call("ec2.DescribeImages", () =>
-      ec2.send(new DescribeImagesCommand({ Filters: [{ Name: "image-id", Values: [...wanted] }] })),
+    // Filters take a bounded number of values, hence the chunks.
+    const answers = await Promise.all(
+      chunks([...wanted], 100).map((Values) =>
+        call("ec2.DescribeImages", () =>
+          ec2.send(new DescribeImagesCommand({ Filters: [{ Name: "image-id", Values }] })),
+        ),
+      ),
     );
-    const found = new Map((answer.Images ?? []).map((i) => [i.ImageId ?? "", i]));
+    const images = answers.flatMap((a) => a.Images ?? []);
+    const found = new Map(images.map((i) => [i.ImageId ?? "", i]));
     return [...wanted].sort().map((id) => {
       const image = found.get(id);
       if (!image) return external("image", id, "not-found");
