@@ -39,6 +39,21 @@ test("a new network's default group and main route table are adopted, never crea
   assert.equal(full.steps.filter((s) => s.id.startsWith("create:security-group:")).length, 4);
 });
 
+test("references alone order the rest: subnet, NAT, scaling group, listener, database", () => {
+  const pairs: [string, string][] = [
+    ["create:subnet:subnet-pub-a", "create:network:vpc-1"],
+    ["create:nat-gateway:nat-1", "create:subnet:subnet-pub-a"],
+    ["create:nat-gateway:nat-1", "create:address:eip-nat"],
+    ["create:scaling-group:asg-web", "create:launch-template:lt-web"],
+    ["create:scaling-group:asg-web", "create:target-group:tg-web"],
+    ["create:listener:lst-http", "create:target-group:tg-web"],
+    ["create:database:db-shop", "create:db-subnet-group:dbsg-shop"],
+    ["create:internet-gateway:igw-1", "create:network:vpc-1"],
+  ];
+  for (const [later, earlier] of pairs)
+    assert.ok(waitsFor(full, later, earlier), `${later} after ${earlier}`);
+});
+
 test("a machine's root volume and primary interface are adopted after it runs", () => {
   assert.ok(waitsFor(full, "adopt:volume:vol-root", "wait:machine:i-bastion"));
   assert.ok(waitsFor(full, "adopt:network-interface:eni-bastion", "wait:machine:i-bastion"));

@@ -12,6 +12,7 @@ import {
   type EC2Client,
 } from "@aws-sdk/client-ec2";
 import { captureEnvironment } from "../../src/capture/capture.js";
+import { validatePlan } from "../../src/execute/execution-plan.js";
 import type { Inventory } from "../../src/model/inventory/index.js";
 import { parseMappingOrThrow } from "../../src/model/mapping.js";
 import { planRecovery, type PlanRequest } from "../../src/plan/plan-recovery.js";
@@ -187,4 +188,20 @@ test("the dry-run report of the real shop has the documented shape", () => {
     "steps",
     "waves",
   ]);
+});
+
+test("the executor accepts every plan of the real shop (bindings among ancestors, no cycle)", () => {
+  const requests = [
+    request(),
+    request({ mode: "drill" }),
+    request({ selection: { kinds: ["scaling-group", "load-balancer"] } }),
+    request({
+      mapping: parseMappingOrThrow({ target: "west", cidrs: { "10.0.0.0/16": "10.60.0.0/16" } }),
+    }),
+  ];
+  for (const r of requests) {
+    const outcome = planRecovery(r);
+    assert.ok(outcome.ok, JSON.stringify(!outcome.ok && outcome.problems));
+    assert.equal(validatePlan(outcome.plan).length, outcome.plan.steps.length);
+  }
 });
