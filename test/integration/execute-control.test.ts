@@ -63,6 +63,12 @@ for (const target of storeTargets()) {
       assert.equal(phases.next, "cancelled");
       assert.equal(trace.calls.has("next"), false, "no step starts after the cancel");
       assert.equal((await executor.cancel(run.id)).phase, "cancelled", "cancel is idempotent");
+
+      // The aborted step had made its resource before the cancel: teardown still finds it.
+      assert.equal(trace.made.size, 3);
+      const torn = await executor.teardown(run.id);
+      assert.equal(torn.run.phase, "succeeded");
+      assert.equal(trace.made.size, 0);
     });
 
     test("a cancel from another process reaches the executor through the store", async () => {
@@ -178,6 +184,39 @@ for (const target of storeTargets()) {
       );
       assert.equal(trace.made.size, 0, "b's partial creation is found by its key and removed");
       await rejectsWith(executor.resume(run.id), "LB_RUN_ACTIVE");
+    });
+
+    test("a failed teardown is resumed by the next teardown, which finishes the job", async () => {
+      const { store } = await target.fresh();
+      const trace = newTrace();
+      const base = recordingHandler(trace);
+      let refuse = true;
+      const handler = {
+        execute: base.execute.bind(base),
+        undo: async (...args: Parameters<NonNullable<typeof base.undo>>) => {
+          if (args[0].id === "b" && refuse) {
+            throw new LifeboatError("LB_PROVIDER_REQUEST_FAILED", "dependency violation");
+          }
+          return await base.undo!(...args);
+        },
+      };
+      const executor = new Executor({ store, handlers: handlers(handler) });
+      const { run } = await executor.recover({
+        environment: "shop",
+        mode: "drill",
+        plan: plan([step("a"), step("b", ["a"]), step("c", ["b"])]),
+      });
+      const first = await executor.teardown(run.id);
+      assert.equal(first.run.phase, "failed");
+      assert.equal(first.run.error?.code, "LB_PROVIDER_REQUEST_FAILED");
+      const phases = Object.fromEntries(first.report.steps.map((s) => [s.stepId, s.phase]));
+      assert.deepEqual(phases, { "undo:a": "skipped", "undo:b": "failed", "undo:c": "succeeded" });
+      refuse = false;
+      const second = await executor.teardown(run.id);
+      assert.equal(second.run.id, first.run.id);
+      assert.equal(second.run.phase, "succeeded");
+      assert.equal(trace.made.size, 0);
+      assert.equal(trace.undos.get("c"), 1, "a completed undo is not repeated");
     });
 
     test("two executors competing for one run: only one executes it", async () => {
