@@ -2,7 +2,7 @@ import type { LogicalId } from "../model/inventory/index.js";
 
 /** Codes of the problems planning and pre-flight report; tests and programs match on these. */
 export const planProblemCodes = [
-  "mapping-invalid",
+  "selection-invalid",
   "selection-empty",
   "selection-unknown-id",
   "dependency-skipped",

@@ -105,6 +105,17 @@ test("--only by id selects like --only by kind, and an unknown id is a problem",
   }
 });
 
+test("a malformed selection is a problem, not a crash", () => {
+  const outcome = planShop({
+    selection: { kinds: ["spaceship"], deploy: { x: { capacity: -1 } } },
+  });
+  assert.equal(outcome.ok, false);
+  if (!outcome.ok) {
+    const invalid = outcome.problems.filter((p) => p.code === "selection-invalid");
+    assert.equal(invalid.length, 2);
+  }
+});
+
 test("a drill has no DNS step and leaves the public zone alone", () => {
   const drill = planOf(planShop({ mode: "drill" }));
   assert.equal(drill.steps.filter((s) => s.kind === "dns").length, 0);

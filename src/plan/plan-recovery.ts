@@ -8,20 +8,12 @@ import {
   type Resource,
 } from "../model/inventory/index.js";
 import type { Mapping } from "../model/mapping.js";
-import {
-  planFormat,
-  planSchema,
-  planSelectionSchema,
-  type Plan,
-  type RecoveryMode,
-} from "../model/plan/index.js";
+import { planFormat, planSchema, type Plan, type RecoveryMode } from "../model/plan/index.js";
 import { orderEdges, refsIn } from "./order-edges.js";
 import { analyseGraph, reduceEdges, type GraphAnalysis } from "./plan-graph.js";
 import type { PlanProblem } from "./plan-problem.js";
-import { preflight } from "./preflight.js";
-import { resolveTarget } from "./resolve-target.js";
+import { checkRequest } from "./preflight.js";
 import { resourceSteps, type DraftStep } from "./resource-steps.js";
-import { selectResources } from "./select-resources.js";
 import type { TargetFacts } from "./target-facts.js";
 
 export interface PlanRequest {
@@ -48,16 +40,10 @@ export type PlanOutcome =
  * Deterministic: the same request gives a byte-identical plan (canonical JSON).
  */
 export function planRecovery(request: PlanRequest): PlanOutcome {
-  const checked = preflight(request);
+  const checked = checkRequest(request);
   if (!checked.ok) return { ok: false, problems: checked.problems };
-  const selection = planSelectionSchema.parse(request.selection ?? {});
-  const selected = selectResources(request.inventory, selection);
-  const resolution = resolveTarget(
-    request.inventory,
-    selected.resources,
-    request.mapping,
-    request.facts,
-  );
+  const { selection, resolution } = checked;
+  const selected = { resources: checked.resources };
 
   const byId = new Map<LogicalId, Resource>(request.inventory.resources.map((r) => [r.id, r]));
   const ctx = {

@@ -1,8 +1,9 @@
 import { referencesOf, type Inventory } from "../model/inventory/index.js";
-import { planSelectionSchema } from "../model/plan/index.js";
+import type { Resource } from "../model/inventory/index.js";
+import { planSelectionSchema, type PlanSelection } from "../model/plan/index.js";
 import type { PlanProblem } from "./plan-problem.js";
 import type { PlanRequest } from "./plan-recovery.js";
-import { resolveTarget } from "./resolve-target.js";
+import { resolveTarget, type TargetResolution } from "./resolve-target.js";
 import { selectResources } from "./select-resources.js";
 import type { TargetFactsRequest } from "./target-facts.js";
 
@@ -12,15 +13,34 @@ export interface PreflightReport {
   readonly problems: readonly PlanProblem[];
 }
 
+/** What the checks decided, for the planner to build on when they pass. */
+export interface CheckedRequest extends PreflightReport {
+  readonly selection: PlanSelection;
+  readonly resources: readonly Resource[];
+  readonly resolution: TargetResolution;
+}
+
 /**
- * Checks a request before anything is created: selection (unknown ids, skipped dependencies),
- * zones (unmapped, unknown), instance types (not offered, no substitute), CIDRs (overlap with
- * target networks, map entries naming no block), images and key pairs (missing in the target).
- * Pure over `request.facts`; {@link planRecovery} runs the same checks and refuses to plan when
- * any fails, so a plan that exists has passed its pre-flight.
+ * Checks a request before anything is created: selection (malformed, unknown ids, skipped
+ * dependencies), zones (unmapped, unknown), instance types (not offered, no substitute), CIDRs
+ * (overlap with target networks, map entries naming no block), images and key pairs (missing
+ * in the target). Pure over `request.facts`. `planRecovery` runs the same checks and refuses
+ * to plan when any fails, so a plan that exists has passed its pre-flight.
  */
 export function preflight(request: Omit<PlanRequest, "mode">): PreflightReport {
-  const selection = planSelectionSchema.parse(request.selection ?? {});
+  const { ok, problems } = checkRequest(request);
+  return { ok, problems };
+}
+
+export function checkRequest(request: Omit<PlanRequest, "mode">): CheckedRequest {
+  const parsed = planSelectionSchema.safeParse(request.selection ?? {});
+  const selection = parsed.success ? parsed.data : planSelectionSchema.parse({});
+  const selectionProblems: PlanProblem[] = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => ({
+        code: "selection-invalid",
+        message: `selection.${issue.path.map(String).join(".")}: ${issue.message}`,
+      }));
   const selected = selectResources(request.inventory, selection);
   const resolution = resolveTarget(
     request.inventory,
@@ -28,8 +48,14 @@ export function preflight(request: Omit<PlanRequest, "mode">): PreflightReport {
     request.mapping,
     request.facts,
   );
-  const problems = [...selected.problems, ...resolution.problems];
-  return { ok: problems.length === 0, problems };
+  const problems = [...selectionProblems, ...selected.problems, ...resolution.problems];
+  return {
+    ok: problems.length === 0,
+    problems,
+    selection,
+    resources: selected.resources,
+    resolution,
+  };
 }
 
 /**
