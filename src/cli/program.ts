@@ -1,13 +1,38 @@
 import { Command, CommanderError } from "commander";
 import { LifeboatError } from "../model/errors.js";
 import { registerConfigValidate } from "./commands/config-validate.js";
+import { registerBackup } from "./commands/backup.js";
+import { registerRepoCheck } from "./commands/repo-check.js";
+import { registerRepoCopy } from "./commands/repo-copy.js";
+import { registerRepoForget } from "./commands/repo-forget.js";
+import { registerRepoInit } from "./commands/repo-init.js";
+import { registerRepoKey } from "./commands/repo-key.js";
+import { registerRepoPrune } from "./commands/repo-prune.js";
+import { registerRepoRepair } from "./commands/repo-repair.js";
+import { registerRepoSnapshots } from "./commands/repo-snapshots.js";
+import { registerRepoStats } from "./commands/repo-stats.js";
+import { registerRestore } from "./commands/restore.js";
 import { registerInit } from "./commands/init.js";
 import { printError, type CliIo } from "./output.js";
 import type { RegisterCommand } from "./run-action.js";
 import { lifeboatVersion } from "./version.js";
 
 /** The explicit list of commands; one file per command under ./commands. */
-const commands: readonly RegisterCommand[] = [registerInit, registerConfigValidate];
+const commands: readonly RegisterCommand[] = [
+  registerInit,
+  registerConfigValidate,
+  registerRepoInit,
+  registerRepoSnapshots,
+  registerRepoCheck,
+  registerRepoForget,
+  registerRepoPrune,
+  registerRepoStats,
+  registerRepoKey,
+  registerRepoCopy,
+  registerRepoRepair,
+  registerBackup,
+  registerRestore,
+];
 
 /**
  * Builds the `lifeboat` program. Each action reports failures through {@link runAction}, so
