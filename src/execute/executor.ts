@@ -5,7 +5,7 @@ import { LifeboatError, isLifeboatError } from "../model/errors.js";
 import { silentLogger, type Logger } from "../model/logger.js";
 import type { JsonObject, JsonValue } from "../store/codec.js";
 import type { RunMode } from "../store/phases.js";
-import { acquireRunLease, releaseRunLease } from "../store/run-lease.js";
+import { acquireRunLease, listOrphanedRuns, releaseRunLease } from "../store/run-lease.js";
 import { createRun, requireRun, type RunRecord } from "../store/runs-repo.js";
 import { appendStepEvent, listStepEvents } from "../store/step-events-repo.js";
 import { createSteps, listSteps } from "../store/steps-repo.js";
@@ -174,6 +174,23 @@ export class Executor {
   /** Same as {@link execute}: resuming is executing from the journal. */
   async resume(runId: string): Promise<RunOutcome> {
     return await this.execute(runId);
+  }
+
+  /**
+   * Resumes every orphaned run — `running` or `cancelling` with no live lease, because its
+   * executor died — one after another (what `lifeboat serve` and the scheduler do at start).
+   * Runs another executor takes first are left to it.
+   */
+  async resumeOrphans(): Promise<RunOutcome[]> {
+    const outcomes: RunOutcome[] = [];
+    for (const run of await listOrphanedRuns(this.#store)) {
+      try {
+        outcomes.push(await this.execute(run.id));
+      } catch (error) {
+        if (!isLifeboatError(error, "LB_RUN_LOCKED")) throw error;
+      }
+    }
+    return outcomes;
   }
 
   /**

@@ -269,7 +269,12 @@ for (const target of storeTargets()) {
       await rejectsWith(executor.execute(run.id), "LB_RUN_LOCKED");
 
       offset += 10_001;
-      const { run: done, report } = await executor.resume(run.id);
+      const resumed = await executor.resumeOrphans();
+      assert.deepEqual(
+        resumed.map((o) => o.run.id),
+        [run.id],
+      );
+      const { run: done, report } = resumed[0]!;
       assert.equal(done.phase, "succeeded");
       const stepA = report.steps.find((s) => s.stepId === "a");
       assert.equal(stepA?.resolution, "adopted");
