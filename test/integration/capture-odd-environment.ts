@@ -266,6 +266,10 @@ export async function buildOddEnvironment(
       LoadBalancerArn: lbArn,
       Protocol: "HTTP",
       Port: 8080,
+      Tags: [
+        { Key: "app", Value: "odd" },
+        { Key: "Name", Value: "odd-admin-listener" },
+      ],
       DefaultActions: [
         {
           Type: "fixed-response",

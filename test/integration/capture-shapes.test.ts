@@ -139,6 +139,10 @@ test("template versions, IP and instance targets, listener rules", () => {
   const listener = result.inventory.resources.find((r) => r.id === "listener:odd-alb:8080");
   assert.equal(listener?.kind, "listener");
   if (listener?.kind !== "listener") return;
+  assert.deepEqual(
+    [listener.name, listener.tags],
+    ["odd-admin-listener", { app: "odd", Name: "odd-admin-listener" }],
+  );
   assert.equal(listener.properties.defaultActions[0]?.type, "fixed-response");
   assert.deepEqual(
     listener.properties.rules.map((r) => [r.priority, r.actions[0]?.forward]),

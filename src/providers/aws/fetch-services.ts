@@ -97,8 +97,17 @@ export async function fetchBalancing(
   ]);
   const listeners = listenerLists.flat();
   const rules = new Map<string, Rule[]>();
-  await Promise.all(
-    listeners.map(async ({ ListenerArn }) => {
+  const listenerArns = listeners.flatMap((l) => (l.ListenerArn ? [l.ListenerArn] : []));
+  await Promise.all([
+    ...chunks(listenerArns, 20).map(async (ResourceArns) => {
+      const answer = await call("elbv2.DescribeTags", () =>
+        elbv2.send(new DescribeTagsCommand({ ResourceArns })),
+      );
+      for (const d of answer.TagDescriptions ?? []) {
+        if (d.ResourceArn) tags.set(d.ResourceArn, d.Tags ?? []);
+      }
+    }),
+    ...listeners.map(async ({ ListenerArn }) => {
       if (!ListenerArn) return;
       const list = await collect(
         "elbv2.DescribeRules",
@@ -107,7 +116,7 @@ export async function fetchBalancing(
       );
       rules.set(ListenerArn, list);
     }),
-  );
+  ]);
   return { loadBalancers, attributes, listeners, rules, targetGroups, targets, tags };
 }
 

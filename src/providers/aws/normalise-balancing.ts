@@ -69,9 +69,9 @@ export function normaliseBalancing(
         id: `listener:${key}`,
         kind: "listener",
         providerId: arn,
-        name: key,
+        name: nameOf(raw.tags.get(arn), key),
         location,
-        tags: {},
+        tags: userTags(raw.tags.get(arn)),
         properties: defined({
           loadBalancer: ref("load-balancer", lbName),
           port: listener.Port,
