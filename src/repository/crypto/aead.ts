@@ -54,7 +54,8 @@ export function unseal(
     decipher.setAAD(aadOf(kind));
     decipher.setAuthTag(sealed.subarray(sealed.length - tagLength));
     const body = decipher.update(sealed.subarray(nonceLength, sealed.length - tagLength));
-    return Buffer.concat([body, decipher.final()]);
+    const tail = decipher.final(); // GCM returns nothing here; skip a copy of the whole body
+    return tail.length === 0 ? body : Buffer.concat([body, tail]);
   } catch (error) {
     throw new LifeboatError(code, `${what} failed authentication: it is damaged or was altered`, {
       cause: error,

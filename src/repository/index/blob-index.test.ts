@@ -26,8 +26,9 @@ test("1 M entries fit in the documented typed-array budget, under 64 MiB", () =>
     assert.ok(added);
   }
   assert.equal(index.size, 1_000_000);
-  // 2^20 entries × (32 id + 4 pack + 4 offset + 4 length + 4 raw + 1 type) + 2^21 slots × 4.
-  assert.equal(index.tableBytes, 2 ** 20 * 49 + 2 ** 21 * 4);
+  // 2^20 entries × (32 id + 4 pack/type + 4 offset + 4 length + 4 raw) + ⌈2^20 × 4/3⌉ slots × 4.
+  assert.equal(index.tableBytes, 2 ** 20 * 48 + Math.ceil((2 ** 20 * 4) / 3) * 4);
+  assert.equal(index.tableBytes, 55_924_056);
   assert.ok(index.tableBytes < 64 * 1024 * 1024);
   for (const n of [0, 1, 4242, 999_999]) {
     assert.deepEqual(index.get(idOf(n)), {
@@ -58,6 +59,8 @@ test("the first location of an id wins; entries() returns what was added", () =>
   assert.equal(all.length, 100);
   assert.deepEqual(Buffer.from(all[7]!.entry.id), idOf(7));
   assert.equal(all[7]!.entry.offset, 70);
+  assert.equal(all[7]!.entry.type, BlobType.tree);
+  assert.equal(index.get(idOf(7))?.type, BlobType.tree);
   assert.deepEqual(index.packIds, [pack]);
   assert.ok(index.hasPack(pack) && !index.hasPack(other));
 });

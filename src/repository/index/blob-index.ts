@@ -1,5 +1,5 @@
 import { invariant } from "../../model/errors.js";
-import type { BlobType, PackEntry } from "../pack/pack-entry.js";
+import { BlobType, type PackEntry } from "../pack/pack-entry.js";
 
 /** Where a blob is stored, as the in-memory index returns it. */
 export interface BlobLocation {
@@ -11,6 +11,19 @@ export interface BlobLocation {
 }
 
 const idWords = 8;
+/** The pack column's top bit holds the blob type, so no separate type column is needed. */
+const treeBit = 0x8000_0000;
+/** Slots per entry of capacity: a load factor of at most 0.75 (linear probing stays short). */
+const slotsPerEntry = 4 / 3;
+
+function slotCount(capacity: number): number {
+  return Math.ceil(capacity * slotsPerEntry);
+}
+
+/** Maps a uniform 32-bit word onto [0, n) without a modulo ("fastrange"). */
+function home(w0: number, n: number): number {
+  return Math.floor((w0 * n) / 0x1_0000_0000);
+}
 
 function word(id: Uint8Array, i: number): number {
   const at = i * 4;
@@ -20,8 +33,9 @@ function word(id: Uint8Array, i: number): number {
 /**
  * The in-memory blob index: blob id → pack, offset, lengths. An open-addressing hash table
  * with linear probing over typed arrays (docs/repository-format.md, "In-memory index"): dense
- * per-entry columns of 49 bytes, grown by doubling, and a slot array of uint32 entry numbers
- * at load factor ≤ 0.5. Blob ids are HMAC outputs, so their first word is a uniform hash.
+ * per-entry columns of 48 bytes (id, pack number with the type in its top bit, offset,
+ * length, raw length), grown by doubling, and a slot array of uint32 entry numbers at load
+ * factor ≤ 0.75. Blob ids are HMAC outputs, so their first word is a uniform hash.
  * The first location added for an id wins; later duplicates are ignored.
  */
 export class BlobIndex {
@@ -30,7 +44,6 @@ export class BlobIndex {
   #offset: Uint32Array;
   #length: Uint32Array;
   #raw: Uint32Array;
-  #type: Uint8Array;
   #slots: Uint32Array;
   #count = 0;
   readonly #packIds: string[] = [];
@@ -43,8 +56,7 @@ export class BlobIndex {
     this.#offset = new Uint32Array(capacity);
     this.#length = new Uint32Array(capacity);
     this.#raw = new Uint32Array(capacity);
-    this.#type = new Uint8Array(capacity);
-    this.#slots = new Uint32Array(capacity * 2);
+    this.#slots = new Uint32Array(slotCount(capacity));
   }
 
   get size(): number {
@@ -59,7 +71,6 @@ export class BlobIndex {
       this.#offset.byteLength +
       this.#length.byteLength +
       this.#raw.byteLength +
-      this.#type.byteLength +
       this.#slots.byteLength
     );
   }
@@ -83,13 +94,26 @@ export class BlobIndex {
     }
     const n = this.#count++;
     for (let i = 0; i < idWords; i++) this.#ids[n * idWords + i] = word(entry.id, i);
-    this.#pack[n] = this.#packNumber(packId);
+    this.#pack[n] = this.#packNumber(packId) | (entry.type === BlobType.tree ? treeBit : 0);
     this.#offset[n] = entry.offset;
     this.#length[n] = entry.length;
     this.#raw[n] = entry.rawLength;
-    this.#type[n] = entry.type;
     this.#slots[slot] = n + 1;
     return true;
+  }
+
+  /**
+   * Adds the entry encoded at `buf[at]` (pack-entry layout: type, id, offset, length, raw
+   * length) without building an entry object: loading a large index allocates nothing per blob.
+   */
+  addEncoded(packId: string, buf: Buffer, at: number): boolean {
+    return this.add(packId, {
+      type: buf[at] === BlobType.tree ? BlobType.tree : BlobType.data,
+      id: buf.subarray(at + 1, at + 33),
+      offset: buf.readUInt32LE(at + 33),
+      length: buf.readUInt32LE(at + 37),
+      rawLength: buf.readUInt32LE(at + 41),
+    });
   }
 
   has(id: Uint8Array): boolean {
@@ -131,8 +155,8 @@ export class BlobIndex {
 
   #location(n: number): BlobLocation {
     return {
-      packId: this.#packIds[this.#pack[n]!]!,
-      type: this.#type[n] as BlobType,
+      packId: this.#packIds[this.#pack[n]! & ~treeBit]!,
+      type: this.#pack[n]! & treeBit ? BlobType.tree : BlobType.data,
       offset: this.#offset[n]!,
       length: this.#length[n]!,
       rawLength: this.#raw[n]!,
@@ -143,6 +167,7 @@ export class BlobIndex {
     let n = this.#packNumbers.get(packId);
     if (n === undefined) {
       n = this.#packIds.length;
+      invariant(n < treeBit, "more than 2^31 packs in one index");
       this.#packIds.push(packId);
       this.#packNumbers.set(packId, n);
     }
@@ -151,9 +176,9 @@ export class BlobIndex {
 
   /** The slot holding `id`, or the empty slot where it would go. */
   #find(id: Uint8Array): number {
-    const mask = this.#slots.length - 1;
+    const size = this.#slots.length;
     const w0 = word(id, 0);
-    for (let slot = w0 & mask; ; slot = (slot + 1) & mask) {
+    for (let slot = home(w0, size); ; slot = slot + 1 === size ? 0 : slot + 1) {
       const n = this.#slots[slot]!;
       if (n === 0 || this.#matches(n - 1, id, w0)) return slot;
     }
@@ -182,12 +207,11 @@ export class BlobIndex {
     this.#offset = widen(this.#offset, (n) => new Uint32Array(n));
     this.#length = widen(this.#length, (n) => new Uint32Array(n));
     this.#raw = widen(this.#raw, (n) => new Uint32Array(n));
-    this.#type = widen(this.#type, (n) => new Uint8Array(n));
-    this.#slots = new Uint32Array(capacity * 2);
-    const mask = this.#slots.length - 1;
+    this.#slots = new Uint32Array(slotCount(capacity));
+    const size = this.#slots.length;
     for (let n = 0; n < this.#count; n++) {
-      let slot = this.#ids[n * idWords]! & mask;
-      while (this.#slots[slot] !== 0) slot = (slot + 1) & mask;
+      let slot = home(this.#ids[n * idWords]!, size);
+      while (this.#slots[slot] !== 0) slot = slot + 1 === size ? 0 : slot + 1;
       this.#slots[slot] = n + 1;
     }
   }

@@ -31,8 +31,16 @@ export function encodeIndexFile(packs: readonly IndexedPack[]): Buffer {
   return out;
 }
 
-/** Parses an index file's plaintext; anything malformed is `LB_REPO_INDEX_CORRUPT`. */
-export function decodeIndexFile(plain: Uint8Array, what: string): IndexedPack[] {
+/**
+ * Walks an index file's plaintext without building objects: `visit` gets each entry's pack id
+ * and the offset of the entry in `buf` (its type byte, already checked). The whole file is
+ * validated first, so nothing is visited from a malformed file: `LB_REPO_INDEX_CORRUPT`.
+ */
+export function visitIndexFile(
+  plain: Uint8Array,
+  what: string,
+  visit: (packId: string, buf: Buffer, at: number) => void,
+): void {
   const buf = Buffer.from(plain.buffer, plain.byteOffset, plain.byteLength);
   const fail = (why: string) =>
     new LifeboatError("LB_REPO_INDEX_CORRUPT", `${what}: ${why}`, { details: { object: what } });
@@ -43,21 +51,32 @@ export function decodeIndexFile(plain: Uint8Array, what: string): IndexedPack[] 
   const packCount = buf.readUInt32LE(5);
   // Counts are checked against the bytes left before anything is allocated from them.
   if (packCount * 36 > buf.length - 9) throw fail("pack count exceeds the file");
-  const packs: IndexedPack[] = [];
-  let at = 9;
-  for (let p = 0; p < packCount; p++) {
-    if (at + 36 > buf.length) throw fail("truncated pack record");
-    const packId = buf.toString("hex", at, at + 32);
-    const count = buf.readUInt32LE(at + 32);
-    at += 36;
-    if (count * entrySize > buf.length - at) throw fail("blob count exceeds the file");
-    const entries: PackEntry[] = [];
-    for (let i = 0; i < count; i++, at += entrySize) {
-      entries.push(readEntry(buf, at, "LB_REPO_INDEX_CORRUPT", what));
+  const walk = (emit: boolean) => {
+    let at = 9;
+    for (let p = 0; p < packCount; p++) {
+      if (at + 36 > buf.length) throw fail("truncated pack record");
+      const packId = emit ? buf.toString("hex", at, at + 32) : "";
+      const count = buf.readUInt32LE(at + 32);
+      at += 36;
+      if (count * entrySize > buf.length - at) throw fail("blob count exceeds the file");
+      for (let i = 0; i < count; i++, at += entrySize) {
+        if (emit) visit(packId, buf, at);
+        else readEntry(buf, at, "LB_REPO_INDEX_CORRUPT", what);
+      }
     }
-    packs.push({ packId, entries });
-  }
-  if (at !== buf.length) throw fail("trailing bytes");
+    if (at !== buf.length) throw fail("trailing bytes");
+  };
+  walk(false);
+  walk(true);
+}
+
+/** Parses an index file's plaintext; anything malformed is `LB_REPO_INDEX_CORRUPT`. */
+export function decodeIndexFile(plain: Uint8Array, what: string): IndexedPack[] {
+  const packs: { packId: string; entries: PackEntry[] }[] = [];
+  visitIndexFile(plain, what, (packId, buf, at) => {
+    if (packs.at(-1)?.packId !== packId) packs.push({ packId, entries: [] });
+    packs.at(-1)!.entries.push(readEntry(buf, at, "LB_REPO_INDEX_CORRUPT", what));
+  });
   return packs;
 }
 
@@ -71,6 +90,16 @@ export async function saveIndexFile(
   const name = createHash("sha256").update(sealed).digest("hex");
   await backend.save("index", name, sealed);
   return name;
+}
+
+/** Loads and decrypts an index file: its plaintext, for {@link visitIndexFile}. */
+export async function loadIndexPlain(
+  backend: Backend,
+  codec: Codec,
+  name: string,
+): Promise<Uint8Array> {
+  const sealed = await backend.load("index", name);
+  return codec.decodeObject("index", sealed, "LB_REPO_INDEX_CORRUPT", `index/${name}`);
 }
 
 export async function loadIndexFile(

@@ -1,7 +1,8 @@
 import type { Backend } from "../backend.js";
 import type { Codec } from "../codec.js";
 import { BlobIndex } from "./blob-index.js";
-import { loadIndexFile } from "./index-file.js";
+import { entrySize } from "../pack/pack-entry.js";
+import { loadIndexPlain, visitIndexFile } from "./index-file.js";
 
 export interface LoadedIndex {
   readonly index: BlobIndex;
@@ -17,25 +18,29 @@ export interface LoadedIndex {
 export async function loadIndex(
   backend: Backend,
   codec: Codec,
-  parallel = 4,
+  parallel = 2,
 ): Promise<LoadedIndex> {
-  const names = (await backend.list("index")).map((info) => info.name).sort();
-  const index = new BlobIndex();
-  const loads = new Map<string, ReturnType<typeof loadIndexFile>>();
+  const listed = await backend.list("index");
+  const names = listed.map((info) => info.name).sort();
+  // Sized up front from the files' sizes (45 bytes per entry, ids do not compress): growing by
+  // doubling would briefly hold old and new arrays and leave the freed ones in the heap.
+  const bytes = listed.reduce((n, info) => n + info.size, 0);
+  const index = new BlobIndex(Math.ceil(bytes / entrySize));
+  const loads = new Map<string, Promise<Uint8Array>>();
   const start = (i: number) => {
     const name = names[i];
     if (name === undefined) return;
-    const load = loadIndexFile(backend, codec, name);
+    const load = loadIndexPlain(backend, codec, name);
     load.catch(() => undefined); // awaited below; this only stops an unhandled rejection
     loads.set(name, load);
   };
   for (let i = 0; i < parallel; i++) start(i);
   for (let i = 0; i < names.length; i++) {
     const name = names[i]!;
-    const packs = await loads.get(name)!;
+    const plain = await loads.get(name)!;
     loads.delete(name);
     start(i + parallel);
-    for (const pack of packs) for (const entry of pack.entries) index.add(pack.packId, entry);
+    visitIndexFile(plain, `index/${name}`, (packId, buf, at) => index.addEncoded(packId, buf, at));
   }
   return { index, files: new Set(names) };
 }
