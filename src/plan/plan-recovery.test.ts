@@ -125,6 +125,34 @@ test("a drill has no DNS step and leaves the public zone alone", () => {
   assert.ok(!ids(full).some((id) => id.endsWith("rec-txt")));
 });
 
+test("a record aliasing another record stays; one aliasing the load balancer moves", () => {
+  const inventory = shopInventory()
+    .add("dns-record", "rec-alias", {
+      zone: { ref: "dns-zone:Z1" },
+      recordName: "shop.example.com",
+      type: "A",
+      values: [],
+      alias: { target: { ref: "dns-record:rec-www" }, evaluateTargetHealth: false },
+    })
+    .add("dns-record", "rec-mixed", {
+      zone: { ref: "dns-zone:Z1" },
+      recordName: "both.shop.example.com",
+      type: "CNAME",
+      ttl: 60,
+      values: [{ ref: "dns-record:rec-txt" }, { ref: "load-balancer:alb-shop" }],
+    })
+    .build();
+  const plan = planOf(planShop({ inventory }));
+  assert.ok(!ids(plan).includes("dns:dns-record:rec-alias"));
+  const mixed = stepOf(plan, "dns:dns-record:rec-mixed").input as {
+    properties: { values: unknown[] };
+  };
+  assert.deepEqual(mixed.properties.values, [
+    { external: "dns-record:rec-txt" },
+    { ref: "load-balancer:alb-shop" },
+  ]);
+});
+
 test("a private zone is part of the rebuild, in a drill too", () => {
   const inventory = shopInventory()
     .dnsZone("Zint", "shop.internal", "vpc-1")

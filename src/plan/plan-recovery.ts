@@ -3,7 +3,9 @@ import {
   canonicalJson,
   digestOf,
   inventoryDigest,
+  isRef,
   type Inventory,
+  type JsonValue,
   type LogicalId,
   type Resource,
 } from "../model/inventory/index.js";
@@ -57,9 +59,10 @@ export function planRecovery(request: PlanRequest): PlanOutcome {
     planned: new Set(selected.resources.map((r) => r.id)),
     byId,
   };
-  const drafts = selected.resources.flatMap((r) => resourceSteps(r, ctx));
+  const made = selected.resources.flatMap((r) => resourceSteps(r, ctx));
   const bindings: Record<string, string> = {};
-  for (const d of drafts) if (d.binds) bindings[d.resource] = d.id;
+  for (const d of made) if (d.binds) bindings[d.resource] = d.id;
+  const drafts = made.map((d) => ({ ...d, input: keptInPlace(d.input, bindings) }));
   const edges = orderEdges(drafts, bindings, byId);
   for (const d of drafts) {
     for (const target of refsIn(d.input)) {
@@ -108,6 +111,21 @@ export function planRecoveryOrThrow(request: PlanRequest): { plan: Plan; analysi
     `pre-flight found ${outcome.problems.length} problem(s): ${outcome.problems.map((p) => p.message).join("; ")}`,
     { details: { problems: outcome.problems } },
   );
+}
+
+/**
+ * A reference to a selected resource that no step rebuilds — a public zone or record, which DNS
+ * keeps where it is — names something that already exists in the target: it is external.
+ */
+function keptInPlace(value: JsonValue, bindings: Readonly<Record<string, string>>): JsonValue {
+  if (isRef(value)) return bindings[value.ref] === undefined ? { external: value.ref } : value;
+  if (Array.isArray(value)) return value.map((item) => keptInPlace(item, bindings));
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, keptInPlace(item, bindings)]),
+    );
+  }
+  return value;
 }
 
 /** 40 hex digits from the plan and step ids: short enough for EC2's 64-character ClientToken. */

@@ -210,7 +210,10 @@ function isRootDevice(ctx: ResourceStepContext, machine: LogicalId, device: stri
   return m?.kind === "machine" && m.properties.rootDevice === device;
 }
 
-/** A public record changes only when it names something the plan rebuilds. */
+/**
+ * A public record changes only when it names something the plan rebuilds. Another record or
+ * zone does not count: DNS is global, so they stay valid where they are.
+ */
 function pointsIntoPlan(r: Resource & { kind: "dns-record" }, ctx: ResourceStepContext): boolean {
   const targets = [
     ...r.properties.values.flatMap((v) => (typeof v === "string" ? [] : [v.ref])),
@@ -218,7 +221,7 @@ function pointsIntoPlan(r: Resource & { kind: "dns-record" }, ctx: ResourceStepC
       ? [r.properties.alias.target.ref]
       : []),
   ];
-  return targets.some((t) => ctx.planned.has(t));
+  return targets.some((t) => ctx.planned.has(t) && !t.startsWith("dns-"));
 }
 
 function zoneText(spec: { [key: string]: JsonValue }): string {
