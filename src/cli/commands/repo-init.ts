@@ -12,6 +12,18 @@ import { runAction, type RegisterCommand } from "../run-action.js";
 
 interface RepoInitOptions extends RepositoryCliOptions {
   readonly kdfN?: string;
+  readonly packSize?: string;
+}
+
+const MiB = 1024 * 1024;
+
+function packSizeOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 128) {
+    throw new LifeboatError("LB_USAGE", "--pack-size is in MiB, from 1 to 128");
+  }
+  return n * MiB;
 }
 
 /** `--json` output of `repo init` (docs/cli-json.md). */
@@ -38,13 +50,18 @@ export const registerRepoInit: RegisterCommand = (program, io) => {
     commandGroup(program, "repo", "Manage the encrypted repository.")
       .command("init")
       .description("Create a new encrypted repository with a first key.")
-      .option("--kdf-n <n>", "scrypt cost N (default: calibrated to ~0.7 s on this machine)"),
+      .option("--kdf-n <n>", "scrypt cost N (default: calibrated to ~0.7 s on this machine)")
+      .option("--pack-size <MiB>", "target pack size in MiB, 1 to 128 (default 32)"),
   ).action(async (options: RepoInitOptions) => {
     await runAction(io, options.json, async () => {
       const kdf = kdfOf(options.kdfN);
+      const packSize = packSizeOf(options.packSize);
       const target = await repositoryTarget(options);
       const password = target.password();
-      const repo = await Repository.init(backendOf(target), password, kdf ? { kdf } : {});
+      const repo = await Repository.init(backendOf(target), password, {
+        ...(kdf ? { kdf } : {}),
+        ...(packSize ? { packSize } : {}),
+      });
       try {
         const json: RepoInitJson = {
           ok: true,
