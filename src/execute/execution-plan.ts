@@ -20,6 +20,8 @@ export interface ExecutableStep {
   readonly resource?: string;
   readonly resourceKind?: string;
   readonly summary?: string;
+  /** A readiness gate: the step fails with `LB_TIMEOUT` once `timeoutSeconds` pass. */
+  readonly gate?: { readonly condition: string; readonly timeoutSeconds: number };
 }
 
 /** What the executor runs: steps, plus which step's output binds each logical id. */
@@ -41,6 +43,9 @@ export const executionPlanSchema = z.looseObject({
       resource: z.string().optional(),
       resourceKind: z.string().optional(),
       summary: z.string().optional(),
+      gate: z
+        .looseObject({ condition: z.string(), timeoutSeconds: z.number().positive() })
+        .optional(),
     }),
   ),
   bindings: z.record(z.string(), z.string()).optional(),

@@ -11,6 +11,7 @@ import type { Logger } from "../model/logger.js";
 import type { JsonObject } from "../store/codec.js";
 import type { RunPhase as StoredRunPhase } from "../store/phases.js";
 import type { StoredError } from "../store/stored-error.js";
+import { withDeadline } from "./deadline.js";
 import { backoffDelay, type RetryPolicy } from "./retry-policy.js";
 import type { RunJournal } from "./run-journal.js";
 import type { JournalNote } from "./step-handler.js";
@@ -65,6 +66,9 @@ export async function runStep(
     );
     return "interrupted" as const;
   };
+  // A gate's time runs from the first call of this session, across its retries.
+  const gate = state.step.gate;
+  const deadline = gate && clock.now().getTime() + gate.timeoutSeconds * 1000;
   for (let attempt = 1; ; attempt++) {
     if (o.signal.aborted) return attempt === 1 ? "interrupted" : await interrupt();
     const attempts = state.record.attempts + 1;
@@ -83,15 +87,20 @@ export async function runStep(
     const began = clock.now().getTime();
     let result: WorkResult;
     try {
-      result = await o.work(state, {
-        attempt,
-        signal: o.signal,
-        dependencyOutputs: o.dependencyOutputs,
-        journal: async (note) => {
-          const type = `handler.${note.type}`;
-          o.noticeRunPhase(await journal.note(state.id, { type, data: note.data ?? {} }));
-        },
-      });
+      const call = (signal: AbortSignal) =>
+        o.work(state, {
+          attempt,
+          signal,
+          dependencyOutputs: o.dependencyOutputs,
+          journal: async (note) => {
+            const type = `handler.${note.type}`;
+            o.noticeRunPhase(await journal.note(state.id, { type, data: note.data ?? {} }));
+          },
+        });
+      result =
+        deadline === undefined
+          ? await call(o.signal)
+          : await withDeadline(call, deadline - began, o.signal, clock, `gate of ${state.id}`);
     } catch (error) {
       if (isLifeboatError(error, "LB_RUN_LOCKED")) throw error;
       if (o.signal.aborted) return await interrupt();

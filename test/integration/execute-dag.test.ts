@@ -201,6 +201,37 @@ for (const target of storeTargets()) {
       );
     });
 
+    test("a readiness gate that does not hold in time fails with LB_TIMEOUT", async () => {
+      const { store } = await target.fresh();
+      const clock = new ManualClock();
+      const waiting = deferred();
+      const handler = recordingHandler(newTrace(), {
+        during: async (id, signal) => {
+          if (id !== "wait") return;
+          waiting.resolve();
+          await new Promise((resolve) => signal.addEventListener("abort", resolve));
+          throw new LifeboatError("LB_CANCELLED", "stopped polling");
+        },
+      });
+      const executor = new Executor({ store, handlers: handlers(handler), clock });
+      const gated = {
+        ...step("wait", ["a"]),
+        gate: { condition: "machine-running", timeoutSeconds: 300 },
+      };
+      const running = executor.recover({
+        environment: "shop",
+        mode: "drill",
+        plan: plan([step("a"), gated, step("after", ["wait"])]),
+      });
+      await waiting.promise;
+      clock.advance(300_000);
+      const { run, report } = await running;
+      assert.equal(run.phase, "failed");
+      assert.equal(run.error?.code, "LB_TIMEOUT");
+      const phases = Object.fromEntries(report.steps.map((s) => [s.stepId, s.phase]));
+      assert.deepEqual(phases, { a: "succeeded", wait: "failed", after: "skipped" });
+    });
+
     test("outputs rebind references for dependents, and survive in the store", async () => {
       const { store } = await target.fresh();
       const trace = newTrace();
