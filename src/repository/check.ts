@@ -59,6 +59,32 @@ export async function checkRepository(
   }
 }
 
+/**
+ * The error a failed check ends with (exit 4: every finding is integrity-class), or undefined
+ * when the repository is sound. Its details list each damaged object and the snapshots affected.
+ */
+export function checkError(report: CheckReport): LifeboatError | undefined {
+  const first = report.errors[0];
+  if (first === undefined) return undefined;
+  const code =
+    first.code === "LB_REPO_OBJECT_MISSING" || first.code.endsWith("_CORRUPT")
+      ? first.code
+      : "LB_REPO_PACK_CORRUPT";
+  return new LifeboatError(
+    code,
+    `check found ${report.errors.length} damaged object(s), first ${first.object}`,
+    {
+      details: {
+        findings: report.errors.map((f) => ({
+          code: f.code,
+          object: f.object,
+          snapshots: f.snapshots,
+        })),
+      },
+    },
+  );
+}
+
 class Checker {
   readonly errors = new Map<string, CheckFinding>();
   readonly warnings: { object: string; message: string }[] = [];

@@ -2,7 +2,8 @@ import { strict as assert } from "node:assert";
 import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
 import type { Repository } from "../../src/repository/repository.js";
-import { checkRepository } from "../../src/repository/check.js";
+import { exitCodeFor } from "../../src/model/errors.js";
+import { checkError, checkRepository } from "../../src/repository/check.js";
 import { loadDocument, saveDocument } from "../../src/repository/json-document.js";
 import { BlobType, type PackEntry } from "../../src/repository/pack/pack-entry.js";
 import { readPackHeader } from "../../src/repository/pack/pack-header.js";
@@ -117,6 +118,10 @@ test("a missing pack is LB_REPO_OBJECT_MISSING naming the pack and the snapshot"
   const finding = report.errors.find((f) => f.object.endsWith(victim));
   assert.equal(finding?.code, "LB_REPO_OBJECT_MISSING");
   assert.deepEqual(finding?.snapshots, [file]);
+  const error = checkError(report);
+  assert.equal(error?.code, "LB_REPO_OBJECT_MISSING");
+  assert.equal(exitCodeFor(error), 4);
+  assert.equal(checkError(await checkRepository(await initRepo(place))), undefined);
 });
 
 test("a deleted index: check reports lost blobs; repair index rebuilds it from pack headers", async () => {
