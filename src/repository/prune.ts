@@ -1,5 +1,10 @@
 import { LifeboatError } from "../model/errors.js";
-import { loadIndexFile, saveIndexFile } from "./index/index-file.js";
+import {
+  loadIndexFile,
+  loadIndexPlain,
+  saveIndexFile,
+  visitIndexFile,
+} from "./index/index-file.js";
 import { listLocks, removeStaleLocks, type RepositoryLock } from "./lock.js";
 import { collectReachable } from "./reachable.js";
 import type { Repository } from "./repository.js";
@@ -70,12 +75,13 @@ async function pruneLocked(
   const packsOfFile = new Map<string, string[]>();
   const index = new BlobIndex();
   for (const name of indexNames.sort()) {
-    const packs = await loadIndexFile(repo.backend, repo.codec, name);
-    packsOfFile.set(
-      name,
-      packs.map((p) => p.packId),
-    );
-    for (const pack of packs) for (const entry of pack.entries) index.add(pack.packId, entry);
+    const packIds: string[] = [];
+    const plain = await loadIndexPlain(repo.backend, repo.codec, name);
+    visitIndexFile(plain, `index/${name}`, (packId, buf, at) => {
+      if (packIds.at(-1) !== packId) packIds.push(packId);
+      index.addEncoded(packId, buf, at);
+    });
+    packsOfFile.set(name, packIds);
   }
   const { used, missing } = await collectReachable(repo, index, snapshots);
   if (missing.length > 0) {
@@ -89,6 +95,20 @@ async function pruneLocked(
   }
   const usedPacks = new Set(used.packIds);
   const packs = await repo.backend.list("data");
+  // A referenced blob whose indexed pack is gone may survive only as a duplicate in a pack
+  // that looks unused: deleting anything now could lose it for good.
+  const stored = new Set(packs.map((p) => p.name));
+  const lost = [...usedPacks].filter((id) => !stored.has(id));
+  if (lost.length > 0) {
+    throw new LifeboatError(
+      "LB_REPO_OBJECT_MISSING",
+      `${lost.length} packs that snapshots reference are missing; prune stops`,
+      {
+        remedy: "Run `lifeboat repo check` to see the damage and `lifeboat repo repair index`.",
+        details: { packs: lost.slice(0, 10) },
+      },
+    );
+  }
   const candidates = packs.filter(
     (p) => !usedPacks.has(p.name) && p.modified.getTime() < t0 - margin,
   );

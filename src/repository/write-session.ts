@@ -75,7 +75,7 @@ export class WriteSession {
   readonly #loadedFiles: ReadonlySet<string>;
   /**
    * Entry numbers (in the loaded index) of blobs this session deduplicated against, as a bitmap
-   * (1 bit per loaded blob, not 49 bytes): re-indexed at commit if a prune dropped them.
+   * (1 bit per loaded blob, not 48 bytes): re-indexed at commit if a prune dropped them.
    */
   readonly #reused: Uint8Array;
   readonly #loadedCount: number;

@@ -7,6 +7,7 @@ import { checkError, checkRepository } from "../../src/repository/check.js";
 import { loadDocument, saveDocument } from "../../src/repository/json-document.js";
 import { BlobType, type PackEntry } from "../../src/repository/pack/pack-entry.js";
 import { readPackHeader } from "../../src/repository/pack/pack-header.js";
+import { prune } from "../../src/repository/prune.js";
 import { repairIndex } from "../../src/repository/repair-index.js";
 import { saveIndexFile } from "../../src/repository/index/index-file.js";
 import { fsPlace, initRepo, type BackendPlace } from "./repo-fixture.js";
@@ -118,6 +119,7 @@ test("a missing pack is LB_REPO_OBJECT_MISSING naming the pack and the snapshot"
   const finding = report.errors.find((f) => f.object.endsWith(victim));
   assert.equal(finding?.code, "LB_REPO_OBJECT_MISSING");
   assert.deepEqual(finding?.snapshots, [file]);
+  await assert.rejects(prune(repo, { marginMs: 0 }), { code: "LB_REPO_OBJECT_MISSING" });
   const error = checkError(report);
   assert.equal(error?.code, "LB_REPO_OBJECT_MISSING");
   assert.equal(exitCodeFor(error), 4);
