@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { LifeboatError, type ErrorCode } from "../model/errors.js";
 import { BlobIndex } from "./index/blob-index.js";
-import { loadIndexFile } from "./index/index-file.js";
+import { loadIndexPlain, visitIndexFile } from "./index/index-file.js";
 import { BlobType, type PackEntry } from "./pack/pack-entry.js";
 import { parsePack, readPackHeader } from "./pack/pack-header.js";
 import type { Repository } from "./repository.js";
@@ -144,11 +144,11 @@ class Checker {
     for (const name of names) {
       this.counts.indexFiles++;
       try {
-        for (const pack of await loadIndexFile(this.repo.backend, this.repo.codec, name)) {
-          let located = this.located.get(pack.packId) ?? 0;
-          for (const entry of pack.entries) if (this.index.add(pack.packId, entry)) located++;
-          this.located.set(pack.packId, located);
-        }
+        const plain = await loadIndexPlain(this.repo.backend, this.repo.codec, name);
+        visitIndexFile(plain, `index/${name}`, (packId, buf, at) => {
+          const added = this.index.addEncoded(packId, buf, at) ? 1 : 0;
+          this.located.set(packId, (this.located.get(packId) ?? 0) + added);
+        });
       } catch (error) {
         const e = asIntegrity(error);
         this.report(e.code, `index/${name}`, e.message);

@@ -13,7 +13,7 @@ export interface RepairIndexReport {
 }
 
 /** Packs per rebuilt index file, so no single file grows without bound. */
-const packsPerFile = 4096;
+const packsPerFile = 1024;
 
 /**
  * Rebuilds the index from pack headers (restic `repair index`). Under an exclusive lock:
@@ -26,14 +26,27 @@ export async function repairIndex(repo: Repository, parallel = 4): Promise<Repai
   try {
     const oldFiles = (await repo.backend.list("index")).map((i) => i.name);
     const packs = await repo.backend.list("data");
-    const rebuilt: IndexedPack[] = [];
+    // Index files are written as headers come in, so memory holds at most one file's worth.
+    let batch: IndexedPack[] = [];
+    let packCount = 0;
+    let blobCount = 0;
+    const written = new Set<string>();
+    const writeBatch = async () => {
+      const packsOfFile = batch.sort((a, b) => a.packId.localeCompare(b.packId));
+      batch = [];
+      if (packsOfFile.length > 0)
+        written.add(await saveIndexFile(repo.backend, repo.codec, packsOfFile));
+    };
     const unreadable: { pack: string; code: string }[] = [];
     const queue = [...packs];
     const worker = async () => {
       for (let pack = queue.shift(); pack !== undefined; pack = queue.shift()) {
         try {
           const entries = await readPackHeader(repo.backend, repo.codec, pack.name, pack.size);
-          rebuilt.push({ packId: pack.name, entries });
+          batch.push({ packId: pack.name, entries });
+          packCount++;
+          blobCount += entries.length;
+          if (batch.length >= packsPerFile) await writeBatch();
         } catch (error) {
           if (!(error instanceof LifeboatError) || error.category !== "integrity") throw error;
           unreadable.push({ pack: pack.name, code: error.code });
@@ -41,13 +54,7 @@ export async function repairIndex(repo: Repository, parallel = 4): Promise<Repai
       }
     };
     await Promise.all(Array.from({ length: parallel }, worker));
-    rebuilt.sort((a, b) => a.packId.localeCompare(b.packId));
-    const written = new Set<string>();
-    for (let i = 0; i < rebuilt.length; i += packsPerFile) {
-      written.add(
-        await saveIndexFile(repo.backend, repo.codec, rebuilt.slice(i, i + packsPerFile)),
-      );
-    }
+    await writeBatch();
     lock.assertHealthy();
     let removed = 0;
     for (const name of oldFiles) {
@@ -56,8 +63,8 @@ export async function repairIndex(repo: Repository, parallel = 4): Promise<Repai
       removed++;
     }
     return {
-      packs: rebuilt.length,
-      blobs: rebuilt.reduce((n, p) => n + p.entries.length, 0),
+      packs: packCount,
+      blobs: blobCount,
       unreadable: unreadable.sort((a, b) => a.pack.localeCompare(b.pack)),
       indexFilesWritten: written.size,
       indexFilesRemoved: removed,
