@@ -2,15 +2,7 @@
 // facts gathered from moto's us-west-2 through the SDK, the way the AWS adapter will.
 import { strict as assert } from "node:assert";
 import { after, before, test } from "node:test";
-import {
-  CreateVpcCommand,
-  DescribeAvailabilityZonesCommand,
-  DescribeImagesCommand,
-  DescribeInstanceTypeOfferingsCommand,
-  DescribeKeyPairsCommand,
-  DescribeVpcsCommand,
-  type EC2Client,
-} from "@aws-sdk/client-ec2";
+import { CreateVpcCommand } from "@aws-sdk/client-ec2";
 import { captureEnvironment } from "../../src/capture/capture.js";
 import { validatePlan } from "../../src/execute/execution-plan.js";
 import type { Inventory } from "../../src/model/inventory/index.js";
@@ -18,55 +10,19 @@ import { parseMappingOrThrow } from "../../src/model/mapping.js";
 import { planRecovery, type PlanRequest } from "../../src/plan/plan-recovery.js";
 import { planReport, renderPlanText } from "../../src/plan/plan-report.js";
 import { targetFactsRequest } from "../../src/plan/preflight.js";
-import type { TargetFacts, TargetFactsRequest } from "../../src/plan/target-facts.js";
+import type { TargetFacts } from "../../src/plan/target-facts.js";
 import { AwsProvider } from "../../src/providers/aws/aws-provider.js";
 import { shopEnvironment } from "../builders/shop-environment.js";
 import { waitsFor } from "../builders/plan-helpers.js";
 import { awsClients, type AwsClients } from "../harness/aws-clients.js";
 import { motoClientConfig, startMoto, type MotoServer } from "../harness/moto.js";
+import { gatherFacts } from "./plan-target-facts.js";
 
 let moto: MotoServer;
 let clients: AwsClients;
 let provider: AwsProvider;
 let inventory: Inventory;
 let facts: TargetFacts;
-
-/** What the AWS adapter's TargetFactsSource will do; here straight on the SDK, test-side. */
-async function gatherFacts(ec2: EC2Client, request: TargetFactsRequest): Promise<TargetFacts> {
-  const region = await ec2.config.region();
-  const zones = await ec2.send(new DescribeAvailabilityZonesCommand({}));
-  const offerings = await ec2.send(
-    new DescribeInstanceTypeOfferingsCommand({
-      LocationType: "availability-zone",
-      Filters: [{ Name: "instance-type", Values: [...request.instanceTypes] }],
-    }),
-  );
-  const instanceTypes: Record<string, string[]> = {};
-  for (const o of offerings.InstanceTypeOfferings ?? []) {
-    if (o.Location && o.InstanceType) (instanceTypes[o.Location] ??= []).push(o.InstanceType);
-  }
-  const vpcs = await ec2.send(new DescribeVpcsCommand({}));
-  const images =
-    request.imageNames.length === 0
-      ? { Images: [] }
-      : await ec2.send(
-          new DescribeImagesCommand({
-            Filters: [{ Name: "name", Values: [...request.imageNames] }],
-          }),
-        );
-  const keys = await ec2.send(new DescribeKeyPairsCommand({}));
-  return {
-    region,
-    zones: (zones.AvailabilityZones ?? []).flatMap((z) => z.ZoneName ?? []),
-    instanceTypes,
-    networks: (vpcs.Vpcs ?? []).map((v) => ({
-      id: v.VpcId ?? "",
-      cidrBlocks: (v.CidrBlockAssociationSet ?? []).flatMap((c) => c.CidrBlock ?? []),
-    })),
-    images: (images.Images ?? []).map((i) => ({ id: i.ImageId ?? "", name: i.Name ?? "" })),
-    keyPairs: (keys.KeyPairs ?? []).flatMap((k) => k.KeyName ?? []),
-  };
-}
 
 const mapping = parseMappingOrThrow({ target: "west", nameSuffix: "-dr" });
 const factsRequest = (inv: Inventory) => targetFactsRequest(inv, mapping);
