@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { logicalIdSchema, resourceKindSchema } from "../inventory/index.js";
+import { logicalIdSchema, resourceKindSchema, type LogicalId } from "../inventory/index.js";
 
 /**
  * What a step does to the target:
@@ -74,4 +74,23 @@ export type Step = z.infer<typeof stepSchema>;
 
 export function stepId(kind: StepKind, resource: string): string {
   return `${kind}:${resource}`;
+}
+
+/**
+ * In a step input, something the plan does not rebuild (a certificate, a KMS key, a snapshot, an
+ * instance profile, a public DNS record kept in place): never bound from another step's output;
+ * the step's handler resolves it in the target or leaves the field out.
+ */
+export interface ExternalValue {
+  readonly external: LogicalId;
+}
+
+export function isExternal(value: unknown): value is ExternalValue {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.keys(value).length === 1 &&
+    typeof (value as { external?: unknown }).external === "string"
+  );
 }
