@@ -210,6 +210,12 @@ test("zones map by index by default; explicit entries win", () => {
   assert.equal(subnetZone(full, "create:subnet:subnet-pub-a"), "us-west-2a");
   assert.equal(subnetZone(full, "create:subnet:subnet-pub-b"), "us-west-2b");
   const mapped = planOf(planShop({ mapping: { zones: { "us-east-1b": "us-west-2c" } } }));
+  // An explicit entry takes its zone out of the by-index default: 1a does not land on 2a twice.
+  const swapped = planOf(planShop({ mapping: { zones: { "us-east-1b": "us-west-2a" } } }));
+  assert.deepEqual(swapped.mapping.zones, {
+    "us-east-1a": "us-west-2b",
+    "us-east-1b": "us-west-2a",
+  });
   assert.equal(subnetZone(mapped, "create:subnet:subnet-pub-b"), "us-west-2c");
   assert.deepEqual(mapped.mapping.zones, {
     "us-east-1a": "us-west-2a",

@@ -65,14 +65,18 @@ function resolveZones(
   problems: PlanProblem[],
 ): Record<string, string> {
   const used = [...new Set(resources.flatMap(zonesOf))].sort();
-  const target = [...facts.zones].sort();
+  // By index, over the target zones the explicit entries leave free: two source zones never
+  // land in one target zone unless the mapping says so.
+  const taken = new Set(used.map((zone) => mapping.zones[zone]));
+  const free = [...facts.zones].sort().filter((zone) => !taken.has(zone));
   const zones: Record<string, string> = {};
-  used.forEach((zone, i) => {
-    const to = mapping.zones[zone] ?? target[i];
+  let next = 0;
+  for (const zone of used) {
+    const to = mapping.zones[zone] ?? free[next++];
     if (to === undefined) {
       problems.push({
         code: "zone-unmapped",
-        message: `source zone ${zone} has no target zone (the target has ${target.length}); add it to mapping.zones`,
+        message: `source zone ${zone} has no target zone (${facts.region} has ${facts.zones.length}); add it to mapping.zones`,
       });
     } else if (!facts.zones.includes(to)) {
       problems.push({
@@ -80,7 +84,7 @@ function resolveZones(
         message: `zone ${to} (for ${zone}) is not in ${facts.region}`,
       });
     } else zones[zone] = to;
-  });
+  }
   return zones;
 }
 
