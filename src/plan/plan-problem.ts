@@ -13,6 +13,7 @@ export const planProblemCodes = [
   "cidr-unused",
   "image-missing",
   "key-pair-missing",
+  "names-collide",
 ] as const;
 export type PlanProblemCode = (typeof planProblemCodes)[number];
 

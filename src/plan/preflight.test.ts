@@ -134,3 +134,15 @@ test("the facts request names the types with their substitutes, mapped images an
     keyPairs: ["ops-west"],
   });
 });
+
+test("a target in the source's region needs a name suffix", () => {
+  const facts = westFacts({ region: "us-east-1", zones: ["us-east-1a", "us-east-1b"] });
+  const sameRegion = {
+    ...facts,
+    instanceTypes: { "us-east-1a": ["t3.micro"], "us-east-1b": ["t3.micro"] },
+  };
+  assert.deepEqual(codes(planShop({ facts: sameRegion, mapping: { nameSuffix: "" } })), [
+    "names-collide",
+  ]);
+  assert.equal(planShop({ facts: sameRegion, mapping: { nameSuffix: "-drill" } }).ok, true);
+});

@@ -55,6 +55,14 @@ export function resolveTarget(
   const images = resolveImages(inventory, resources, mapping, facts, problems);
   const instanceTypes = resolveInstanceTypes(resources, mapping, facts, zones, problems);
   checkKeyPairs(resources, mapping, facts, problems);
+  if (facts.region === inventory.region && mapping.nameSuffix === "") {
+    // Template, target group, load balancer and database names are unique per region, and the
+    // source's still exist there.
+    problems.push({
+      code: "names-collide",
+      message: `the target is the source's region (${facts.region}); set mapping.nameSuffix so names do not collide`,
+    });
+  }
   return { zones, cidrs, renumbered, images, instanceTypes, problems };
 }
 
