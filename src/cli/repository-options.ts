@@ -6,7 +6,9 @@ import { loadConfig } from "../config/load-config.js";
 import { LifeboatError } from "../model/errors.js";
 import { Secret } from "../model/secret.js";
 import type { Backend } from "../repository/backend.js";
-import { backendFromUrl } from "../repository/backends/backend-from-url.js";
+import { FsBackend } from "../repository/backends/fs-backend.js";
+import { limitBackend } from "../repository/backends/limit-backend.js";
+import { retryBackend } from "../repository/backends/retry-backend.js";
 import { Repository, type RepositoryOptions } from "../repository/repository.js";
 
 /** The options every repository command accepts (docs/backup-restore.md, "Choosing the repository"). */
@@ -89,11 +91,19 @@ export async function repositoryTarget(options: RepositoryCliOptions): Promise<R
   };
 }
 
-export function backendOf(target: RepositoryTarget): Backend {
-  return backendFromUrl(
-    target.url,
-    target.endpoint === undefined ? {} : { endpoint: target.endpoint },
-  );
+/**
+ * The backend for a URL, as `backendFromUrl` builds it (retry and concurrency decorators). The
+ * S3 adapter is imported only for s3:// URLs: loading the AWS SDK costs about a second of
+ * start-up that a local backup should not pay.
+ */
+export async function backendOf(target: { url: string; endpoint?: string }): Promise<Backend> {
+  const { url, endpoint } = target;
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url) || /^file:(?!\/\/)/.test(url)) {
+    // Same rule and defaults as backendFromUrl: file:path or a plain path, 2 connections.
+    return limitBackend(retryBackend(new FsBackend(resolve(url.replace(/^file:/, "")))), 2);
+  }
+  const { backendFromUrl } = await import("../repository/backends/backend-from-url.js");
+  return backendFromUrl(url, endpoint === undefined ? {} : { endpoint });
 }
 
 /**
@@ -107,7 +117,7 @@ export async function withRepository<T>(
 ): Promise<T> {
   const target = await repositoryTarget(options);
   const password = target.password();
-  const backend = backendOf(target);
+  const backend = await backendOf(target);
   let repo: Repository;
   try {
     repo = await Repository.open(backend, password, repoOptions);

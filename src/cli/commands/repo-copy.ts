@@ -1,5 +1,4 @@
 import { copySnapshots, type CopyReport } from "../../repository/copy.js";
-import { backendFromUrl } from "../../repository/backends/backend-from-url.js";
 import { Repository } from "../../repository/repository.js";
 import { resolveSnapshot } from "../../repository/restorer/resolve-snapshot.js";
 import { LifeboatError } from "../../model/errors.js";
@@ -7,6 +6,7 @@ import { Secret } from "../../model/secret.js";
 import { commandGroup } from "../command-group.js";
 import { printResult } from "../output.js";
 import {
+  backendOf,
   passwordFromFile,
   withRepository,
   withRepositoryOptions,
@@ -52,10 +52,10 @@ export const registerRepoCopy: RegisterCommand = (program, io) => {
           : envPassword
             ? new Secret(envPassword)
             : target.password();
-        const backend = backendFromUrl(
-          to,
-          options.toEndpoint ? { endpoint: options.toEndpoint } : {},
-        );
+        const backend = await backendOf({
+          url: to,
+          ...(options.toEndpoint ? { endpoint: options.toEndpoint } : {}),
+        });
         const destination = await Repository.open(backend, password).catch(
           async (error: unknown) => {
             await backend.close().catch(() => undefined);

@@ -58,7 +58,7 @@ export const registerRepoInit: RegisterCommand = (program, io) => {
       const packSize = packSizeOf(options.packSize);
       const target = await repositoryTarget(options);
       const password = target.password();
-      const repo = await Repository.init(backendOf(target), password, {
+      const repo = await Repository.init(await backendOf(target), password, {
         ...(kdf ? { kdf } : {}),
         ...(packSize ? { packSize } : {}),
       });
