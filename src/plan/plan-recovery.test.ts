@@ -331,3 +331,20 @@ test("deploy flags skip resources and size scaling groups", () => {
   assert.equal(group.properties.minSize, 0);
   assert.ok(!ids(pilot).includes("wait:scaling-group:asg-web"));
 });
+
+test("--only any single resource plans, closed and bound, in every mode", () => {
+  const inventory = shopInventory().build();
+  for (const r of inventory.resources) {
+    for (const mode of ["failover", "drill"] as const) {
+      const outcome = planShop({ inventory, mode, selection: { ids: [r.id] } });
+      assert.ok(outcome.ok, `${r.id} ${mode}: ${JSON.stringify(!outcome.ok && outcome.problems)}`);
+      const plan = outcome.plan;
+      for (const step of plan.steps) {
+        for (const ref of refsIn(step.input)) {
+          const binder = plan.bindings[ref];
+          assert.ok(binder && (binder === step.id || waitsFor(plan, step.id, binder)), step.id);
+        }
+      }
+    }
+  }
+});
