@@ -22,6 +22,7 @@ import {
   type TargetSpec,
 } from "./apply-env.js";
 import { adopted, created, outputId, resourceOf, type ApplierTable } from "./applier.js";
+import { deleteLeftoverInterfaces } from "./machine-appliers.js";
 import { pollUntil } from "./poll-until.js";
 
 interface NatProps {
@@ -59,7 +60,8 @@ export const gatewayAppliers: ApplierTable = {
         outputId(outputs) ??
         (await findNat(ec2, [...tagFilters(identity(ctx, resourceOf(step))), live]));
       if (id === undefined) return "absent";
-      const state = await natState(ec2, id);
+      const nat = await natOf(ec2, id);
+      const state = nat?.State;
       if (state === undefined || state === "deleted") return "absent";
       if (state !== "deleting") {
         await deleting("ec2.DeleteNatGateway", () =>
@@ -71,6 +73,10 @@ export const gatewayAppliers: ApplierTable = {
         const now = await natState(ec2, id);
         return now === undefined || now === "deleted" ? "done" : "pending";
       });
+      const interfaces = (nat?.NatGatewayAddresses ?? []).flatMap(
+        (a) => a.NetworkInterfaceId ?? [],
+      );
+      await deleteLeftoverInterfaces(ec2, interfaces, ctx.logger);
       return "deleted";
     },
   },
@@ -168,11 +174,15 @@ async function findNat(ec2: EC2Client, filters: { Name: string; Values: string[]
 }
 
 async function natState(ec2: EC2Client, id: string): Promise<string | undefined> {
+  return (await natOf(ec2, id))?.State;
+}
+
+async function natOf(ec2: EC2Client, id: string) {
   try {
     const found = await send("ec2.DescribeNatGateways", () =>
       ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: [id] })),
     );
-    return found.NatGateways?.[0]?.State;
+    return found.NatGateways?.[0];
   } catch (error) {
     if ((error as { code?: string }).code === "LB_PROVIDER_NOT_FOUND") return undefined;
     throw error;

@@ -1,5 +1,6 @@
 import {
   CreateTagsCommand,
+  DeleteNetworkInterfaceCommand,
   DeleteVolumeCommand,
   DescribeInstancesCommand,
   RunInstancesCommand,
@@ -9,6 +10,8 @@ import {
   type RunInstancesCommandInput,
 } from "@aws-sdk/client-ec2";
 import type { StepContext } from "../../../execute/step-handler.js";
+import { asLifeboatError } from "../../../model/errors.js";
+import type { Logger } from "../../../model/logger.js";
 import {
   clientToken,
   deleting,
@@ -52,12 +55,13 @@ export const machineAppliers: ApplierTable = {
   "create:machine": {
     async execute(step, ctx, { clients: { ec2 } }) {
       const spec = ctx.input as TargetSpec<MachineProps>;
-      const existing =
-        (await findInstance(ec2, [...tagFilters(identity(ctx, resourceOf(step))), notGone])) ??
-        (await findInstance(ec2, [
-          { Name: "client-token", Values: [clientToken(ctx.idempotencyKey)] },
-          notGone,
-        ]));
+      // Tags are applied atomically by RunInstances; the client token covers the rest on AWS
+      // (a repeated call returns the first instance). moto answers a `client-token` filter
+      // with HTTP 500, so the token is not searched for.
+      const existing = await findInstance(ec2, [
+        ...tagFilters(identity(ctx, resourceOf(step))),
+        notGone,
+      ]);
       if (existing?.InstanceId) return adopted(machineOutputs(existing));
       const made = await send("ec2.RunInstances", () =>
         ec2.send(new RunInstancesCommand(runInput(spec, ctx, resourceOf(step)))),
@@ -75,6 +79,9 @@ export const machineAppliers: ApplierTable = {
       const kept = (instance?.BlockDeviceMappings ?? [])
         .filter((m) => m.Ebs?.DeleteOnTermination === false)
         .flatMap((m) => m.Ebs?.VolumeId ?? []);
+      const interfaces = (instance?.NetworkInterfaces ?? []).flatMap(
+        (n) => n.NetworkInterfaceId ?? [],
+      );
       await send("ec2.TerminateInstances", () =>
         ec2.send(new TerminateInstancesCommand({ InstanceIds: [instanceId] })),
       );
@@ -87,6 +94,7 @@ export const machineAppliers: ApplierTable = {
           ec2.send(new DeleteVolumeCommand({ VolumeId: volume })),
         );
       }
+      await deleteLeftoverInterfaces(ec2, interfaces, ctx.logger);
       return "deleted";
     },
   },
@@ -175,6 +183,27 @@ export async function findInstance(
     ec2.send(new DescribeInstancesCommand({ Filters: filters })),
   );
   return found.Reservations?.flatMap((r) => r.Instances ?? [])[0];
+}
+
+/**
+ * Deletes interfaces that AWS removes by itself (a terminated machine's primary interface, a
+ * deleted NAT gateway's) but moto keeps. On AWS they are gone (not found → nothing to do);
+ * anything else is logged and left, since these are AWS-managed.
+ */
+export async function deleteLeftoverInterfaces(
+  ec2: EC2Client,
+  ids: readonly string[],
+  logger: Logger,
+): Promise<void> {
+  for (const id of ids) {
+    try {
+      await deleting("ec2.DeleteNetworkInterface", () =>
+        ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: id })),
+      );
+    } catch (error) {
+      logger.log("warn", "aws.apply.interface-left", { id, code: asLifeboatError(error).code });
+    }
+  }
 }
 
 /** Tags something a machine made implicitly, so that teardown by the run tag finds it. */

@@ -30,7 +30,7 @@ import {
   type TargetSpec,
 } from "./apply-env.js";
 import { adopted, created, outputId, resourceOf, type ApplierTable } from "./applier.js";
-import { findInstance } from "./machine-appliers.js";
+import { deleteLeftoverInterfaces, findInstance } from "./machine-appliers.js";
 import { pollUntil } from "./poll-until.js";
 
 interface TemplateData {
@@ -172,6 +172,16 @@ export const scalingAppliers: ApplierTable = {
         outputId(outputs) ?? String((step.input as { name?: string } | null)?.name ?? "");
       const group = name === "" ? undefined : await findGroup(autoscaling, name);
       if (!group || !hasTags(group.Tags, { [runTag]: ctx.runId })) return "absent";
+      const interfaces: string[] = [];
+      for (const member of group.Instances ?? []) {
+        if (!member.InstanceId) continue;
+        const instance = await findInstance(ec2, [
+          { Name: "instance-id", Values: [member.InstanceId] },
+        ]);
+        for (const n of instance?.NetworkInterfaces ?? []) {
+          if (n.NetworkInterfaceId) interfaces.push(n.NetworkInterfaceId);
+        }
+      }
       await send("autoscaling.DeleteAutoScalingGroup", () =>
         autoscaling.send(
           new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: name, ForceDelete: true }),
@@ -188,6 +198,7 @@ export const scalingAppliers: ApplierTable = {
         ]);
         return left ? "pending" : "done";
       });
+      await deleteLeftoverInterfaces(ec2, interfaces, ctx.logger);
       return "deleted";
     },
   },
