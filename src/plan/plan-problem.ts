@@ -14,6 +14,7 @@ export const planProblemCodes = [
   "image-missing",
   "key-pair-missing",
   "names-collide",
+  "isolation-outside-drill",
 ] as const;
 export type PlanProblemCode = (typeof planProblemCodes)[number];
 

@@ -153,6 +153,32 @@ test("a record aliasing another record stays; one aliasing the load balancer mov
   ]);
 });
 
+test("an isolated drill limits every group's egress to its own network", () => {
+  const isolated = planShop({
+    mode: "drill",
+    isolateEgress: true,
+    mapping: { cidrs: { "10.0.0.0/16": "10.30.0.0/16" } },
+  });
+  const plan = planOf(isolated);
+  assert.equal(plan.isolateEgress, true);
+  for (const step of plan.steps.filter((s) => s.id.startsWith("configure:security-group:"))) {
+    const egress = (step.input as { egress: { peer: unknown }[] }).egress;
+    assert.deepEqual(
+      egress.map((e) => e.peer),
+      ["10.30.0.0/16"],
+      step.id,
+    );
+  }
+  assert.equal(full.isolateEgress, undefined);
+  const failover = planShop({ isolateEgress: true });
+  assert.equal(failover.ok, false);
+  if (!failover.ok)
+    assert.deepEqual(
+      failover.problems.map((p) => p.code),
+      ["isolation-outside-drill"],
+    );
+});
+
 test("a private zone is part of the rebuild, in a drill too", () => {
   const inventory = shopInventory()
     .dnsZone("Zint", "shop.internal", "vpc-1")

@@ -29,6 +29,8 @@ export interface PlanRequest {
   readonly selection?: unknown;
   readonly mode: RecoveryMode;
   readonly facts: TargetFacts;
+  /** Drills only: limit every group's egress to its own network (`Plan.isolateEgress`). */
+  readonly isolateEgress?: boolean;
 }
 
 export type PlanOutcome =
@@ -56,6 +58,7 @@ export function planRecovery(request: PlanRequest): PlanOutcome {
     selection,
     resolution,
     mode: request.mode,
+    isolateEgress: request.isolateEgress === true,
     planned: new Set(selected.resources.map((r) => r.id)),
     byId,
   };
@@ -91,6 +94,7 @@ export function planRecovery(request: PlanRequest): PlanOutcome {
     },
     target: { connection: request.mapping.target, region: request.facts.region },
     mode: request.mode,
+    ...(request.isolateEgress === true ? { isolateEgress: true } : {}),
     mapping: { ...request.mapping, zones: resolution.zones },
     selection,
     bindings,

@@ -114,6 +114,7 @@ test("preflight() alone gives the same report without planning", () => {
     environment: "shop",
     inventory: shopInventory().build(),
     mapping: parseMappingOrThrow({ target: "west" }),
+    mode: "failover",
     facts: hostile,
   });
   assert.equal(report.ok, false);

@@ -27,12 +27,12 @@ export interface CheckedRequest extends PreflightReport {
  * in the target). Pure over `request.facts`. `planRecovery` runs the same checks and refuses
  * to plan when any fails, so a plan that exists has passed its pre-flight.
  */
-export function preflight(request: Omit<PlanRequest, "mode">): PreflightReport {
+export function preflight(request: PlanRequest): PreflightReport {
   const { ok, problems } = checkRequest(request);
   return { ok, problems };
 }
 
-export function checkRequest(request: Omit<PlanRequest, "mode">): CheckedRequest {
+export function checkRequest(request: PlanRequest): CheckedRequest {
   const parsed = planSelectionSchema.safeParse(request.selection ?? {});
   const selection = parsed.success ? parsed.data : planSelectionSchema.parse({});
   const selectionProblems: PlanProblem[] = parsed.success
@@ -49,6 +49,12 @@ export function checkRequest(request: Omit<PlanRequest, "mode">): CheckedRequest
     request.facts,
   );
   const problems = [...selectionProblems, ...selected.problems, ...resolution.problems];
+  if (request.isolateEgress === true && request.mode !== "drill") {
+    problems.push({
+      code: "isolation-outside-drill",
+      message: `egress isolation is for drills; a ${request.mode} must reach what its users reach`,
+    });
+  }
   return {
     ok: problems.length === 0,
     problems,

@@ -43,6 +43,7 @@ const gateWords: Readonly<Record<GateCondition, string>> = {
 
 export interface ResourceStepContext extends SpecContext {
   readonly mode: RecoveryMode;
+  readonly isolateEgress: boolean;
   readonly byId: ReadonlyMap<LogicalId, Resource>;
 }
 
@@ -104,7 +105,7 @@ export function resourceSteps(r: Resource, ctx: ResourceStepContext): DraftStep[
           : create("ingress", "egress");
       const rules = {
         ingress: props.ingress ?? [],
-        egress: props.egress ?? [],
+        egress: ctx.isolateEgress ? ownNetworkEgress(r, ctx) : (props.egress ?? []),
         group: { ref: r.id },
       };
       return [first, configure("set the rules", rules, first.id)];
@@ -203,6 +204,18 @@ export function resourceSteps(r: Resource, ctx: ResourceStepContext): DraftStep[
       return [first, ...wait(madeBy("create"))];
     }
   }
+}
+
+/** Egress to every block of the group's own network in the target, and nowhere else. */
+function ownNetworkEgress(r: Resource & { kind: "security-group" }, ctx: ResourceStepContext) {
+  const network = ctx.byId.get(r.properties.network.ref);
+  if (network?.kind !== "network") return [];
+  const blocks = [network.properties.cidrBlock, ...network.properties.additionalCidrBlocks];
+  return blocks.map((block) => ({
+    protocol: "-1",
+    peer: ctx.resolution.cidrs.get(block) ?? block,
+    description: "lifeboat drill: own network only",
+  }));
 }
 
 function isRootDevice(ctx: ResourceStepContext, machine: LogicalId, device: string): boolean {

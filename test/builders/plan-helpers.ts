@@ -13,6 +13,7 @@ export function planShop(
     mode: options.mode ?? "failover",
     facts: options.facts ?? westFacts(),
     selection: options.selection,
+    ...(options.isolateEgress === undefined ? {} : { isolateEgress: options.isolateEgress }),
     mapping: parseMappingOrThrow({ target: "west", nameSuffix: "-dr", ...options.mapping }),
   });
 }

@@ -55,6 +55,11 @@ export const planSchema = z.strictObject({
   }),
   target: z.strictObject({ connection: z.string(), region: z.string() }),
   mode: z.enum(recoveryModes),
+  /**
+   * Drills only: every created security group's egress is limited to its own (target) network,
+   * so a drill cannot reach the primary or the internet. Absent means not isolated.
+   */
+  isolateEgress: z.literal(true).optional(),
   /** The mapping as applied: zones mapped by default are written out. */
   mapping: mappingSchema,
   selection: planSelectionSchema,
