@@ -1,11 +1,24 @@
 /** Messages between the main thread and a blob worker (blob-worker.ts). */
-export interface BlobJob {
-  readonly seq: number;
-  /** Owns its whole ArrayBuffer: it is transferred to the worker and back. */
-  readonly plain: Uint8Array;
-  /** Also compress and encrypt (otherwise only the id is computed). */
-  readonly seal: boolean;
-}
+export type BlobJob =
+  | {
+      readonly op: "store";
+      readonly seq: number;
+      /** Owns its whole ArrayBuffer: it is transferred to the worker and back. */
+      readonly plain: Uint8Array;
+      /** Also compress and encrypt (otherwise only the id is computed). */
+      readonly seal: boolean;
+    }
+  | {
+      readonly op: "open";
+      readonly seq: number;
+      /** A sealed blob as loaded from its pack (transferred). */
+      readonly sealed: Uint8Array;
+      readonly rawLength: number;
+      /** The id the index gives it; the decrypted bytes must hash to it. */
+      readonly id: Uint8Array;
+      /** For messages: `data/ab/abcd…`. */
+      readonly what: string;
+    };
 
 export interface BlobReply {
   readonly seq: number;
@@ -14,4 +27,7 @@ export interface BlobReply {
   readonly sealed?: Uint8Array;
   readonly compressed?: boolean;
   readonly error?: string;
+  /** A LifeboatError's code and details, re-thrown as such on the main thread. */
+  readonly code?: string;
+  readonly details?: Record<string, unknown>;
 }

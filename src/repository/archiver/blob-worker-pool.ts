@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { LifeboatError } from "../../model/errors.js";
+import { LifeboatError, type ErrorCode } from "../../model/errors.js";
 import type { MasterKey } from "../crypto/master-key.js";
 import type { BlobJob, BlobReply } from "./blob-job.js";
 
@@ -14,7 +14,7 @@ export interface WorkedBlob {
 }
 
 interface Waiter {
-  resolve(reply: WorkedBlob): void;
+  resolve(reply: BlobReply): void;
   reject(error: unknown): void;
 }
 
@@ -51,14 +51,33 @@ export class BlobWorkerPool {
   }
 
   /** Computes the blob id of `plain`, and seals it when `seal`. `plain` must own its buffer. */
-  run(plain: Uint8Array, seal: boolean): Promise<WorkedBlob> {
+  async run(plain: Uint8Array, seal: boolean): Promise<WorkedBlob> {
+    const reply = await this.#post({ op: "store", seq: this.#seq++, plain, seal }, plain);
+    return {
+      id: Buffer.from(reply.id!.buffer, reply.id!.byteOffset, reply.id!.byteLength),
+      plain: reply.plain!,
+      ...(reply.sealed ? { sealed: reply.sealed, compressed: reply.compressed ?? false } : {}),
+    };
+  }
+
+  /**
+   * Decrypts and decompresses a sealed blob and checks it hashes to `id`; damage rejects with
+   * the integrity error `Repository.readBlob` would throw. `sealed` must own its buffer.
+   */
+  async open(sealed: Uint8Array, rawLength: number, id: Uint8Array, what: string) {
+    const reply = await this.#post(
+      { op: "open", seq: this.#seq++, sealed, rawLength, id, what },
+      sealed,
+    );
+    return reply.plain!;
+  }
+
+  #post(job: BlobJob, transfer: Uint8Array): Promise<BlobReply> {
     if (this.#closed) throw new LifeboatError("LB_INTERNAL", "blob worker pool is closed");
-    const seq = this.#seq++;
     const worker = this.#workers[this.#next++ % this.#workers.length]!;
-    return new Promise<WorkedBlob>((resolve, reject) => {
-      this.#waiting.set(seq, { resolve, reject });
-      const job: BlobJob = { seq, plain, seal };
-      worker.postMessage(job, [plain.buffer as ArrayBuffer]);
+    return new Promise<BlobReply>((resolve, reject) => {
+      this.#waiting.set(job.seq, { resolve, reject });
+      worker.postMessage(job, [transfer.buffer as ArrayBuffer]);
     });
   }
 
@@ -71,15 +90,14 @@ export class BlobWorkerPool {
     const waiter = this.#waiting.get(reply.seq);
     if (!waiter) return;
     this.#waiting.delete(reply.seq);
-    if (reply.error !== undefined || !reply.id || !reply.plain) {
+    if (reply.code !== undefined) {
+      const code = reply.code as ErrorCode;
+      waiter.reject(new LifeboatError(code, reply.error ?? code, { details: reply.details ?? {} }));
+    } else if (reply.error !== undefined || !reply.plain) {
       waiter.reject(new LifeboatError("LB_INTERNAL", `blob worker failed: ${reply.error}`));
-      return;
+    } else {
+      waiter.resolve(reply);
     }
-    waiter.resolve({
-      id: Buffer.from(reply.id.buffer, reply.id.byteOffset, reply.id.byteLength),
-      plain: reply.plain,
-      ...(reply.sealed ? { sealed: reply.sealed, compressed: reply.compressed ?? false } : {}),
-    });
   }
 
   #failAll(error: unknown): void {

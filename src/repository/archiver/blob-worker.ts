@@ -1,8 +1,10 @@
 /**
  * Worker-thread half of the blob pool: computes blob ids and seals blobs (zstd + AES-256-GCM)
- * off the main thread. Stateless apart from the key; every message gets exactly one reply.
+ * for backups, and opens sealed blobs (decrypt, decompress, verify the id) for restores, off
+ * the main thread. Stateless apart from the key; every message gets exactly one reply.
  */
 import { parentPort, workerData } from "node:worker_threads";
+import { LifeboatError } from "../../model/errors.js";
 import { zstdCompression } from "../blob-compression.js";
 import { Codec } from "../codec.js";
 import { MasterKey } from "../crypto/master-key.js";
@@ -11,23 +13,49 @@ import type { BlobJob, BlobReply } from "./blob-job.js";
 const key = new MasterKey(workerData as Uint8Array);
 const codec = new Codec(key, zstdCompression);
 
+/** A buffer that can be transferred: small Buffers share Node's pool, so copy those. */
+function owned(bytes: Uint8Array): Uint8Array {
+  return bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
+}
+
+function store(job: Extract<BlobJob, { op: "store" }>): void {
+  const id = key.blobId(job.plain);
+  const reply: BlobReply = { seq: job.seq, id, plain: job.plain };
+  if (!job.seal) {
+    parentPort?.postMessage(reply, [job.plain.buffer as ArrayBuffer]);
+    return;
+  }
+  const encoded = codec.encodeBlob(job.plain);
+  const sealed = owned(encoded.sealed);
+  parentPort?.postMessage({ ...reply, sealed, compressed: encoded.compressed }, [
+    job.plain.buffer as ArrayBuffer,
+    sealed.buffer as ArrayBuffer,
+  ]);
+}
+
+function open(job: Extract<BlobJob, { op: "open" }>): void {
+  const plain = owned(codec.decodeBlob(job.sealed, job.rawLength, job.what));
+  if (!key.blobId(plain).equals(job.id)) {
+    throw new LifeboatError(
+      "LB_REPO_PACK_CORRUPT",
+      `${job.what} holds a blob whose content does not match its id`,
+      { details: { object: job.what, blob: Buffer.from(job.id).toString("hex") } },
+    );
+  }
+  parentPort?.postMessage({ seq: job.seq, plain } satisfies BlobReply, [
+    plain.buffer as ArrayBuffer,
+  ]);
+}
+
 parentPort?.on("message", (job: BlobJob) => {
   try {
-    const id = key.blobId(job.plain);
-    const reply: BlobReply = { seq: job.seq, id, plain: job.plain };
-    if (job.seal) {
-      const encoded = codec.encodeBlob(job.plain);
-      // Transfer the sealed bytes when they own their buffer; small ones sit in Node's pool.
-      const owned = encoded.sealed.byteLength === encoded.sealed.buffer.byteLength;
-      const sealed = owned ? encoded.sealed : new Uint8Array(encoded.sealed);
-      parentPort?.postMessage(
-        { ...reply, sealed, compressed: encoded.compressed } satisfies BlobReply,
-        [job.plain.buffer as ArrayBuffer, sealed.buffer as ArrayBuffer],
-      );
-      return;
-    }
-    parentPort?.postMessage(reply, [job.plain.buffer as ArrayBuffer]);
+    if (job.op === "store") store(job);
+    else open(job);
   } catch (error) {
-    parentPort?.postMessage({ seq: job.seq, error: String(error) } satisfies BlobReply);
+    const reply: BlobReply =
+      error instanceof LifeboatError
+        ? { seq: job.seq, error: error.message, code: error.code, details: error.details }
+        : { seq: job.seq, error: String(error) };
+    parentPort?.postMessage(reply);
   }
 });

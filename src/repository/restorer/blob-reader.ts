@@ -1,20 +1,23 @@
 import { LifeboatError } from "../../model/errors.js";
+import type { BlobWorkerPool } from "../archiver/blob-worker-pool.js";
 import type { BlobIndex } from "../index/blob-index.js";
 import type { Repository } from "../repository.js";
 import { decodeTree, type TreeNode } from "../tree.js";
 
 /**
  * Reads blobs by hex id through the loaded index with ranged loads; every blob is decrypted
- * and its keyed id re-computed (Repository.readBlob), so restored bytes are verified.
+ * and its keyed id re-computed, so restored bytes are verified. With a worker pool the
+ * decryption, decompression and id check run on worker threads (restores use every core).
  */
 export class BlobReader {
   constructor(
     readonly repo: Repository,
     readonly index: BlobIndex,
+    private readonly pool?: BlobWorkerPool,
   ) {}
 
-  static async open(repo: Repository): Promise<BlobReader> {
-    return new BlobReader(repo, (await repo.loadIndex()).index);
+  static async open(repo: Repository, pool?: BlobWorkerPool): Promise<BlobReader> {
+    return new BlobReader(repo, (await repo.loadIndex()).index, pool);
   }
 
   async blob(hex: string): Promise<Uint8Array> {
@@ -26,15 +29,19 @@ export class BlobReader {
         details: { blob: hex },
       });
     }
-    return this.repo.readBlob(id, location);
+    if (this.pool === undefined) return this.repo.readBlob(id, location);
+    const what = `data/${location.packId.slice(0, 2)}/${location.packId}`;
+    const loaded = await this.repo.backend.load("data", location.packId, location);
+    if (loaded.length !== location.length) {
+      throw new LifeboatError("LB_REPO_PACK_CORRUPT", `${what} is truncated`, {
+        details: { object: what },
+      });
+    }
+    const sealed = loaded.byteLength === loaded.buffer.byteLength ? loaded : new Uint8Array(loaded);
+    return this.pool.open(sealed, location.rawLength, id, what);
   }
 
   async tree(hex: string): Promise<TreeNode[]> {
     return decodeTree(await this.blob(hex), `tree ${hex}`);
-  }
-
-  /** Where a blob lives, for grouping reads by pack. */
-  packOf(hex: string): string | undefined {
-    return this.index.get(Buffer.from(hex, "hex"))?.packId;
   }
 }

@@ -2,6 +2,7 @@ import { mkdir, open, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { LifeboatError } from "../../model/errors.js";
 import { newCounters, type TransferCounters } from "../archiver/backup-progress.js";
+import { BlobWorkerPool } from "../archiver/blob-worker-pool.js";
 import type { Repository } from "../repository.js";
 import type { StoredSnapshot } from "../snapshot/snapshot.js";
 import { BlobReader } from "./blob-reader.js";
@@ -18,6 +19,8 @@ export interface RestoreRequest {
   readonly at?: Date;
   readonly include?: readonly string[];
   readonly parallel?: number;
+  /** Worker threads that decrypt and verify blobs; default one per core. */
+  readonly workers?: number;
   readonly counters?: TransferCounters;
 }
 
@@ -44,7 +47,20 @@ export async function restore(repo: Repository, request: RestoreRequest): Promis
   const snap: StoredSnapshot = await resolveSnapshot(repo, request.snapshot, {
     ...(request.at ? { at: request.at } : {}),
   });
-  const reader = await BlobReader.open(repo);
+  const pool = new BlobWorkerPool(repo.key, request.workers);
+  try {
+    return await restoreSnapshot(repo, snap, await BlobReader.open(repo, pool), request);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function restoreSnapshot(
+  repo: Repository,
+  snap: StoredSnapshot,
+  reader: BlobReader,
+  request: RestoreRequest,
+): Promise<RestoreResult> {
   const counters = request.counters ?? newCounters();
   counters.bytesTotal = snap.size;
   const parallel = request.parallel ?? 8;
