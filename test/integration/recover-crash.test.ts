@@ -80,7 +80,7 @@ for (const point of points) {
     proc.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const gone = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
     const deadline = Date.now() + 60_000;
-    let seen = 0;
+    let seen: number;
     for (;;) {
       const steps = await listSteps(store, run.id);
       seen = steps.filter((s) => s.phase === "succeeded").length;
