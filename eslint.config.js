@@ -5,7 +5,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 /** Top-level modules under src/. */
-const engines = ["capture", "protect", "watch", "plan", "execute"];
+const engines = ["capture", "protect", "watch", "plan", "execute", "recover"];
 const storage = ["repository", "store"];
 const entryPoints = ["cli", "api", "composition.js"];
 const allModules = [...engines, ...storage, "providers", "plugins", "config", ...entryPoints];
