@@ -9,7 +9,9 @@ import { bindReferences } from "../../src/execute/bind-references.js";
 import type { StepContext } from "../../src/execute/step-handler.js";
 import { systemClock } from "../../src/model/clock.js";
 import { silentLogger } from "../../src/model/logger.js";
+import { parseMappingOrThrow } from "../../src/model/mapping.js";
 import type { Plan } from "../../src/model/plan/index.js";
+import { planRecovery } from "../../src/plan/plan-recovery.js";
 import { awsStepHandlers } from "../../src/providers/aws/apply/aws-step-handlers.js";
 import type { JsonObject } from "../../src/store/codec.js";
 import { listSteps } from "../../src/store/steps-repo.js";
@@ -163,4 +165,33 @@ test("teardown puts us-west-2 back to its baseline; a second teardown is a no-op
   assert.equal(second.run.phase, "succeeded");
   assert.deepEqual(await countRegion(clients.region(target)), baseline);
   assert.ok((first.report.counts.deleted ?? 0) >= 20, JSON.stringify(first.report.counts));
+});
+
+test("a partial drill (--only the web tier) builds its closure only, then tears down", async (t) => {
+  const outcome = planRecovery({
+    environment: "shop",
+    inventory: captured.inventory,
+    mapping: parseMappingOrThrow({ target: "west", nameSuffix: "-dr" }),
+    mode: "drill",
+    facts: await targetFacts(clients.region(target).ec2),
+    selection: { kinds: ["scaling-group", "load-balancer"] },
+  });
+  assert.ok(outcome.ok);
+  const { run, report } = await setup.executor.recover({
+    environment: "shop",
+    mode: "drill",
+    plan: outcome.plan,
+  });
+  t.diagnostic(`partial: ${report.steps.length} steps, wall ${report.wallMs} ms`);
+  assert.deepEqual(report.errors, []);
+  assert.equal(run.phase, "succeeded");
+  const now = await countRegion(clients.region(target));
+  assert.equal(now["load-balancer"]! - baseline["load-balancer"]!, 1);
+  assert.equal(now["scaling-group"]! - baseline["scaling-group"]!, 1);
+  assert.equal(now.database, baseline.database, "no database");
+  assert.equal(now["db-subnet-group"], baseline["db-subnet-group"]);
+  // Only the scaling group's machines: the bastion is not part of the web tier.
+  assert.equal(now.machine! - baseline.machine!, captured.shop.compute.webInstanceIds.length);
+  await setup.executor.teardown(run.id);
+  assert.deepEqual(await countRegion(clients.region(target)), baseline);
 });
