@@ -1,5 +1,6 @@
 import { lstat, open, readdir, readlink } from "node:fs/promises";
 import { join } from "node:path";
+import { LifeboatError } from "../../model/errors.js";
 import { FastCdcChunker } from "../chunker/fastcdc-chunker.js";
 import type { TreeNode } from "../tree.js";
 import type { ArchiveContext } from "./archive-context.js";
@@ -13,6 +14,21 @@ export interface Pending {
 }
 
 const done = (node: TreeNode): Pending => ({ node: Promise.resolve(node) });
+
+/** An unreadable source entry is the user's to fix (permissions), not a bug: name it. */
+async function readable<T>(path: string, operation: Promise<T>): Promise<T> {
+  try {
+    return await operation;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined) throw error;
+    throw new LifeboatError("LB_INVALID_INPUT", `cannot read ${path} (${code})`, {
+      cause: error,
+      details: { path },
+      remedy: "Fix the permissions of the path named, or back up as a user who can read it.",
+    });
+  }
+}
 
 /** The failure surfaces through the pipeline's drain; never as an unhandled rejection. */
 function settle(node: Promise<TreeNode>): Pending {
@@ -35,26 +51,34 @@ export class FileTreeArchiver {
   }
 
   async directory(path: string): Promise<Buffer> {
-    const names = (await readdir(path)).sort();
+    const names = (await readable(path, readdir(path))).sort();
     const nodes: Promise<TreeNode>[] = [];
-    for (const name of names) nodes.push((await this.#entry(join(path, name), name)).node);
+    for (const name of names) {
+      const pending = await this.#entry(join(path, name), name);
+      if (pending) nodes.push(pending.node);
+    }
     return this.ctx.session.saveTree(await Promise.all(nodes));
   }
 
   /** Stores one regular file; resolves once its chunks are queued (content settles later). */
   async file(path: string, name: string): Promise<Pending> {
-    const st = await lstat(path, { bigint: true });
+    const st = await readable(path, lstat(path, { bigint: true }));
     return this.#file(path, nodeMetadata(name, st), looksSparse(st));
   }
 
-  async #entry(path: string, name: string): Promise<Pending> {
-    const st = await lstat(path, { bigint: true });
+  /** One directory entry; undefined when it vanished between the listing and the lstat. */
+  async #entry(path: string, name: string): Promise<Pending | undefined> {
+    const st = await lstat(path, { bigint: true }).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      return readable(path, Promise.reject(error));
+    });
+    if (st === undefined) return undefined;
     const node = nodeMetadata(name, st);
     switch (node.type) {
       case "dir":
         return done({ ...node, subtree: (await this.directory(path)).toString("hex") });
       case "symlink":
-        return done({ ...node, linkTarget: await readlink(path) });
+        return done({ ...node, linkTarget: await readable(path, readlink(path)) });
       case "file":
         return this.#file(path, node, looksSparse(st));
       default:
@@ -70,7 +94,7 @@ export class FileTreeArchiver {
       return settle(linked.then((fields) => ({ ...node, ...fields })));
     }
     const holes: [number, number][] = [];
-    const handle = await open(path, "r");
+    const handle = await readable(path, open(path, "r"));
     let ids: Promise<string>[];
     try {
       ids = await queueStream(
