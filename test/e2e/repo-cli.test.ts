@@ -3,7 +3,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { makeTree } from "../integration/pipeline-fixture.js";
-import { makeTempDir } from "./cli.js";
+import { makeTempDir, runLifeboat } from "./cli.js";
 import { contentHashes, expectJson, listing, repoCli } from "./repo-fixture.js";
 
 const tmp = makeTempDir("lifeboat-e2e-repo-");
@@ -144,4 +144,24 @@ test("check, stats, keys, forget, copy and repair index", async () => {
   assert.deepEqual(forgot.removed, [first]);
   assert.notEqual(forgot.prune, null);
   expectJson(await cli(["repo", "check", "--read-data", "--json"]));
+});
+
+test("without --repo, the repository and its password come from the config", async () => {
+  const env = { env: { LIFEBOAT_PASSWORD: "from the config's passwordEnv" }, cwd: tmp.path };
+  expectJson(await runLifeboat(["init", "--dir", "cfg", "--json"], env));
+  const config = ["--config", join(tmp.path, "cfg/lifeboat.yaml")];
+  const init = expectJson<{ repository: string }>(
+    await runLifeboat(["repo", "init", "--kdf-n", "1024", ...config, "--json"], env),
+  );
+  assert.equal(init.repository, join(tmp.path, "cfg/.lifeboat/repo"));
+  expectJson(await runLifeboat(["backup", "data/small.txt", ...config, "--json"], env));
+  const listed = expectJson<{ snapshots: { kind: string }[] }>(
+    await runLifeboat(["repo", "snapshots", ...config, "--json"], env),
+  );
+  assert.deepEqual(
+    listed.snapshots.map((s) => s.kind),
+    ["file"],
+  );
+  const unset = await runLifeboat(["repo", "snapshots", ...config, "--json"], { cwd: tmp.path });
+  assert.equal(expectJson<{ error: { code: string } }>(unset, 2).error.code, "LB_SECRET_MISSING");
 });
