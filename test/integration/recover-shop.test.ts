@@ -39,6 +39,7 @@ let plan: Plan;
 let sourceCounts: Counts;
 let baseline: Counts;
 let runId: string;
+let originalAlias: string | undefined;
 
 before(async () => {
   moto = await startMoto();
@@ -48,6 +49,7 @@ before(async () => {
   baseline = await countRegion(clients.region(target));
   plan = planShop(captured.inventory, await targetFacts(clients.region(target).ec2), "failover");
   setup = await recoverySetup(moto);
+  originalAlias = await aliasOf(captured.shop.dns.shopRecordName);
 });
 
 after(async () => {
@@ -158,7 +160,8 @@ test("teardown puts us-west-2 back to its baseline; a second teardown is a no-op
   assert.deepEqual(first.report.errors, []);
   assert.equal(first.run.phase, "succeeded");
   assert.deepEqual(await countRegion(clients.region(target)), baseline);
-  assert.doesNotMatch((await aliasOf(captured.shop.dns.shopRecordName)) ?? "", /us-west-2/);
+  assert.match(originalAlias ?? "", /us-east-1/);
+  assert.equal(await aliasOf(captured.shop.dns.shopRecordName), originalAlias, "alias restored");
 
   const second = await setup.executor.teardown(runId);
   assert.equal(second.run.id, first.run.id);
