@@ -157,7 +157,9 @@ const mappingSchema = z.strictObject({
     .record(z.string(), z.array(nonEmpty).min(1, "must list at least one instance type"))
     .default({}),
   cidrs: z.record(cidr, cidr).optional(),
-  images: stringMap.optional(),
+  /** `copy` (copy every image into the target region) or source image id → target image id. */
+  images: z.union([z.literal("copy"), stringMap]).optional(),
+  keyPairs: stringMap.optional(),
   nameSuffix: z.string().optional(),
   tags: stringMap.optional(),
 });

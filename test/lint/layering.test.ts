@@ -52,3 +52,16 @@ test("the AWS SDK stays inside its adapter", async () => {
   );
   assert.ok(ids.includes("no-restricted-imports"), `got ${ids.join(", ")}`);
 });
+
+test("a nested model file may import model folders but not leave the model", async () => {
+  const inside = await ruleIdsFor(
+    "src/model/plan/layering-probe.ts",
+    'import { LifeboatError } from "../errors.js";\nexport const x = LifeboatError;\n',
+  );
+  assert.deepEqual(inside, []);
+  const outside = await ruleIdsFor(
+    "src/model/plan/layering-probe.ts",
+    'import { planRecovery } from "../../plan/index.js";\nexport const x = planRecovery;\n',
+  );
+  assert.ok(outside.includes("no-restricted-imports"), `got ${outside.join(", ")}`);
+});
