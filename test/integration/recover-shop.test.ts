@@ -58,14 +58,16 @@ after(async () => {
   await moto?.stop();
 });
 
+async function recordOf(name: string, type: string) {
+  const { route53 } = clients.region(target);
+  const found = await route53.send(
+    new ListResourceRecordSetsCommand({ HostedZoneId: captured.shop.dns.hostedZoneId }),
+  );
+  return found.ResourceRecordSets?.find((r) => r.Name === `${name}.` && r.Type === type);
+}
+
 async function aliasOf(name: string): Promise<string | undefined> {
-  const found = await clients
-    .region(target)
-    .route53.send(
-      new ListResourceRecordSetsCommand({ HostedZoneId: captured.shop.dns.hostedZoneId }),
-    );
-  const record = found.ResourceRecordSets?.find((r) => r.Name === `${name}.` && r.Type === "A");
-  return record?.AliasTarget?.DNSName;
+  return (await recordOf(name, "A"))?.AliasTarget?.DNSName;
 }
 
 test("the shop is rebuilt in us-west-2: counts by kind match, nothing made twice", async (t) => {
@@ -104,6 +106,8 @@ test("the shop is rebuilt in us-west-2: counts by kind match, nothing made twice
   );
   assert.equal(westLb?.resolution, "created");
   assert.match((await aliasOf(captured.shop.dns.shopRecordName)) ?? "", /us-west-2/);
+  const cname = await recordOf(captured.shop.dns.databaseRecordName, "CNAME");
+  assert.match(cname?.ResourceRecords?.[0]?.Value ?? "", /^shop-db-dr\..*us-west-2/);
 });
 
 test("resuming the finished run changes nothing", async () => {

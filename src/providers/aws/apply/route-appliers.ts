@@ -82,7 +82,9 @@ export const routeTableAppliers: ApplierTable = {
       const routes = new Map((table?.Routes ?? []).map((r) => [destinationOf(r), r]));
       let changed = 0;
       for (const route of config.routes) {
-        if (route.target === "local") continue;
+        // `local` is the network's own; `{external}` names something the plan does not build.
+        if (route.target === "local" || typeof route.target !== "string") continue;
+        if (typeof route.destination !== "string") continue;
         const current = routes.get(route.destination);
         if (current && targetOf(current) === route.target) continue;
         const input = { RouteTableId: config.table, ...routeFields(route) };

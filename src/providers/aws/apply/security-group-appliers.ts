@@ -4,6 +4,8 @@ import {
   CreateSecurityGroupCommand,
   DeleteSecurityGroupCommand,
   DescribeSecurityGroupsCommand,
+  RevokeSecurityGroupEgressCommand,
+  RevokeSecurityGroupIngressCommand,
   type EC2Client,
   type IpPermission,
   type SecurityGroup,
@@ -94,7 +96,10 @@ export const securityGroupAppliers: ApplierTable = {
             ruleKeys,
           ) ?? [],
         );
-        const missing = rules[direction].filter((r) => !have.has(ruleKey(r)));
+        // A peer outside the plan stays `{external}`: it has no id in the target to name.
+        const missing = rules[direction].filter(
+          (r) => typeof r.peer === "string" && !have.has(ruleKey(r)),
+        );
         if (missing.length === 0) continue;
         const IpPermissions = missing.map(toPermission);
         if (direction === "ingress") {
@@ -113,6 +118,30 @@ export const securityGroupAppliers: ApplierTable = {
         added += missing.length;
       }
       return { outputs: { id: rules.group, added } };
+    },
+    async undo(step, _outputs, ctx, { clients: { ec2 } }) {
+      // Rules naming other groups block deleting those groups (and two groups naming each
+      // other could never go): revoke them before the groups are deleted.
+      const group = await findGroup(ec2, tagFilters(identity(ctx, resourceOf(step))));
+      const id = group?.GroupId;
+      if (id === undefined) return "absent";
+      const byGroup = (list: IpPermission[] | undefined) =>
+        (list ?? [])
+          .filter((p) => (p.UserIdGroupPairs ?? []).length > 0)
+          .map((p) => ({ ...p, IpRanges: [], Ipv6Ranges: [], PrefixListIds: [] }));
+      const ingress = byGroup(group?.IpPermissions);
+      const egress = byGroup(group?.IpPermissionsEgress);
+      if (ingress.length > 0) {
+        await deleting("ec2.RevokeSecurityGroupIngress", () =>
+          ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: id, IpPermissions: ingress })),
+        );
+      }
+      if (egress.length > 0) {
+        await deleting("ec2.RevokeSecurityGroupEgress", () =>
+          ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: id, IpPermissions: egress })),
+        );
+      }
+      return ingress.length + egress.length > 0 ? "deleted" : "absent";
     },
   },
 };
