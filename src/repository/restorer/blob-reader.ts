@@ -1,6 +1,6 @@
 import { LifeboatError } from "../../model/errors.js";
 import type { BlobWorkerPool } from "../archiver/blob-worker-pool.js";
-import type { BlobIndex } from "../index/blob-index.js";
+import type { BlobIndex, BlobLocation } from "../index/blob-index.js";
 import type { Repository } from "../repository.js";
 import { decodeTree, type TreeNode } from "../tree.js";
 
@@ -39,6 +39,37 @@ export class BlobReader {
     }
     const sealed = loaded.byteLength === loaded.buffer.byteLength ? loaded : new Uint8Array(loaded);
     return this.pool.open(sealed, location.rawLength, id, what);
+  }
+
+  /**
+   * Reads blobs stored back to back in one pack (`locations` contiguous, in pack order) with
+   * one ranged load, then opens each on the worker pool. Resolves their plaintexts in order.
+   */
+  async run(ids: readonly Buffer[], locations: readonly BlobLocation[]): Promise<Uint8Array[]> {
+    const first = locations[0]!;
+    const last = locations.at(-1)!;
+    if (this.pool === undefined || locations.length === 1) {
+      return Promise.all(ids.map((id) => this.blob(id.toString("hex"))));
+    }
+    const pool = this.pool;
+    const what = `data/${first.packId.slice(0, 2)}/${first.packId}`;
+    const length = last.offset + last.length - first.offset;
+    const loaded = await this.repo.backend.load("data", first.packId, {
+      offset: first.offset,
+      length,
+    });
+    if (loaded.length !== length) {
+      throw new LifeboatError("LB_REPO_PACK_CORRUPT", `${what} is truncated`, {
+        details: { object: what },
+      });
+    }
+    return Promise.all(
+      locations.map((location, i) => {
+        const at = location.offset - first.offset;
+        const sealed = new Uint8Array(loaded.subarray(at, at + location.length));
+        return pool.open(sealed, location.rawLength, ids[i]!, what);
+      }),
+    );
   }
 
   async tree(hex: string): Promise<TreeNode[]> {

@@ -1,5 +1,6 @@
 import type { FileHandle } from "node:fs/promises";
 import { LifeboatError } from "../../model/errors.js";
+import type { BlobLocation } from "../index/blob-index.js";
 import { mapLimit } from "../map-limit.js";
 import type { TreeNode } from "../tree.js";
 import type { TransferCounters } from "../archiver/backup-progress.js";
@@ -7,7 +8,7 @@ import type { BlobReader } from "./blob-reader.js";
 import { ContentExtents } from "./content-extents.js";
 
 export interface WriteContentOptions {
-  /** Blobs read at once (ranged loads in parallel); bounds memory to this many blobs. */
+  /** Ranged reads (runs of up to 8 MiB) in flight at once; bounds memory. Default 4. */
   readonly parallel?: number;
   /** Write zeros into holes (block devices, where a hole cannot be left unwritten). */
   readonly fillHoles?: boolean;
@@ -16,11 +17,24 @@ export interface WriteContentOptions {
 
 const zeros = Buffer.alloc(1024 * 1024);
 
+/** Blobs stored back to back in one pack, loaded with one ranged read. */
+interface Run {
+  readonly ids: Buffer[];
+  readonly locations: BlobLocation[];
+  /** Each blob's offset in the node's content stream. */
+  readonly offsets: number[];
+  bytes: number;
+}
+
+/** Bytes per ranged read: large enough to amortise a request, small enough to bound memory. */
+const maxRunBytes = 8 * 1024 * 1024;
+
 /**
- * Writes a file node's content into `handle`: blobs are loaded in parallel (each verified
- * against its id) and written at their own offsets, so the result does not depend on the
- * order loads finish. Holes stay unwritten (the file is sized first, so they read as zeros
- * and stay sparse) unless `fillHoles`.
+ * Writes a file node's content into `handle`: blobs that lie back to back in a pack are
+ * loaded with one ranged read, runs are loaded in parallel, every blob is verified against its
+ * id (on the worker pool), and each is written at its own offset, so the result does not
+ * depend on the order loads finish. Holes stay unwritten (the file is sized first, so they
+ * read as zeros and stay sparse) unless `fillHoles`.
  */
 export async function writeContent(
   reader: BlobReader,
@@ -31,15 +45,31 @@ export async function writeContent(
 ): Promise<void> {
   const extents = new ContentExtents(node, what);
   const content = node.content ?? [];
-  const offsets: number[] = [];
+  const runs: Run[] = [];
   let at = 0;
   for (const hex of content) {
-    offsets.push(at);
-    const location = reader.index.get(Buffer.from(hex, "hex"));
+    const id = Buffer.from(hex, "hex");
+    const location = reader.index.get(id);
     if (location === undefined) {
       throw new LifeboatError("LB_REPO_OBJECT_MISSING", `${what}: blob ${hex} is in no index`, {
         details: { blob: hex, object: what },
       });
+    }
+    const run = runs.at(-1);
+    const prev = run?.locations.at(-1);
+    const adjacent =
+      run !== undefined &&
+      prev !== undefined &&
+      prev.packId === location.packId &&
+      prev.offset + prev.length === location.offset &&
+      run.bytes + location.length <= maxRunBytes;
+    if (adjacent) {
+      run.ids.push(id);
+      run.locations.push(location);
+      run.offsets.push(at);
+      run.bytes += location.length;
+    } else {
+      runs.push({ ids: [id], locations: [location], offsets: [at], bytes: location.length });
     }
     at += location.rawLength;
   }
@@ -48,20 +78,16 @@ export async function writeContent(
       details: { object: what, expected: extents.dataLength, actual: at },
     });
   }
-  await mapLimit(
-    content.map((hex, i) => ({ hex, offset: offsets[i]! })),
-    options.parallel ?? 8,
-    async ({ hex, offset }) => {
-      const data = await reader.blob(hex);
-      for (const piece of extents.pieces(offset, data.length)) {
+  await mapLimit(runs, options.parallel ?? 4, async (run) => {
+    const blobs = await reader.run(run.ids, run.locations);
+    for (const [i, data] of blobs.entries()) {
+      for (const piece of extents.pieces(run.offsets[i]!, data.length)) {
         await handle.write(data, piece.from, piece.length, piece.fileOffset);
       }
-      if (options.counters) {
-        options.counters.bytesDone += data.length;
-        options.counters.bytesTransferred += data.length;
-      }
-    },
-  );
+      if (options.counters) options.counters.bytesDone += data.length;
+    }
+    if (options.counters) options.counters.bytesTransferred += run.bytes;
+  });
   if (options.fillHoles) {
     for (const [offset, length] of node.sparse ?? []) {
       for (let done = 0; done < length; done += zeros.length) {
