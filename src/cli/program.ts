@@ -13,6 +13,10 @@ import { registerRepoSnapshots } from "./commands/repo-snapshots.js";
 import { registerRepoStats } from "./commands/repo-stats.js";
 import { registerRestore } from "./commands/restore.js";
 import { registerInit } from "./commands/init.js";
+import { registerCapture } from "./commands/capture.js";
+import { registerDiff } from "./commands/diff.js";
+import { registerHistory } from "./commands/history.js";
+import { registerInventory } from "./commands/inventory.js";
 import { printError, type CliIo } from "./output.js";
 import type { RegisterCommand } from "./run-action.js";
 import { lifeboatVersion } from "./version.js";
@@ -32,6 +36,10 @@ const commands: readonly RegisterCommand[] = [
   registerRepoRepair,
   registerBackup,
   registerRestore,
+  registerCapture,
+  registerInventory,
+  registerHistory,
+  registerDiff,
 ];
 
 /**
@@ -44,6 +52,8 @@ export function buildProgram(io: CliIo): Command {
       "Disaster recovery for cloud environments: capture, protect, watch, recover, fail back.",
     )
     .version(lifeboatVersion, "-V, --version")
+    // Program options only before the command: `inventory <env> --version N` is the command's.
+    .enablePositionalOptions()
     // Errors are printed once, by printError, with a code and a remedy.
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} })
     .exitOverride();

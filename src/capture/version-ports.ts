@@ -1,0 +1,60 @@
+import type { Inventory, KindCounts } from "../model/inventory/index.js";
+
+/**
+ * One stored capture of an environment, as the version index keeps it. Versions count up from
+ * 1 per environment without gaps; a capture identical to the latest moves `lastSeenAt` only.
+ */
+export interface InventoryVersion {
+  readonly environment: string;
+  readonly version: number;
+  readonly capturedAt: Date;
+  /** The last capture that found this same inventory (the configuration's RPO). */
+  readonly lastSeenAt: Date;
+  /** `sha256:<hex>` of the canonical inventory. */
+  readonly digest: string;
+  /** The repository snapshot that holds the inventory. */
+  readonly snapshotId: string;
+  readonly counts: Readonly<Record<string, number>>;
+}
+
+/** What a capture adds to the index. */
+export interface CapturedInventory {
+  readonly environment: string;
+  readonly capturedAt: Date;
+  readonly digest: string;
+  readonly snapshotId: string;
+  readonly counts: KindCounts;
+}
+
+/**
+ * Where inventories live: encrypted, immutable documents (the repository). `save` writes a new
+ * document and resolves its id only once it is durable; `load` returns what was saved, or fails
+ * with an `LB_REPO_*` integrity or not-found error. Neither is retried here.
+ */
+export interface InventoryArchive {
+  save(input: {
+    readonly environment: string;
+    readonly inventory: Inventory;
+    readonly digest: string;
+    readonly capturedAt: Date;
+    readonly counts: KindCounts;
+  }): Promise<string>;
+  /** The stored document, unvalidated: the engine checks it against the schema and digest. */
+  load(snapshotId: string): Promise<unknown>;
+}
+
+/**
+ * The index of versions (the state store). `record` is atomic per environment: when the digest
+ * equals the latest version's it only moves that version's `lastSeenAt` (`created: false`),
+ * otherwise it appends version latest + 1 (`created: true`), so concurrent identical captures
+ * add one version at most.
+ */
+export interface VersionIndex {
+  /** Newest first. An environment that was never captured has none. */
+  list(environment: string): Promise<readonly InventoryVersion[]>;
+  get(environment: string, version: number): Promise<InventoryVersion | undefined>;
+  latest(environment: string): Promise<InventoryVersion | undefined>;
+  record(
+    input: CapturedInventory,
+  ): Promise<{ readonly version: InventoryVersion; readonly created: boolean }>;
+}

@@ -1,0 +1,256 @@
+/**
+ * The composition root (DESIGN.md, "composition.ts"): the one place that turns the config into
+ * concrete adapters — state store, repository, provider connections — and hands them to the
+ * engines through their ports. Plain factory functions, no container; the clock and the
+ * provider factory are injectable so tests and `serve` can replace them.
+ */
+import {
+  captureVersion,
+  type CaptureVersionDeps,
+  type VersionCapture,
+} from "./capture/capture-versions.js";
+import { runCaptureLoop, type CaptureLoopSummary } from "./capture/capture-loop.js";
+import type { InventoryArchive, InventoryVersion, VersionIndex } from "./capture/version-ports.js";
+import { repositoryLocation } from "./config/config-locations.js";
+import { environmentNamed, providerNamed } from "./config/config-lookups.js";
+import type { DeepReadonly } from "./config/deep-freeze.js";
+import { loadConfig, type LoadedConfig } from "./config/load-config.js";
+import { systemClock, type Clock } from "./model/clock.js";
+import type { EnvironmentConfig, ProviderConfig } from "./model/config.js";
+import { parseDuration } from "./model/duration.js";
+import { BugError, isLifeboatError, type LifeboatError } from "./model/errors.js";
+import { digestOf, type Selection } from "./model/inventory/index.js";
+import { awsConnectionOptions } from "./providers/aws/aws-connection-options.js";
+import { AwsProvider } from "./providers/aws/aws-provider.js";
+import type { Provider } from "./providers/provider.js";
+import { backendFromUrl } from "./repository/backends/backend-from-url.js";
+import { loadDocument, saveDocument } from "./repository/json-document.js";
+import { Repository } from "./repository/repository.js";
+import { createEnvironment, getEnvironment, updateEnvironment } from "./store/environments-repo.js";
+import {
+  getInventoryVersion,
+  latestInventoryVersion,
+  listInventoryVersions,
+  recordInventoryCapture,
+} from "./store/inventory-versions-repo.js";
+import { openStore } from "./store/open-store.js";
+import type { Store } from "./store/store.js";
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** A provider adapter the composition root can release. */
+export interface ClosableProvider extends Provider {
+  close(): void;
+}
+
+/** Builds the adapter for one `providers.<name>` entry of the config. */
+export type ProviderFactory = (
+  name: string,
+  config: DeepReadonly<ProviderConfig>,
+  env: Env,
+) => ClosableProvider;
+
+/** The default factory: every provider in the config is `type: aws` for now. */
+export const defaultProviderFactory: ProviderFactory = (name, config, env) =>
+  new AwsProvider(awsConnectionOptions(name, config as ProviderConfig, env));
+
+export interface CompositionOptions {
+  /** `--config <file>`; else LIFEBOAT_CONFIG, else ./lifeboat.yaml. */
+  readonly config?: string | undefined;
+  /** Where secrets and credentials named by the config are read; default `process.env`. */
+  readonly env?: Env;
+  readonly clock?: Clock;
+  readonly providerFactory?: ProviderFactory;
+}
+
+/** Everything the capture commands need for one environment; `close()` releases it all. */
+export interface EnvironmentServices {
+  readonly name: string;
+  readonly loaded: LoadedConfig;
+  readonly environment: DeepReadonly<EnvironmentConfig>;
+  readonly selection: Selection;
+  readonly clock: Clock;
+  /** The version index in the state store (opened with the services). */
+  readonly index: VersionIndex;
+  /** The repository, opened on first use: reads the password then (wrong one → exit 4). */
+  archive(): Promise<InventoryArchive>;
+  /** The source provider's adapter, built on first use. */
+  provider(): Provider;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the services of environment `name`: loads the config (an unknown environment →
+ * `LB_ENV_NOT_FOUND` before anything is opened) and the state store. The repository and the
+ * provider are opened lazily, so `history` needs neither a password nor credentials.
+ */
+export async function openEnvironment(
+  name: string,
+  options: CompositionOptions = {},
+): Promise<EnvironmentServices> {
+  const env = options.env ?? process.env;
+  const clock = options.clock ?? systemClock;
+  const loaded = await loadConfig({ config: options.config, env });
+  const environment = environmentNamed(loaded, name);
+  const store = await openStore(loaded.config.state, {
+    baseDir: loaded.dir,
+    now: () => clock.now(),
+  });
+  const configDigest = digestOf(environment);
+  let repository: Promise<Repository> | undefined;
+  let provider: ClosableProvider | undefined;
+  const services: EnvironmentServices = {
+    name,
+    loaded,
+    environment,
+    selection: selectionOf(environment),
+    clock,
+    index: storeVersionIndex(store, configDigest),
+    archive: async () => repositoryArchive(await (repository ??= openRepository(loaded))),
+    provider: () =>
+      (provider ??= (options.providerFactory ?? defaultProviderFactory)(
+        environment.source,
+        providerNamed(loaded, environment.source),
+        env,
+      )),
+    close: async () => {
+      provider?.close();
+      const repo = await repository?.catch(() => undefined);
+      await Promise.allSettled([repo?.close(), store.close()]);
+    },
+  };
+  return services;
+}
+
+/** Runs `body` with the environment's services and always closes them. */
+export async function withEnvironment<T>(
+  name: string,
+  options: CompositionOptions,
+  body: (services: EnvironmentServices) => Promise<T>,
+): Promise<T> {
+  const services = await openEnvironment(name, options);
+  try {
+    return await body(services);
+  } finally {
+    await services.close();
+  }
+}
+
+/**
+ * The capture engine's dependencies. The repository is opened before any provider call, so a
+ * wrong password or a missing repository fails before the cloud is asked anything.
+ */
+export async function captureDeps(services: EnvironmentServices): Promise<CaptureVersionDeps> {
+  const archive = await services.archive();
+  return { archive, index: services.index, provider: services.provider(), clock: services.clock };
+}
+
+/** One capture of the environment, stored as a version (`lifeboat capture`). */
+export async function captureNow(
+  services: EnvironmentServices,
+  signal?: AbortSignal,
+): Promise<VersionCapture> {
+  const deps = await captureDeps(services);
+  return captureVersion(
+    deps,
+    { environment: services.name, selection: services.selection },
+    signal === undefined ? {} : { signal },
+  );
+}
+
+/**
+ * The capture loop `serve` runs for one environment: every `capture.every` of its config until
+ * `signal` aborts. Failures go to `onError` and the loop goes on.
+ */
+export function captureLoop(
+  services: EnvironmentServices,
+  signal: AbortSignal,
+  handlers: {
+    readonly onCapture?: (capture: VersionCapture) => void;
+    readonly onError?: (error: LifeboatError) => void;
+  } = {},
+): Promise<CaptureLoopSummary> {
+  const everyMs = parseDuration(services.environment.capture.every);
+  if (everyMs === undefined) throw new BugError("a validated config has a malformed duration");
+  return runCaptureLoop({
+    everyMs,
+    clock: services.clock,
+    signal,
+    capture: (s) => captureNow(services, s),
+    ...(handlers.onCapture ? { onCapture: handlers.onCapture } : {}),
+    ...(handlers.onError ? { onError: handlers.onError } : {}),
+  });
+}
+
+async function openRepository(loaded: LoadedConfig): Promise<Repository> {
+  const location = repositoryLocation(loaded);
+  const password = loaded.repositoryPassword();
+  const backend =
+    location.backend === "fs"
+      ? backendFromUrl(location.path)
+      : backendFromUrl(
+          `s3://${location.bucket}${location.prefix ? `/${location.prefix}` : ""}`,
+          location.endpoint === undefined ? {} : { endpoint: location.endpoint },
+        );
+  try {
+    return await Repository.open(backend, password);
+  } catch (error) {
+    await backend.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+function selectionOf(environment: DeepReadonly<EnvironmentConfig>): Selection {
+  const { tags, network, ids } = environment.select;
+  return {
+    ...(tags === undefined ? {} : { tags: { ...tags } }),
+    ...(network === undefined ? {} : { network }),
+    ...(ids === undefined ? {} : { ids: [...ids] }),
+  };
+}
+
+/** The version index over the state store's `inventory_versions` table. */
+function storeVersionIndex(store: Store, configDigest: string): VersionIndex {
+  return {
+    list: (environment) => listInventoryVersions(store, environment),
+    get: (environment, version) => getInventoryVersion(store, environment, version),
+    latest: (environment) => latestInventoryVersion(store, environment),
+    record: async (input): Promise<{ version: InventoryVersion; created: boolean }> => {
+      await ensureEnvironment(store, input.environment, configDigest);
+      return recordInventoryCapture(store, { ...input, counts: { ...input.counts } });
+    },
+  };
+}
+
+/**
+ * Makes the store's row for a config environment exist and carry the config's digest. Runs
+ * only when a capture is about to be recorded, so a failed capture writes nothing. A
+ * concurrent writer winning the race is fine: either way the row is there.
+ */
+async function ensureEnvironment(store: Store, name: string, configDigest: string): Promise<void> {
+  const existing = await getEnvironment(store, name);
+  try {
+    if (!existing) await createEnvironment(store, { name, configDigest });
+    else if (existing.configDigest !== configDigest) {
+      await updateEnvironment(store, name, existing.revision, { configDigest });
+    }
+  } catch (error) {
+    if (!isLifeboatError(error, "LB_STORE_CONFLICT")) throw error;
+  }
+}
+
+/** Inventories as encrypted `inventory` snapshots (docs/capture.md, "Where versions live"). */
+function repositoryArchive(repo: Repository): InventoryArchive {
+  return {
+    save: ({ environment, inventory, digest, capturedAt, counts }) =>
+      saveDocument(repo, {
+        name: `${environment}.inventory.json`,
+        document: inventory,
+        kind: "inventory",
+        tags: [`lifeboat:environment=${environment}`],
+        fields: { environment, digest, counts },
+        time: capturedAt,
+      }),
+    load: (snapshotId) => loadDocument(repo, snapshotId),
+  };
+}

@@ -1,0 +1,75 @@
+// The README numbers for capture: `lifeboat capture --json` (the built CLI, as a user runs it)
+// of the shop and of a ~200-resource environment on moto, first capture (new version, stored in
+// the repository) and a repeat (unchanged). Measured and printed, not asserted: no test depends
+// on wall-clock speed. Reproduce with `node dist/test/e2e/capture-numbers.test.js`.
+import * as assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { shopEnvironment } from "../builders/shop-environment.js";
+import type { ShopEnvironment } from "../builders/shop-types.js";
+import { awsClients, type AwsClients } from "../harness/aws-clients.js";
+import { startMoto, type MotoServer } from "../harness/moto.js";
+import {
+  captureWorkspace,
+  expectJson,
+  type CaptureJson,
+  type CaptureWorkspace,
+} from "./capture-fixture.js";
+
+let moto: MotoServer;
+let clients: AwsClients;
+let shop: ShopEnvironment;
+let big: ShopEnvironment;
+let ws: CaptureWorkspace;
+
+before(async () => {
+  moto = await startMoto();
+  clients = awsClients(moto);
+  [shop, big, ws] = await Promise.all([
+    shopEnvironment(clients).named("shop").build(),
+    shopEnvironment(clients)
+      .named("big")
+      .withVpcCidr("10.2.0.0/16")
+      .withAtLeastResources(200)
+      .build(),
+    captureWorkspace(moto.endpoint, (config) =>
+      config.set("environments.big", {
+        source: "east",
+        select: { tags: { app: "big" } },
+        recovery: { target: "west" },
+      }),
+    ),
+  ]);
+});
+
+after(async () => {
+  clients?.destroy();
+  await moto?.stop();
+  ws?.remove();
+});
+
+function report(label: string, c: CaptureJson): void {
+  console.log(
+    `capture-numbers: ${label}: ${c.version.resources} resources, ` +
+      `${c.created ? "new version" : "unchanged"} ${c.version.version}, ` +
+      `${c.apiCalls.calls} API calls (${c.apiCalls.attempts} HTTP attempts), ` +
+      `${c.wallMs} ms wall (discovery ${c.discoveryMs} ms)`,
+  );
+}
+
+for (const [env, fixture] of [
+  ["shop", () => shop],
+  ["big", () => big],
+] as const) {
+  test(`capture of ${env}: first (stored) and repeated (unchanged)`, async () => {
+    const first = expectJson<CaptureJson>(await ws.cli(["capture", env, "--json"]));
+    const repeat = expectJson<CaptureJson>(await ws.cli(["capture", env, "--json"]));
+    const made = fixture();
+    // The fixture counts the scaling group's machines; a capture leaves them to the group.
+    const expected = made.resourceCount - made.compute.webInstanceIds.length;
+    assert.ok(first.version.resources >= expected, `${first.version.resources} < ${expected}`);
+    assert.equal(first.created, true);
+    assert.equal(repeat.created, false);
+    report(`${env} first`, first);
+    report(`${env} repeat`, repeat);
+  });
+}
