@@ -18,12 +18,28 @@ export type BlobJob =
       readonly id: Uint8Array;
       /** For messages: `data/ab/abcd…`. */
       readonly what: string;
+    }
+  | {
+      readonly op: "openRun";
+      readonly seq: number;
+      /** Sealed blobs stored back to back, as one ranged load returned them (transferred). */
+      readonly sealed: Uint8Array;
+      /** Where each blob sits in `sealed`, its plaintext length and the id it must hash to. */
+      readonly blobs: readonly {
+        offset: number;
+        length: number;
+        rawLength: number;
+        id: Uint8Array;
+      }[];
+      readonly what: string;
     };
 
 export interface BlobReply {
   readonly seq: number;
   readonly id?: Uint8Array;
   readonly plain?: Uint8Array;
+  /** openRun: the plaintexts, in order. */
+  readonly plains?: Uint8Array[];
   readonly sealed?: Uint8Array;
   readonly compressed?: boolean;
   readonly error?: string;

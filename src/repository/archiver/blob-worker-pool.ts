@@ -72,6 +72,22 @@ export class BlobWorkerPool {
     return reply.plain!;
   }
 
+  /**
+   * Opens blobs stored back to back in `sealed` (one ranged load, transferred whole) on one
+   * worker; resolves their plaintexts in order, or rejects with the first blob's damage.
+   */
+  async openRun(
+    sealed: Uint8Array,
+    blobs: readonly { offset: number; length: number; rawLength: number; id: Uint8Array }[],
+    what: string,
+  ): Promise<Uint8Array[]> {
+    const reply = await this.#post(
+      { op: "openRun", seq: this.#seq++, sealed, blobs, what },
+      sealed,
+    );
+    return reply.plains!;
+  }
+
   #post(job: BlobJob, transfer: Uint8Array): Promise<BlobReply> {
     if (this.#closed) throw new LifeboatError("LB_INTERNAL", "blob worker pool is closed");
     const worker = this.#workers[this.#next++ % this.#workers.length]!;
@@ -93,7 +109,7 @@ export class BlobWorkerPool {
     if (reply.code !== undefined) {
       const code = reply.code as ErrorCode;
       waiter.reject(new LifeboatError(code, reply.error ?? code, { details: reply.details ?? {} }));
-    } else if (reply.error !== undefined || !reply.plain) {
+    } else if (reply.error !== undefined || (!reply.plain && !reply.plains)) {
       waiter.reject(new LifeboatError("LB_INTERNAL", `blob worker failed: ${reply.error}`));
     } else {
       waiter.resolve(reply);

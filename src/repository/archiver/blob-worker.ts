@@ -33,24 +33,41 @@ function store(job: Extract<BlobJob, { op: "store" }>): void {
   ]);
 }
 
-function open(job: Extract<BlobJob, { op: "open" }>): void {
-  const plain = owned(codec.decodeBlob(job.sealed, job.rawLength, job.what));
-  if (!key.blobId(plain).equals(job.id)) {
+/** Decrypts, decompresses and checks one blob against the id the index gives it. */
+function openBlob(sealed: Uint8Array, rawLength: number, id: Uint8Array, what: string) {
+  const plain = owned(codec.decodeBlob(sealed, rawLength, what));
+  if (!key.blobId(plain).equals(id)) {
     throw new LifeboatError(
       "LB_REPO_PACK_CORRUPT",
-      `${job.what} holds a blob whose content does not match its id`,
-      { details: { object: job.what, blob: Buffer.from(job.id).toString("hex") } },
+      `${what} holds a blob whose content does not match its id`,
+      { details: { object: what, blob: Buffer.from(id).toString("hex") } },
     );
   }
+  return plain;
+}
+
+function open(job: Extract<BlobJob, { op: "open" }>): void {
+  const plain = openBlob(job.sealed, job.rawLength, job.id, job.what);
   parentPort?.postMessage({ seq: job.seq, plain } satisfies BlobReply, [
     plain.buffer as ArrayBuffer,
   ]);
 }
 
+function openRun(job: Extract<BlobJob, { op: "openRun" }>): void {
+  const plains = job.blobs.map((b) =>
+    openBlob(job.sealed.subarray(b.offset, b.offset + b.length), b.rawLength, b.id, job.what),
+  );
+  parentPort?.postMessage(
+    { seq: job.seq, plains } satisfies BlobReply,
+    plains.map((p) => p.buffer as ArrayBuffer),
+  );
+}
+
 parentPort?.on("message", (job: BlobJob) => {
   try {
     if (job.op === "store") store(job);
-    else open(job);
+    else if (job.op === "open") open(job);
+    else openRun(job);
   } catch (error) {
     const reply: BlobReply =
       error instanceof LifeboatError

@@ -63,13 +63,14 @@ export class BlobReader {
         details: { object: what },
       });
     }
-    return Promise.all(
-      locations.map((location, i) => {
-        const at = location.offset - first.offset;
-        const sealed = new Uint8Array(loaded.subarray(at, at + location.length));
-        return pool.open(sealed, location.rawLength, ids[i]!, what);
-      }),
-    );
+    const sealed = loaded.byteLength === loaded.buffer.byteLength ? loaded : new Uint8Array(loaded);
+    const blobs = locations.map((location, i) => ({
+      offset: location.offset - first.offset,
+      length: location.length,
+      rawLength: location.rawLength,
+      id: ids[i]!,
+    }));
+    return pool.openRun(sealed, blobs, what);
   }
 
   async tree(hex: string): Promise<TreeNode[]> {
