@@ -114,6 +114,7 @@ const retryableNames = new Set([
   "ScalingActivityInProgressFault",
   "ResourceInUseFault",
   "InvalidDBSubnetGroupState",
+  "HostedZoneNotEmpty",
 ]);
 
 /** Runs a delete; "not found" means an earlier attempt (or AWS) already removed it. */

@@ -134,9 +134,21 @@ export const attachmentAppliers: ApplierTable = {
     async undo(step, _outputs, ctx, { clients: { ec2 } }) {
       const id = await findVolume(ec2, tagFilters(identity(ctx, resourceOf(step))));
       if (id === undefined) return "absent";
-      return deleting("ec2.DetachVolume", () =>
-        ec2.send(new DetachVolumeCommand({ VolumeId: id, Force: true })),
+      const found = await send("ec2.DescribeVolumes", () =>
+        ec2.send(new DescribeVolumesCommand({ VolumeIds: [id] })),
       );
+      const attached = (found.Volumes?.[0]?.Attachments ?? []).filter(
+        (a) => a.State === "attached" || a.State === "attaching",
+      );
+      if (attached.length === 0) return "absent";
+      for (const a of attached) {
+        await deleting("ec2.DetachVolume", () =>
+          ec2.send(
+            new DetachVolumeCommand({ VolumeId: id, InstanceId: a.InstanceId, Device: a.Device }),
+          ),
+        );
+      }
+      return "deleted";
     },
   },
 
@@ -207,7 +219,7 @@ export const attachmentAppliers: ApplierTable = {
       const attachment = eni?.Attachment?.AttachmentId;
       if (attachment === undefined) return "absent";
       return deleting("ec2.DetachNetworkInterface", () =>
-        ec2.send(new DetachNetworkInterfaceCommand({ AttachmentId: attachment, Force: true })),
+        ec2.send(new DetachNetworkInterfaceCommand({ AttachmentId: attachment })),
       );
     },
   },

@@ -2,6 +2,7 @@ import {
   ChangeResourceRecordSetsCommand,
   CreateHostedZoneCommand,
   DeleteHostedZoneCommand,
+  GetHostedZoneCommand,
   ListHostedZonesByNameCommand,
   ListResourceRecordSetsCommand,
   type ResourceRecordSet,
@@ -48,6 +49,10 @@ export const dnsAppliers: ApplierTable = {
         comment?: string;
         networks: string[];
       }>;
+      // moto (unlike AWS) accepts a reused caller reference and makes a second zone.
+      const network = spec.properties.networks[0];
+      const existing = await findPrivateZone(route53, spec.properties.zoneName, network);
+      if (existing) return adopted({ id: existing });
       try {
         const made = await send("route53.CreateHostedZone", () =>
           route53.send(
@@ -64,7 +69,7 @@ export const dnsAppliers: ApplierTable = {
         return created({ id: zoneId(required(made.HostedZone?.Id, "HostedZone.Id")) });
       } catch (error) {
         // Same caller reference: an earlier attempt made it.
-        const zone = await findZone(route53, spec.properties.zoneName, true);
+        const zone = await findPrivateZone(route53, spec.properties.zoneName, network);
         if (zone) return adopted({ id: zone });
         throw error;
       }
@@ -90,13 +95,19 @@ function recordApplier(restorePrevious: boolean): Applier {
       const zone = spec.properties.zone;
       const current = await currentRecord(route53, zone, desired);
       const id = `${zone}/${desired.Name}/${desired.Type}`;
+      // A record in a zone the run made counts as made; a change in a public zone does not.
+      const counted = (made: boolean) =>
+        restorePrevious ? {} : { resolution: made ? ("created" as const) : ("adopted" as const) };
       if (current && sameRecord(current, desired)) {
-        return { outputs: { id, previous: null } };
+        return {
+          outputs: { id, previous: null, ...(restorePrevious ? {} : { set: plainSet(desired) }) },
+          ...counted(false),
+        };
       }
       await change(route53, zone, "UPSERT", desired);
       const previous =
         restorePrevious && current ? (JSON.parse(JSON.stringify(current)) as JsonObject) : null;
-      return { outputs: { id, previous, set: JSON.parse(JSON.stringify(desired)) as JsonObject } };
+      return { outputs: { id, previous, set: plainSet(desired) }, ...counted(true) };
     },
     async undo(_step, outputs, _ctx: UndoContext, { clients: { route53 } }) {
       const set = outputs?.set as ResourceRecordSet | undefined;
@@ -110,6 +121,10 @@ function recordApplier(restorePrevious: boolean): Applier {
       return "deleted";
     },
   };
+}
+
+function plainSet(set: ResourceRecordSet): JsonObject {
+  return JSON.parse(JSON.stringify(set)) as JsonObject;
 }
 
 /** The record to write: references resolved from what the dependency steps output. */
@@ -207,6 +222,26 @@ async function change(
       }),
     ),
   );
+}
+
+/** The private zone of that name associated with `network` (a zone per network and name). */
+async function findPrivateZone(
+  route53: Route53Client,
+  name: string,
+  network: string | undefined,
+): Promise<string | undefined> {
+  const dns = name.endsWith(".") ? name : `${name}.`;
+  const found = await send("route53.ListHostedZonesByName", () =>
+    route53.send(new ListHostedZonesByNameCommand({ DNSName: dns })),
+  );
+  for (const z of found.HostedZones ?? []) {
+    if (z.Name?.toLowerCase() !== dns.toLowerCase() || !z.Config?.PrivateZone || !z.Id) continue;
+    const zone = await send("route53.GetHostedZone", () =>
+      route53.send(new GetHostedZoneCommand({ Id: z.Id })),
+    );
+    if ((zone.VPCs ?? []).some((v) => v.VPCId === network)) return zoneId(z.Id);
+  }
+  return undefined;
 }
 
 function zoneId(id: string): string {
