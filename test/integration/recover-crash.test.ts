@@ -123,3 +123,34 @@ for (const point of points) {
     await store.close();
   });
 }
+
+test("kill -9 mid-run, cancel the orphan, tear down → baseline (undo finds by tags)", async (t) => {
+  const url = `sqlite:${join(dir, "cancelled.db")}`;
+  const store = await openStore(url);
+  await createEnvironment(store, { name: "shop", configDigest: "crash" });
+  const run = await executor(store).createRun({ environment: "shop", mode: "drill", plan });
+  const proc = spawn(process.execPath, [child, url, run.id, moto.endpoint], {
+    stdio: ["ignore", "ignore", "ignore"],
+  });
+  const gone = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
+  const deadline = Date.now() + 60_000;
+  while ((await listSteps(store, run.id)).filter((s) => s.phase === "succeeded").length < 12) {
+    if (proc.exitCode !== null || Date.now() > deadline) throw new Error("child ended early");
+    await new Promise((resolve) => setTimeout(resolve, 10)); // polling another process
+  }
+  proc.kill("SIGKILL");
+  await gone;
+  const inFlight = (await listSteps(store, run.id)).filter((s) => s.phase === "running").length;
+  t.diagnostic(`killed with ${inFlight} step(s) in flight`);
+
+  const later = await openStore(url, { now: () => new Date(Date.now() + 60_000) });
+  const cancelled = await executor(later).cancel(run.id);
+  assert.equal(cancelled.phase, "cancelled");
+  const teardown = await executor(later).teardown(run.id);
+  t.diagnostic(`teardown of the cancelled run: ${JSON.stringify(teardown.report.counts)}`);
+  assert.deepEqual(teardown.report.errors, []);
+  assert.equal(teardown.run.phase, "succeeded");
+  assert.deepEqual(await countRegion(clients.region(target)), baseline);
+  await later.close();
+  await store.close();
+});
