@@ -1,5 +1,5 @@
 // The README numbers for capture: `lifeboat capture --json` (the built CLI, as a user runs it)
-// of the shop and of a ~200-resource environment on moto, first capture (new version, stored in
+// of the shop (us-east-1) and of a ~200-resource environment (us-east-2) on moto, first capture (new version, stored in
 // the repository) and a repeat (unchanged). Measured and printed, not asserted: no test depends
 // on wall-clock speed. Reproduce with `node dist/test/e2e/capture-numbers.test.js`.
 import * as assert from "node:assert/strict";
@@ -26,17 +26,16 @@ before(async () => {
   clients = awsClients(moto);
   [shop, big, ws] = await Promise.all([
     shopEnvironment(clients).named("shop").build(),
-    shopEnvironment(clients)
-      .named("big")
-      .withVpcCidr("10.2.0.0/16")
-      .withAtLeastResources(200)
-      .build(),
+    // Its own region, so each capture lists only its environment (DNS is global: both zones).
+    shopEnvironment(clients).inRegion("us-east-2").named("big").withAtLeastResources(200).build(),
     captureWorkspace(moto.endpoint, (config) =>
-      config.set("environments.big", {
-        source: "east",
-        select: { tags: { app: "big" } },
-        recovery: { target: "west" },
-      }),
+      config
+        .set("providers.ohio", { type: "aws", region: "us-east-2", endpoint: moto.endpoint })
+        .set("environments.big", {
+          source: "ohio",
+          select: { tags: { app: "big" } },
+          recovery: { target: "west" },
+        }),
     ),
   ]);
 });
