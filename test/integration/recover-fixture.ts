@@ -36,6 +36,7 @@ import type { Plan, RecoveryMode } from "../../src/model/plan/index.js";
 import { planRecovery } from "../../src/plan/plan-recovery.js";
 import type { TargetFacts } from "../../src/plan/target-facts.js";
 import { awsStepHandlers } from "../../src/providers/aws/apply/aws-step-handlers.js";
+import { AwsConnection } from "../../src/providers/aws/aws-connection.js";
 import { AwsProvider } from "../../src/providers/aws/aws-provider.js";
 import { createEnvironment } from "../../src/store/environments-repo.js";
 import { openStore } from "../../src/store/open-store.js";
@@ -102,6 +103,8 @@ export function planShop(inventory: Inventory, facts: TargetFacts, mode: Recover
 export interface RecoverySetup {
   readonly store: Store;
   readonly executor: Executor;
+  /** The target connection the handlers use (its `stats()` count API calls). */
+  readonly connection: AwsConnection;
   close(): Promise<void>;
 }
 
@@ -110,12 +113,15 @@ export async function recoverySetup(moto: MotoServer): Promise<RecoverySetup> {
   const dir = mkdtempSync(join(tmpdir(), "lifeboat-recover-"));
   const store = await openStore(`sqlite:${join(dir, "state.db")}`);
   await createEnvironment(store, { name: "shop", configDigest: "recover-test" });
-  const handlers = awsStepHandlers({ ...motoClientConfig(moto, target), maxConcurrency: 4 });
+  const connection = new AwsConnection({ ...motoClientConfig(moto, target), maxConcurrency: 4 });
+  const handlers = awsStepHandlers(connection);
   const executor = new Executor({ store, handlers, concurrency: 8 });
   return {
     store,
     executor,
+    connection,
     async close() {
+      connection.destroy();
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -85,6 +85,8 @@ test("the shop is rebuilt in us-west-2: counts by kind match, nothing made twice
       `counts ${JSON.stringify(report.counts)}`,
   );
   t.diagnostic(`critical path: ${report.criticalPath.steps.join(" → ")}`);
+  const calls = setup.connection.stats();
+  t.diagnostic(`AWS API calls: ${calls.calls} (${calls.attempts} attempts)`);
   assert.deepEqual(report.errors, []);
   assert.equal(run.phase, "succeeded");
   assert.equal(report.steps.length, plan.steps.length);

@@ -64,9 +64,17 @@ export function awsStepHandlers(
   for (const kind of stepKinds) {
     const handler: StepHandler = {
       execute: (step, ctx) =>
-        connection.scoped(ctx.signal, () =>
-          applierFor(kind, step.resourceKind).execute(step, ctx, env),
-        ),
+        connection.scoped(ctx.signal, async () => {
+          const result = await applierFor(kind, step.resourceKind).execute(step, ctx, env);
+          if (result.resolution === "created" && typeof result.outputs.id === "string") {
+            // The audit trail names what each run made in the target.
+            await ctx.journal({
+              type: "created",
+              data: { id: result.outputs.id, resourceKind: step.resourceKind ?? null },
+            });
+          }
+          return result;
+        }),
     };
     if (undoable.has(kind)) {
       handler.undo = (step, outputs, ctx) =>
