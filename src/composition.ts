@@ -18,7 +18,7 @@ import { loadConfig, type LoadedConfig } from "./config/load-config.js";
 import { systemClock, type Clock } from "./model/clock.js";
 import type { EnvironmentConfig, ProviderConfig } from "./model/config.js";
 import { parseDuration } from "./model/duration.js";
-import { BugError, isLifeboatError, type LifeboatError } from "./model/errors.js";
+import { BugError, isLifeboatError, LifeboatError } from "./model/errors.js";
 import { digestOf, type Selection } from "./model/inventory/index.js";
 import { awsConnectionOptions } from "./providers/aws/aws-connection-options.js";
 import { AwsProvider } from "./providers/aws/aws-provider.js";
@@ -35,6 +35,14 @@ import {
 } from "./store/inventory-versions-repo.js";
 import { openStore } from "./store/open-store.js";
 import type { Store } from "./store/store.js";
+// Recovery (docs/recovery.md): the target connection's adapters behind the recovery engine.
+import { Executor } from "./execute/executor.js";
+import { parseMappingOrThrow, type Mapping } from "./model/mapping.js";
+import { awsStepHandlers } from "./providers/aws/apply/aws-step-handlers.js";
+import { AwsConnection } from "./providers/aws/aws-connection.js";
+import { awsTargetFacts } from "./providers/aws/aws-target-facts-source.js";
+import type { RecoveryDeps, RunAccess } from "./recover/index.js";
+import { requireRun } from "./store/runs-repo.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -253,4 +261,129 @@ function repositoryArchive(repo: Repository): InventoryArchive {
       }),
     load: (snapshotId) => loadDocument(repo, snapshotId),
   };
+}
+
+// ---- Recovery: plan, recover, runs, run, resume, cancel, teardown ----
+
+/** Steps in flight at most during a recovery. */
+const recoveryConcurrency = 8;
+
+interface RecoveryTargetAdapters {
+  readonly connection: AwsConnection;
+  readonly executor: Executor;
+  close(): void;
+}
+
+function recoveryTargetAdapters(
+  loaded: LoadedConfig,
+  target: string,
+  store: Store,
+  env: Readonly<Record<string, string | undefined>>,
+): RecoveryTargetAdapters & { provider(): AwsProvider } {
+  const options = awsConnectionOptions(
+    target,
+    providerNamed(loaded, target) as ProviderConfig,
+    env,
+  );
+  const connection = new AwsConnection(options);
+  const executor = new Executor({
+    store,
+    handlers: awsStepHandlers(connection),
+    concurrency: recoveryConcurrency,
+  });
+  let provider: AwsProvider | undefined;
+  return {
+    connection,
+    executor,
+    provider: () => (provider ??= new AwsProvider(options)),
+    close: () => {
+      connection.destroy();
+      provider?.close();
+    },
+  };
+}
+
+/** The mapping of an environment: its config's `recovery`, `--target` overriding the target. */
+function recoveryMappingOf(
+  recovery: { readonly target: string; readonly mapping: object },
+  target: string | undefined,
+): Mapping {
+  return parseMappingOrThrow({ ...recovery.mapping, target: target ?? recovery.target });
+}
+
+/** Runs `body` with the recovery engine's dependencies for environment `name`; closes all. */
+export async function withRecovery<T>(
+  name: string,
+  options: CompositionOptions & { readonly target?: string | undefined },
+  body: (deps: RecoveryDeps) => Promise<T>,
+): Promise<T> {
+  return await withEnvironment(name, options, async (services) => {
+    const env = options.env ?? process.env;
+    const mapping = recoveryMappingOf(services.environment.recovery, options.target);
+    const store = await openStore(services.loaded.config.state, {
+      baseDir: services.loaded.dir,
+      now: () => services.clock.now(),
+    });
+    const adapters = recoveryTargetAdapters(services.loaded, mapping.target, store, env);
+    try {
+      return await body({
+        environment: name,
+        mapping,
+        index: services.index,
+        archive: () => services.archive(),
+        targetFacts: awsTargetFacts(adapters.connection),
+        targetProvider: () => adapters.provider(),
+        executor: adapters.executor,
+        store,
+        clock: services.clock,
+      });
+    } finally {
+      adapters.close();
+      await store.close();
+    }
+  });
+}
+
+/** Runs `body` with the state store only (`runs`). */
+export async function withStateStore<T>(
+  options: CompositionOptions,
+  body: (store: Store, loaded: LoadedConfig) => Promise<T>,
+): Promise<T> {
+  const loaded = await loadConfig({ config: options.config, env: options.env ?? process.env });
+  const store = await openStore(loaded.config.state, { baseDir: loaded.dir });
+  try {
+    return await body(store, loaded);
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Runs `body` with access to run `runId` and an executor wired to the target the run's plan
+ * names (`run`, `cancel`, `teardown`). A teardown run uses its parent's plan's target.
+ */
+export async function withRun<T>(
+  runId: string,
+  options: CompositionOptions,
+  body: (access: RunAccess & { readonly environment: string }) => Promise<T>,
+): Promise<T> {
+  return await withStateStore(options, async (store, loaded) => {
+    const run = await requireRun(store, runId);
+    const owner = run.parentRunId ? await requireRun(store, run.parentRunId) : run;
+    const planned = (run.mode === "teardown" ? owner : run).plan as {
+      target?: { connection?: string };
+    } | null;
+    const target = planned?.target?.connection;
+    if (target === undefined) {
+      throw new LifeboatError("LB_STORE_CORRUPT", `run ${runId} has no plan with a target`, {
+        details: { runId },
+      });
+    }
+    const adapters = recoveryTargetAdapters(loaded, target, store, options.env ?? process.env);
+    try {
+      return await body({ store, executor: adapters.executor, environment: run.environment });
+    } finally {
+      adapters.close();
+    }
+  });
 }

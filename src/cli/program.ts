@@ -17,6 +17,13 @@ import { registerCapture } from "./commands/capture.js";
 import { registerDiff } from "./commands/diff.js";
 import { registerHistory } from "./commands/history.js";
 import { registerInventory } from "./commands/inventory.js";
+import { registerCancel } from "./commands/cancel.js";
+import { registerPlan } from "./commands/plan.js";
+import { registerRecover } from "./commands/recover.js";
+import { registerResume } from "./commands/resume.js";
+import { registerRun } from "./commands/run.js";
+import { registerRuns } from "./commands/runs.js";
+import { registerTeardown } from "./commands/teardown.js";
 import { printError, type CliIo } from "./output.js";
 import type { RegisterCommand } from "./run-action.js";
 import { lifeboatVersion } from "./version.js";
@@ -40,6 +47,13 @@ const commands: readonly RegisterCommand[] = [
   registerInventory,
   registerHistory,
   registerDiff,
+  registerPlan,
+  registerRecover,
+  registerRuns,
+  registerRun,
+  registerResume,
+  registerCancel,
+  registerTeardown,
 ];
 
 /**

@@ -1,0 +1,35 @@
+import { printResult, type GlobalOptions } from "../output.js";
+import { runAction, type RegisterCommand } from "../run-action.js";
+import { withRun } from "../../composition.js";
+
+/** `--json` output of `cancel` (docs/cli-json.md). */
+export interface CancelJson {
+  readonly ok: true;
+  readonly runId: string;
+  /** `cancelling` while the executor drains in-flight steps, then `cancelled`. */
+  readonly phase: string;
+}
+
+/** `lifeboat cancel <id>`: stop a run from any process; no new step starts. */
+export const registerCancel: RegisterCommand = (program, io) => {
+  program
+    .command("cancel")
+    .description("Cancel a run (from any shell): no new step starts; then `teardown` it.")
+    .argument("<id>", "run id")
+    .option("--config <file>", "config file (default: $LIFEBOAT_CONFIG or ./lifeboat.yaml)")
+    .option("--json", "print a JSON document (docs/cli-json.md)")
+    .action(async (id: string, options: GlobalOptions) => {
+      await runAction(io, options.json, () =>
+        withRun(id, { config: options.config }, async ({ executor }) => {
+          const run = await executor.cancel(id);
+          const result: CancelJson = { ok: true, runId: id, phase: run.phase };
+          printResult(io, options.json, result, (r) =>
+            [
+              `run ${r.runId} is ${r.phase}`,
+              `Next: \`lifeboat teardown ${r.runId}\` removes what it made.`,
+            ].join("\n"),
+          );
+        }),
+      );
+    });
+};

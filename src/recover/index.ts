@@ -1,0 +1,7 @@
+/** The recovery engine's public surface (docs/recovery.md). */
+export * from "./plan-environment.js";
+export * from "./recover-environment.js";
+export * from "./recovery-deps.js";
+export * from "./recovery-report.js";
+export * from "./verify-recovery.js";
+export { ignoredProperties } from "./verify-rules.js";

@@ -1,0 +1,110 @@
+import type { RunReport, StepReport } from "../execute/run-report.js";
+import type { RunRecord } from "../store/runs-repo.js";
+import type { StepEventRecord } from "../store/step-events-repo.js";
+import type { StoredError } from "../store/stored-error.js";
+import type { Verification } from "./verify-recovery.js";
+
+/** Run-level journal entries the recovery engine adds to the executor's. */
+export const recoveryEvents = {
+  point: "recovery.point",
+  verified: "recovery.verified",
+} as const;
+
+/** The recovery point a run rebuilds, as recorded when the run was created. */
+export interface RecoveryPoint {
+  readonly version: number;
+  /** When that inventory was captured (ISO-8601). */
+  readonly capturedAt: string;
+  /** RPO achieved: run start − capturedAt, in ms; null until the run starts. */
+  readonly ageMs: number | null;
+}
+
+/**
+ * Everything `lifeboat run <id> --json` reports about a recovery (docs/recovery.md, "Report").
+ * Built from the store, so any process can read it while the run is in progress or after a crash.
+ */
+export interface RecoveryReport {
+  readonly runId: string;
+  readonly environment: string;
+  readonly mode: string;
+  readonly phase: string;
+  readonly parentRunId: string | null;
+  readonly createdAt: string;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+  /** RTO of this run: first start to end, crashed time included. */
+  readonly wallMs: number | null;
+  readonly recoveryPoint: RecoveryPoint | null;
+  /** Whether a drill tears down after verifying (`--keep` sets it false). */
+  readonly teardownAfter: boolean;
+  readonly created: number;
+  readonly adopted: number;
+  readonly longestChain: number;
+  readonly peakInFlight: number;
+  readonly criticalPath: RunReport["criticalPath"];
+  readonly counts: Readonly<Record<string, number>>;
+  readonly steps: readonly StepReport[];
+  readonly errors: readonly { readonly stepId: string; readonly error: StoredError }[];
+  readonly verification: Verification | null;
+  /** The teardown run of this run, if any. */
+  readonly teardown: {
+    readonly runId: string;
+    readonly phase: string;
+    readonly deleted: number;
+    readonly wallMs: number | null;
+  } | null;
+}
+
+/** Assembles the report from the executor's report, the run's journal and its teardown. */
+export function buildRecoveryReport(
+  run: RunRecord,
+  report: RunReport,
+  events: readonly StepEventRecord[],
+  teardown: { run: RunRecord; report: RunReport } | undefined,
+): RecoveryReport {
+  const point = lastEvent(events, recoveryEvents.point)?.data;
+  const verified = lastEvent(events, recoveryEvents.verified)?.data;
+  const capturedAt = typeof point?.capturedAt === "string" ? point.capturedAt : undefined;
+  const recoveryPoint: RecoveryPoint | null =
+    capturedAt === undefined || typeof point?.version !== "number"
+      ? null
+      : {
+          version: point.version,
+          capturedAt,
+          ageMs: run.startedAt ? run.startedAt.getTime() - Date.parse(capturedAt) : null,
+        };
+  return {
+    runId: run.id,
+    environment: run.environment,
+    mode: run.mode,
+    phase: run.phase,
+    parentRunId: run.parentRunId,
+    createdAt: run.createdAt.toISOString(),
+    startedAt: report.startedAt,
+    finishedAt: report.finishedAt,
+    wallMs: report.wallMs,
+    recoveryPoint,
+    teardownAfter: point?.teardownAfter === true,
+    created: report.counts.created ?? 0,
+    adopted: report.counts.adopted ?? 0,
+    longestChain: report.longestChain,
+    peakInFlight: report.peakInFlight,
+    criticalPath: report.criticalPath,
+    counts: report.counts,
+    steps: report.steps,
+    errors: report.errors,
+    verification: (verified?.verification as Verification | undefined) ?? null,
+    teardown: teardown
+      ? {
+          runId: teardown.run.id,
+          phase: teardown.run.phase,
+          deleted: teardown.report.counts.deleted ?? 0,
+          wallMs: teardown.report.wallMs,
+        }
+      : null,
+  };
+}
+
+function lastEvent(events: readonly StepEventRecord[], type: string): StepEventRecord | undefined {
+  return events.filter((e) => e.type === type && e.stepId === null).at(-1);
+}

@@ -1,0 +1,101 @@
+/**
+ * Shared set-up of the recover-*.test.ts end-to-end tests: moto, the shop built in us-east-1,
+ * a workspace whose config recovers `shop` into us-west-2 (suffix `-dr`), a first capture, and
+ * counts of what us-west-2 holds outside its default network.
+ */
+import { strict as assert } from "node:assert";
+import { shopEnvironment } from "../builders/shop-environment.js";
+import type { ShopEnvironment } from "../builders/shop-types.js";
+import { awsClients, type AwsClients } from "../harness/aws-clients.js";
+import { startMoto, type MotoServer } from "../harness/moto.js";
+import { countRegion, type Counts } from "../integration/recover-fixture.js";
+import { captureWorkspace, expectJson, type CaptureWorkspace } from "./capture-fixture.js";
+import type { ConfigBuilder } from "./config-builder.js";
+import type { CliRun } from "./cli.js";
+
+export const source = "us-east-1";
+export const target = "us-west-2";
+
+export interface RecoverWorld {
+  readonly moto: MotoServer;
+  readonly clients: AwsClients;
+  readonly shop: ShopEnvironment;
+  readonly ws: CaptureWorkspace;
+  /** Counts of us-west-2 before anything was recovered. */
+  readonly baseline: Counts;
+  /** Counts of us-east-1 (what a full recovery makes). */
+  readonly sourceCounts: Counts;
+  targetCounts(): Promise<Counts>;
+  close(): Promise<void>;
+}
+
+/** Moto, the shop (`build` may change it), a workspace, and one capture of `shop`. */
+export async function recoverWorld(
+  options: {
+    readonly build?: (b: ReturnType<typeof shopEnvironment>) => ReturnType<typeof shopEnvironment>;
+    readonly config?: (c: ConfigBuilder) => ConfigBuilder;
+  } = {},
+): Promise<RecoverWorld> {
+  const moto = await startMoto();
+  const clients = awsClients(moto);
+  const builder = shopEnvironment(clients).inRegion(source).named("shop");
+  const shop = await (options.build ? options.build(builder) : builder).build();
+  const ws = await captureWorkspace(moto.endpoint, (c) =>
+    (options.config ?? ((x) => x))(c.set("environments.shop.recovery.mapping.nameSuffix", "-dr")),
+  );
+  expectJson(await ws.cli(["capture", "shop", "--json"]));
+  const targetCounts = () => countRegion(clients.region(target));
+  return {
+    moto,
+    clients,
+    shop,
+    ws,
+    baseline: await targetCounts(),
+    sourceCounts: await countRegion(clients.region(source)),
+    targetCounts,
+    async close() {
+      ws.remove();
+      clients.destroy();
+      await moto.stop();
+    },
+  };
+}
+
+/** The `report` of a `recover`/`run`/`resume`/`teardown --json` document. */
+export interface ReportJson {
+  readonly ok: boolean;
+  readonly report: {
+    readonly runId: string;
+    readonly mode: string;
+    readonly phase: string;
+    readonly wallMs: number | null;
+    readonly recoveryPoint: { version: number; capturedAt: string; ageMs: number | null } | null;
+    readonly created: number;
+    readonly adopted: number;
+    readonly longestChain: number;
+    readonly peakInFlight: number;
+    readonly counts: Record<string, number>;
+    readonly steps: readonly { stepId: string; phase: string; resolution: string | null }[];
+    readonly errors: readonly unknown[];
+    readonly verification: {
+      result: string;
+      checked: number;
+      differences: readonly { resource: string; path: string }[];
+    } | null;
+    readonly teardown: { runId: string; phase: string; deleted: number } | null;
+  };
+}
+
+/** The run id `recover` prints first on stderr. */
+export function runIdOf(run: CliRun): string {
+  const match = /^run (\S+)/m.exec(run.stderr);
+  assert.ok(match?.[1], `no run id on stderr:\n${run.stderr}`);
+  return match[1];
+}
+
+/** What a region gained since `before`, by kind. */
+export function delta(after: Counts, before: Counts): Counts {
+  const made: Counts = {};
+  for (const [kind, n] of Object.entries(after)) made[kind] = n - (before[kind] ?? 0);
+  return made;
+}
