@@ -170,6 +170,73 @@ test("volumes, interfaces, self-referencing rules and private DNS: created once,
       values: ["10.9.1.10"],
     }),
   );
+  const subnet2 = await twice(
+    "create",
+    "subnet",
+    "subnet:s2",
+    spec("s2", { network: vpc, cidrBlock: "10.9.2.0/24" }, "us-west-2b"),
+  );
+  const lb = await twice(
+    "create",
+    "load-balancer",
+    "load-balancer:lb1",
+    spec("parts-lb", {
+      type: "application",
+      scheme: "internal",
+      ipAddressType: "ipv4",
+      subnets: [subnet, subnet2],
+      groups: [group],
+      attributes: { "idle_timeout.timeout_seconds": "60" },
+    }),
+  );
+  const tg = await twice(
+    "create",
+    "target-group",
+    "target-group:tg1",
+    spec("parts-tg", {
+      network: vpc,
+      targetType: "instance",
+      protocol: "HTTP",
+      port: 8080,
+      healthCheck: { path: "/health", protocol: "HTTP" },
+    }),
+  );
+  await twice("register", "target-group", "target-group:tg1", {
+    targetGroup: tg,
+    targets: [{ target: machine, port: 8080 }],
+  });
+  const forward = [{ type: "forward", forward: [{ targetGroup: tg, weight: 1 }] }];
+  await twice(
+    "create",
+    "listener",
+    "listener:lb1:80",
+    spec("parts-lb:80", {
+      loadBalancer: lb,
+      port: 80,
+      protocol: "HTTP",
+      certificates: [],
+      defaultActions: forward,
+      rules: [
+        {
+          priority: "10",
+          conditions: [{ Field: "path-pattern", Values: ["/api/*"] }],
+          actions: forward,
+        },
+      ],
+    }),
+  );
+  const { DescribeListenersCommand, DescribeRulesCommand } =
+    await import("@aws-sdk/client-elastic-load-balancing-v2");
+  const { elbv2 } = clients.region(target);
+  const listeners = await elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lb }));
+  const listenerRules = await elbv2.send(
+    new DescribeRulesCommand({ ListenerArn: listeners.Listeners?.[0]?.ListenerArn }),
+  );
+  assert.deepEqual(
+    (listenerRules.Rules ?? []).map((r) => r.Priority).sort(),
+    ["10", "default"],
+    "the rule once, after two calls",
+  );
   const now = await countRegion(clients.region(target));
   assert.equal(now.machine! - baseline.machine!, 1);
   assert.equal(now.volume! - baseline.volume!, 2, "root and data volume");
