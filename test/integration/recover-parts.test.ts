@@ -237,6 +237,57 @@ test("volumes, interfaces, self-referencing rules and private DNS: created once,
     ["10", "default"],
     "the rule once, after two calls",
   );
+  const subnetGroup = await twice(
+    "create",
+    "db-subnet-group",
+    "db-subnet-group:dbs1",
+    spec("parts-dbs", {
+      groupName: "parts-dbs",
+      description: "parts",
+      subnets: [subnet, subnet2],
+    }),
+  );
+  const database = {
+    engine: "postgres",
+    engineVersion: "16.3",
+    instanceClass: "db.t3.micro",
+    allocatedStorage: 20,
+    storageEncrypted: false,
+    multiAz: false,
+    subnetGroup,
+    groups: [group],
+    port: 5432,
+    masterUsername: "parts",
+    dbName: "parts",
+    backupRetentionPeriod: 1,
+    publiclyAccessible: false,
+    deletionProtection: true,
+    iamAuthentication: false,
+    autoMinorVersionUpgrade: true,
+    copyTagsToSnapshot: false,
+  };
+  const db = await twice(
+    "create",
+    "database",
+    "database:db1",
+    spec("parts-db", database, "us-west-2a"),
+  );
+  const { CreateDBSnapshotCommand, DescribeDBInstancesCommand } =
+    await import("@aws-sdk/client-rds");
+  const { rds } = clients.region(target);
+  await rds.send(
+    new CreateDBSnapshotCommand({ DBInstanceIdentifier: db, DBSnapshotIdentifier: "parts-snap" }),
+  );
+  const restored = await twice(
+    "create",
+    "database",
+    "database:db2",
+    spec("parts-restored", { ...database, snapshot: "parts-snap" }, "us-west-2b"),
+  );
+  const found = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: restored }));
+  const instance = found.DBInstances?.[0];
+  assert.equal(instance?.AvailabilityZone, "us-west-2b", "restored into the mapped zone");
+  assert.equal(instance?.DBSubnetGroup?.DBSubnetGroupName, "parts-dbs");
   const now = await countRegion(clients.region(target));
   assert.equal(now.machine! - baseline.machine!, 1);
   assert.equal(now.volume! - baseline.volume!, 2, "root and data volume");
