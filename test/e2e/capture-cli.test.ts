@@ -2,7 +2,9 @@
 // in a temp folder, a local repository and SQLite state. The tests run in order and build on
 // each other (version 1, unchanged, three changes, version 2).
 import * as assert from "node:assert/strict";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
+import Database from "better-sqlite3";
 import { SetDesiredCapacityCommand } from "@aws-sdk/client-auto-scaling";
 import { AuthorizeSecurityGroupIngressCommand } from "@aws-sdk/client-ec2";
 import { ChangeResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
@@ -272,4 +274,32 @@ test("an unknown version or time is LB_VERSION_NOT_FOUND (exit 3); a bad ref is 
   assert.equal(human.code, 3);
   assert.match(human.stderr, /^error LB_VERSION_NOT_FOUND: /);
   assert.match(human.stderr, /remedy: .*lifeboat history/);
+});
+
+test("an index entry that names another version's snapshot is an integrity error (exit 4)", async () => {
+  const db = new Database(join(ws.dir, ".lifeboat/state.db"));
+  const swap = (from: number, to: number) =>
+    db
+      .prepare(
+        "update inventory_versions set snapshot_id = (select snapshot_id from inventory_versions " +
+          "where environment = 'shop' and version = ?) where environment = 'shop' and version = ?",
+      )
+      .run(from, to);
+  try {
+    swap(2, 1); // version 1 now points at version 2's document
+    const error = expectError(await ws.cli(["inventory", "shop", "--version", "1", "--json"]), 4);
+    assert.equal(error.code, "LB_REPO_OBJECT_CORRUPT");
+    assert.deepEqual(error.details, {
+      environment: "shop",
+      version: 1,
+      snapshot: (await storedState(ws)).versions[0]?.snapshot,
+    });
+    expectError(await ws.cli(["diff", "shop", "--json"]), 4);
+  } finally {
+    db.prepare(
+      "update inventory_versions set snapshot_id = ? where environment = 'shop' and version = 1",
+    ).run(v1.version.snapshot);
+    db.close();
+  }
+  expectJson(await ws.cli(["inventory", "shop", "--version", "1", "--json"]));
 });
