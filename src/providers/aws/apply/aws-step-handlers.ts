@@ -4,7 +4,8 @@ import { AwsConnection, type AwsConnectionOptions } from "../aws-connection.js";
 import type { ApplyEnv } from "./apply-env.js";
 import type { Applier, ApplierTable } from "./applier.js";
 import { attachmentAppliers } from "./attachment-appliers.js";
-import { balancingAppliers } from "./balancing-appliers.js";
+import { loadBalancerAppliers } from "./load-balancer-appliers.js";
+import { listenerAppliers } from "./listener-appliers.js";
 import { databaseAppliers } from "./database-appliers.js";
 import { dnsAppliers } from "./dns-appliers.js";
 import { gatewayAppliers } from "./gateway-appliers.js";
@@ -25,7 +26,8 @@ export const awsAppliers: ApplierTable = {
   ...machineAppliers,
   ...attachmentAppliers,
   ...scalingAppliers,
-  ...balancingAppliers,
+  ...loadBalancerAppliers,
+  ...listenerAppliers,
   ...databaseAppliers,
   ...dnsAppliers,
 };

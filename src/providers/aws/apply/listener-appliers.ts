@@ -1,29 +1,17 @@
 import {
   CreateListenerCommand,
-  CreateLoadBalancerCommand,
   CreateRuleCommand,
   CreateTargetGroupCommand,
   DeleteListenerCommand,
-  DeleteLoadBalancerCommand,
   DeleteTargetGroupCommand,
   DescribeListenersCommand,
-  DescribeLoadBalancersCommand,
   DescribeRulesCommand,
-  DescribeTagsCommand,
-  DescribeTargetGroupsCommand,
-  ModifyLoadBalancerAttributesCommand,
   RegisterTargetsCommand,
   type Action,
-  type ElasticLoadBalancingV2Client,
-  type LoadBalancer,
-  type LoadBalancerSchemeEnum,
-  type LoadBalancerTypeEnum,
   type ProtocolEnum,
   type RuleCondition,
-  type TargetGroup,
   type TargetTypeEnum,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { isLifeboatError } from "../../../model/errors.js";
 import {
   claim,
   deleting,
@@ -34,9 +22,8 @@ import {
   tagList,
   type TargetSpec,
 } from "./apply-env.js";
-import { adopted, created, outputId, type ApplierTable } from "./applier.js";
-import { pollUntil } from "./poll-until.js";
-import { resourceOf } from "./applier.js";
+import { adopted, created, outputId, resourceOf, type ApplierTable } from "./applier.js";
+import { findTargetGroup, hasRun, tagsOf } from "./elb-lookups.js";
 
 interface ActionSpec {
   type: string;
@@ -50,87 +37,13 @@ interface ActionSpec {
 /**
  * Load balancers, target groups and listeners are unique by name (by port, for listeners), so
  * find-or-create looks the name up and adopts it when it carries this run's tag.
+
+/**
+ * Target groups (unique by name, adopted when tagged with this run), target registration
+ * (RegisterTargets is idempotent) and listeners (unique by port on their load balancer; rules
+ * added for the priorities that are missing).
  */
-export const balancingAppliers: ApplierTable = {
-  "create:load-balancer": {
-    async execute(step, ctx, { clients: { elbv2 } }) {
-      const spec = ctx.input as TargetSpec<{
-        type: string;
-        scheme: string;
-        ipAddressType: string;
-        subnets: string[];
-        groups: string[];
-        attributes: Record<string, string>;
-      }>;
-      const name = elbName(spec.name);
-      const p = spec.properties;
-      let lb = await findLoadBalancer(elbv2, name);
-      const existed = lb !== undefined;
-      if (lb?.LoadBalancerArn)
-        claim(await tagsOf(elbv2, lb.LoadBalancerArn), ctx, `load balancer ${name}`);
-      lb ??= required(
-        (
-          await send("elbv2.CreateLoadBalancer", () =>
-            elbv2.send(
-              new CreateLoadBalancerCommand({
-                Name: name,
-                Type: p.type as LoadBalancerTypeEnum,
-                Scheme: p.scheme as LoadBalancerSchemeEnum,
-                Subnets: p.subnets,
-                ...(p.type === "application" ? { SecurityGroups: p.groups } : {}),
-                Tags: tagList(ownTags(ctx, resourceOf(step), spec)),
-              }),
-            ),
-          )
-        ).LoadBalancers?.[0],
-        "load balancer in the answer",
-      );
-      const arn = required(lb.LoadBalancerArn, "LoadBalancerArn");
-      const attributes = Object.entries(p.attributes)
-        .filter(([, value]) => value !== "")
-        .map(([Key, Value]) => ({ Key, Value }));
-      if (attributes.length > 0) {
-        await send("elbv2.ModifyLoadBalancerAttributes", () =>
-          elbv2.send(
-            new ModifyLoadBalancerAttributesCommand({
-              LoadBalancerArn: arn,
-              Attributes: attributes,
-            }),
-          ),
-        );
-      }
-      const outputs = {
-        id: arn,
-        name,
-        dnsName: lb.DNSName ?? null,
-        hostedZoneId: lb.CanonicalHostedZoneId ?? null,
-      };
-      return existed ? adopted(outputs) : created(outputs);
-    },
-    async undo(step, outputs, ctx, { clients: { elbv2 } }) {
-      const arn = outputId(outputs) ?? (await ownedByName(elbv2, step, ctx));
-      if (arn === undefined) return "absent";
-      return deleting("elbv2.DeleteLoadBalancer", () =>
-        elbv2.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: arn })),
-      );
-    },
-  },
-
-  "wait:load-balancer": {
-    async execute(step, ctx, { clients: { elbv2 } }) {
-      const arn = required((ctx.input as { resource?: string }).resource, "resource");
-      await pollUntil(step, ctx, `load balancer ${arn} active`, async () => {
-        const found = await send("elbv2.DescribeLoadBalancers", () =>
-          elbv2.send(new DescribeLoadBalancersCommand({ LoadBalancerArns: [arn] })),
-        );
-        const state = found.LoadBalancers?.[0]?.State?.Code;
-        if (state === "active") return "done";
-        return state === "provisioning" ? "pending" : { failed: state ?? "missing" };
-      });
-      return { outputs: { id: arn, state: "active" } };
-    },
-  },
-
+export const listenerAppliers: ApplierTable = {
   "create:target-group": {
     async execute(step, ctx, { clients: { elbv2 } }) {
       const spec = ctx.input as TargetSpec<{
@@ -316,59 +229,4 @@ function toAction(a: ActionSpec): Action {
     ...(a.redirect ? { RedirectConfig: a.redirect } : {}),
     ...(a.fixedResponse ? { FixedResponseConfig: a.fixedResponse } : {}),
   } as Action;
-}
-
-async function findLoadBalancer(
-  elbv2: ElasticLoadBalancingV2Client,
-  name: string,
-): Promise<LoadBalancer | undefined> {
-  try {
-    const found = await send("elbv2.DescribeLoadBalancers", () =>
-      elbv2.send(new DescribeLoadBalancersCommand({ Names: [name] })),
-    );
-    return found.LoadBalancers?.[0];
-  } catch (error) {
-    if (isLifeboatError(error, "LB_PROVIDER_NOT_FOUND")) return undefined;
-    throw error;
-  }
-}
-
-async function findTargetGroup(
-  elbv2: ElasticLoadBalancingV2Client,
-  name: string,
-): Promise<TargetGroup | undefined> {
-  if (name === "") return undefined;
-  try {
-    const found = await send("elbv2.DescribeTargetGroups", () =>
-      elbv2.send(new DescribeTargetGroupsCommand({ Names: [name] })),
-    );
-    return found.TargetGroups?.[0];
-  } catch (error) {
-    if (isLifeboatError(error, "LB_PROVIDER_NOT_FOUND")) return undefined;
-    throw error;
-  }
-}
-
-async function tagsOf(elbv2: ElasticLoadBalancingV2Client, arn: string) {
-  const found = await send("elbv2.DescribeTags", () =>
-    elbv2.send(new DescribeTagsCommand({ ResourceArns: [arn] })),
-  );
-  return found.TagDescriptions?.[0]?.Tags ?? [];
-}
-
-function hasRun(tags: { Key?: string; Value?: string }[], runId: string): boolean {
-  return tags.some((t) => t.Key === "lifeboat:run" && t.Value === runId);
-}
-
-async function ownedByName(
-  elbv2: ElasticLoadBalancingV2Client,
-  step: { input: unknown },
-  ctx: { runId: string },
-): Promise<string | undefined> {
-  const name = elbName(String((step.input as { name?: string } | null)?.name ?? ""));
-  const lb = name === "" ? undefined : await findLoadBalancer(elbv2, name);
-  if (!lb?.LoadBalancerArn) return undefined;
-  return hasRun(await tagsOf(elbv2, lb.LoadBalancerArn), ctx.runId)
-    ? lb.LoadBalancerArn
-    : undefined;
 }
