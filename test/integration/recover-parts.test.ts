@@ -113,6 +113,24 @@ test("volumes, interfaces, self-referencing rules and private DNS: created once,
   );
   assert.equal(added.outputs.added, 2, "two rules added; the external peer and default egress not");
   await twice("configure", "security-group", "security-group:g1", rules);
+  const closed = await twice(
+    "create",
+    "security-group",
+    "security-group:g2",
+    spec("g2", { network: vpc, groupName: "parts-g2", description: "no egress" }),
+  );
+  const none = { group: closed, ingress: [], egress: [] };
+  const first = await handlers.configure!.execute(
+    stepOf("configure", "security-group", "security-group:g2", none),
+    context(stepOf("configure", "security-group", "security-group:g2", none)),
+  );
+  assert.equal(first.outputs.revoked, 1, "the new group's allow-all egress is revoked");
+  await twice("configure", "security-group", "security-group:g2", none);
+  const { DescribeSecurityGroupsCommand } = await import("@aws-sdk/client-ec2");
+  const described = await clients
+    .region(target)
+    .ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [closed] }));
+  assert.deepEqual(described.SecurityGroups?.[0]?.IpPermissionsEgress ?? [], []);
   const machine = await twice(
     "create",
     "machine",

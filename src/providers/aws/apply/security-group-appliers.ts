@@ -117,7 +117,27 @@ export const securityGroupAppliers: ApplierTable = {
         }
         added += missing.length;
       }
-      return { outputs: { id: rules.group, added } };
+      // A new group allows all egress; a source group without that rule must not gain it.
+      const wanted = new Set(rules.egress.map(ruleKey));
+      const allowAll = (group?.IpPermissionsEgress ?? []).filter(
+        (p) =>
+          p.IpProtocol === "-1" &&
+          (p.IpRanges ?? []).some((r) => r.CidrIp === "0.0.0.0/0") &&
+          !wanted.has("-1/all/0.0.0.0/0"),
+      );
+      let revoked = 0;
+      if (allowAll.length > 0) {
+        await send("ec2.RevokeSecurityGroupEgress", () =>
+          ec2.send(
+            new RevokeSecurityGroupEgressCommand({
+              GroupId: rules.group,
+              IpPermissions: [{ IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }] }],
+            }),
+          ),
+        );
+        revoked = 1;
+      }
+      return { outputs: { id: rules.group, added, revoked } };
     },
     async undo(step, _outputs, ctx, { clients: { ec2 } }) {
       // Rules naming other groups block deleting those groups (and two groups naming each
