@@ -18,6 +18,8 @@ export class BlobPipeline {
   readonly #slots: Semaphore;
   readonly #pending = new Set<Promise<void>>();
   #failure: { error: unknown } | undefined;
+  readonly #free: Uint8Array[] = [];
+  readonly #maxFree: number;
 
   constructor(
     private readonly session: WriteSession,
@@ -27,6 +29,7 @@ export class BlobPipeline {
     inFlight = pool.size * 4,
   ) {
     this.#slots = new Semaphore(inFlight);
+    this.#maxFree = inFlight;
   }
 
   /**
@@ -77,7 +80,27 @@ export class BlobPipeline {
     }
     const result = await this.session.saveBlob(BlobType.data, blob);
     if (result.stored) this.counters.bytesTransferred += sealedLength;
+    // The session keeps only the sealed bytes: the plaintext buffer can be read into again.
+    this.presealed.ids.delete(blob);
+    this.presealed.sealed.delete(blob);
+    if (this.#free.length < this.#maxFree) this.#free.push(blob);
     return hashed.id.toString("hex");
+  }
+
+  /**
+   * A buffer of exactly `length` bytes for the reader to fill and {@link submit}: a recycled
+   * plaintext buffer when one of that size is free, so a long image backup does not allocate
+   * (and leave to the garbage collector) one buffer per chunk.
+   */
+  /** Returns a buffer from {@link buffer} that was not submitted (e.g. an all-zero chunk). */
+  recycle(buffer: Uint8Array): void {
+    if (this.#free.length < this.#maxFree) this.#free.push(buffer);
+  }
+
+  buffer(length: number): Uint8Array {
+    const i = this.#free.findIndex((b) => b.byteLength === length);
+    if (i < 0) return new Uint8Array(new ArrayBuffer(length));
+    return this.#free.splice(i, 1)[0]!;
   }
 
   #rethrow(): void {

@@ -76,13 +76,16 @@ export async function archiveImage(
   try {
     for (const i of todo) {
       const length = Math.min(chunkSize, size - i * chunkSize);
-      const buffer = new Uint8Array(new ArrayBuffer(length));
+      const buffer = ctx.pipeline.buffer(length);
       const { bytesRead } = await handle.read(buffer, 0, length, i * chunkSize);
       if (bytesRead !== length) {
         throw new LifeboatError("LB_INVALID_INPUT", `${path} shrank while it was read`);
       }
       ctx.counters.bytesDone += length;
-      slots[i] = isZero(buffer) ? null : (await ctx.pipeline.submit(buffer)).id;
+      if (isZero(buffer)) {
+        slots[i] = null;
+        ctx.pipeline.recycle(buffer);
+      } else slots[i] = (await ctx.pipeline.submit(buffer)).id;
     }
   } finally {
     await handle.close();
