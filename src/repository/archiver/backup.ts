@@ -14,6 +14,7 @@ import { FileTreeArchiver } from "./file-tree-backup.js";
 import { archiveImage, type ChangedRange } from "./image-backup.js";
 import { layoutOfNode, layoutToNode, type ImageLayout } from "./image-layout.js";
 import { nodeMetadata } from "./node-metadata.js";
+import { scanSize } from "./scan-size.js";
 import { queueStream } from "./store-stream.js";
 
 export type BackupKind = Extract<SnapshotKind, "file" | "tree" | "image" | "stream">;
@@ -116,7 +117,17 @@ export async function backup(
     let size: number;
     const fields: Record<string, unknown> = { ...request.fields };
     if (kind === "tree") {
-      root = await new FileTreeArchiver(ctx).directory(source);
+      const scan = new AbortController();
+      void scanSize(source, scan.signal)
+        .then((total) => {
+          if (!scan.signal.aborted) ctx.counters.bytesTotal ??= total;
+        })
+        .catch(() => undefined);
+      try {
+        root = await new FileTreeArchiver(ctx).directory(source);
+      } finally {
+        scan.abort();
+      }
       size = ctx.counters.bytesDone;
       const { mode, uid, gid, mtime } = nodeMetadata(".", await lstat(source, { bigint: true }));
       fields.rootMeta = { mode, uid, gid, mtime };
