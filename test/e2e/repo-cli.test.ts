@@ -29,6 +29,7 @@ test("backup, snapshots and restore of a file tree through the CLI", async () =>
   const events = run.stderr
     .trim()
     .split("\n")
+    .filter((line) => line.startsWith("{")) // not a runtime warning
     .map((line) => JSON.parse(line) as { type: string; done: boolean; bytesDone: number });
   assert.ok(events.length >= 1);
   assert.equal(events.at(-1)!.type, "progress");
