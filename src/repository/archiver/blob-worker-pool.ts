@@ -35,6 +35,8 @@ export class BlobWorkerPool {
   #seq = 0;
   #next = 0;
   #closed = false;
+  /** Set when a worker died: every later job fails at once instead of waiting forever. */
+  #broken: unknown;
 
   constructor(key: MasterKey, size = defaultWorkerCount()) {
     const url = new URL("./blob-worker.js", import.meta.url);
@@ -42,6 +44,11 @@ export class BlobWorkerPool {
       const worker = new Worker(url, { workerData: key.bytes() });
       worker.on("message", (reply: BlobReply) => this.#onReply(reply));
       worker.on("error", (error) => this.#failAll(error));
+      worker.on("exit", (code) => {
+        if (!this.#closed) {
+          this.#failAll(new LifeboatError("LB_INTERNAL", `blob worker exited (code ${code})`));
+        }
+      });
       return worker;
     });
   }
@@ -90,6 +97,7 @@ export class BlobWorkerPool {
 
   #post(job: BlobJob, transfer: Uint8Array): Promise<BlobReply> {
     if (this.#closed) throw new LifeboatError("LB_INTERNAL", "blob worker pool is closed");
+    if (this.#broken !== undefined) return Promise.reject(this.#broken);
     const worker = this.#workers[this.#next++ % this.#workers.length]!;
     return new Promise<BlobReply>((resolve, reject) => {
       this.#waiting.set(job.seq, { resolve, reject });
@@ -117,6 +125,7 @@ export class BlobWorkerPool {
   }
 
   #failAll(error: unknown): void {
+    this.#broken ??= error;
     for (const waiter of this.#waiting.values()) waiter.reject(error);
     this.#waiting.clear();
   }
