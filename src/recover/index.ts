@@ -3,5 +3,6 @@ export * from "./plan-environment.js";
 export * from "./recover-environment.js";
 export * from "./recovery-deps.js";
 export * from "./recovery-report.js";
+export * from "./release-dead-lease.js";
 export * from "./verify-recovery.js";
 export { ignoredProperties } from "./verify-rules.js";

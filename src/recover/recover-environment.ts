@@ -6,6 +6,7 @@ import { appendStepEvent, listStepEvents } from "../store/step-events-repo.js";
 import type { Store } from "../store/store.js";
 import { planEnvironment, type EnvironmentPlanRequest } from "./plan-environment.js";
 import type { RecoveryDeps } from "./recovery-deps.js";
+import { releaseDeadLease } from "./release-dead-lease.js";
 import { buildRecoveryReport, recoveryEvents, type RecoveryReport } from "./recovery-report.js";
 import { verifyRecovery } from "./verify-recovery.js";
 
@@ -66,6 +67,7 @@ export async function continueRecovery(deps: RecoveryDeps, runId: string): Promi
   if (current.mode !== "teardown" && (await tornDown(deps, current))) {
     return await recoveryReport(deps, runId);
   }
+  await releaseDeadLease(deps.store, runId);
   const { run } = await deps.executor.execute(runId);
   let report = await recoveryReport(deps, runId);
   if (run.phase === "succeeded" && report.verification === null) {

@@ -4,14 +4,24 @@
  * counts of what us-west-2 holds outside its default network.
  */
 import { strict as assert } from "node:assert";
+import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import { openStore } from "../../src/store/open-store.js";
+import { listSteps } from "../../src/store/steps-repo.js";
+import type { Store } from "../../src/store/store.js";
 import { shopEnvironment } from "../builders/shop-environment.js";
 import type { ShopEnvironment } from "../builders/shop-types.js";
 import { awsClients, type AwsClients } from "../harness/aws-clients.js";
 import { startMoto, type MotoServer } from "../harness/moto.js";
 import { countRegion, type Counts } from "../integration/recover-fixture.js";
-import { captureWorkspace, expectJson, type CaptureWorkspace } from "./capture-fixture.js";
+import {
+  captureWorkspace,
+  expectJson,
+  password,
+  type CaptureWorkspace,
+} from "./capture-fixture.js";
 import type { ConfigBuilder } from "./config-builder.js";
-import type { CliRun } from "./cli.js";
+import { cliPath, type CliRun } from "./cli.js";
 
 export const source = "us-east-1";
 export const target = "us-west-2";
@@ -98,4 +108,82 @@ export function delta(after: Counts, before: Counts): Counts {
   const made: Counts = {};
   for (const [kind, n] of Object.entries(after)) made[kind] = n - (before[kind] ?? 0);
   return made;
+}
+
+/** A `lifeboat` process left running (to be killed, stopped or cancelled by the test). */
+export interface LiveCli {
+  readonly proc: ChildProcess;
+  /** Resolves with the run id once the process printed it. */
+  readonly runId: Promise<string>;
+  /** Resolves with the exit code (128 + n for signals) and output. */
+  readonly done: Promise<CliRun>;
+}
+
+/** Starts `lifeboat <args> --config …` without waiting for it. */
+export function spawnLifeboat(ws: CaptureWorkspace, args: readonly string[]): LiveCli {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !k.startsWith("LIFEBOAT_")) env[k] = v;
+  }
+  const proc = spawn(process.execPath, [cliPath, ...args, "--config", ws.config], {
+    cwd: ws.dir,
+    env: {
+      ...env,
+      NO_COLOR: "1",
+      LIFEBOAT_PASSWORD: password,
+      AWS_ACCESS_KEY_ID: "testing",
+      AWS_SECRET_ACCESS_KEY: "testing",
+      AWS_EC2_METADATA_DISABLED: "true",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  let found: (id: string) => void = () => undefined;
+  const runId = new Promise<string>((resolve) => (found = resolve));
+  proc.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
+  proc.stderr.setEncoding("utf8").on("data", (c: string) => {
+    stderr += c;
+    const match = /^run (\S+)/m.exec(stderr);
+    if (match?.[1]) found(match[1]);
+  });
+  const done = new Promise<CliRun>((resolve) =>
+    proc.on("close", (code, signal) =>
+      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }),
+    ),
+  );
+  return {
+    proc,
+    runId: Promise.race([
+      runId,
+      done.then((r) => Promise.reject(new Error(`no run id: ${r.stdout}\n${r.stderr}`))),
+    ]),
+    done,
+  };
+}
+
+/** The workspace's state store, opened from the test (another process than the CLI). */
+export async function workspaceStore(ws: CaptureWorkspace): Promise<Store> {
+  return await openStore(`sqlite:${join(ws.dir, ".lifeboat", "state.db")}`);
+}
+
+/**
+ * Polls the store until run `runId` has at least `n` succeeded steps. Fails if the process
+ * ended first (the point was not reached), so a fault test never passes without its fault.
+ */
+export async function untilSucceeded(
+  store: Store,
+  live: LiveCli,
+  runId: string,
+  n: number,
+): Promise<number> {
+  for (;;) {
+    const steps = await listSteps(store, runId);
+    const done = steps.filter((s) => s.phase === "succeeded").length;
+    if (done >= n) return done;
+    if (live.proc.exitCode !== null || live.proc.signalCode !== null) {
+      throw new Error(`recover ended before ${n} steps succeeded (${done})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10)); // polling another process
+  }
 }

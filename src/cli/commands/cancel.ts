@@ -1,3 +1,4 @@
+import { releaseDeadLease } from "../../recover/index.js";
 import { printResult, type GlobalOptions } from "../output.js";
 import { runAction, type RegisterCommand } from "../run-action.js";
 import { withRun } from "../../composition.js";
@@ -20,7 +21,8 @@ export const registerCancel: RegisterCommand = (program, io) => {
     .option("--json", "print a JSON document (docs/cli-json.md)")
     .action(async (id: string, options: GlobalOptions) => {
       await runAction(io, options.json, () =>
-        withRun(id, { config: options.config }, async ({ executor }) => {
+        withRun(id, { config: options.config }, async ({ executor, store }) => {
+          await releaseDeadLease(store, id);
           const run = await executor.cancel(id);
           const result: CancelJson = { ok: true, runId: id, phase: run.phase };
           printResult(io, options.json, result, (r) =>

@@ -1,4 +1,4 @@
-import { recoveryReport } from "../../recover/index.js";
+import { recoveryReport, releaseDeadLease } from "../../recover/index.js";
 import type { GlobalOptions } from "../output.js";
 import { runAction, type RegisterCommand } from "../run-action.js";
 import { finishRecovery } from "./recover.js";
@@ -16,6 +16,7 @@ export const registerTeardown: RegisterCommand = (program, io) => {
       await runAction(io, options.json, () =>
         withRun(id, { config: options.config }, async (access) => {
           io.stderr(`run ${id} (teardown)\n`);
+          await releaseDeadLease(access.store, id);
           await access.executor.teardown(id);
           const report = await recoveryReport(access, id);
           const torn = report.teardown?.phase === "succeeded";
