@@ -96,3 +96,20 @@ for (const point of points) {
     assert.deepEqual(await world.targetCounts(), world.baseline);
   });
 }
+
+test("kill -9 a drill midway: resume verifies it and still tears it down", async () => {
+  const live = spawnLifeboat(world.ws, ["recover", "shop", "--drill", "--json"]);
+  const id = await live.runId;
+  await untilSucceeded(store, live, id, 10);
+  live.proc.kill("SIGKILL");
+  await live.done;
+  const resumed = expectJson<ReportJson>(await world.ws.cli(["resume", id, "--json"]));
+  assert.equal(resumed.report.phase, "succeeded");
+  assert.equal(resumed.report.verification?.result, "equivalent");
+  assert.equal(resumed.report.teardown?.phase, "succeeded");
+  assert.deepEqual(await world.targetCounts(), world.baseline);
+  // Resuming a drill that was torn down only reports it.
+  const again = expectJson<ReportJson>(await world.ws.cli(["resume", id, "--json"]));
+  assert.equal(again.report.teardown?.runId, resumed.report.teardown?.runId);
+  assert.deepEqual(await world.targetCounts(), world.baseline);
+});
