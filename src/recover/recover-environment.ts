@@ -50,6 +50,7 @@ export async function recoverEnvironment(
     data: {
       version: planned.version.version,
       capturedAt: planned.version.capturedAt.toISOString(),
+      lastSeenAt: planned.version.lastSeenAt.toISOString(),
       teardownAfter: request.mode === "drill" && request.keep !== true,
     },
   });

@@ -17,6 +17,12 @@ export interface RecoveryPoint {
   readonly capturedAt: string;
   /** RPO achieved: run start − capturedAt, in ms; null until the run starts. */
   readonly ageMs: number | null;
+  /**
+   * The last capture that found this same inventory (ISO-8601): the configuration was known
+   * to be current then, so run start − lastSeenAt bounds the configuration changes missed.
+   */
+  readonly lastSeenAt: string | null;
+  readonly lastSeenAgeMs: number | null;
 }
 
 /**
@@ -72,6 +78,11 @@ export function buildRecoveryReport(
           version: point.version,
           capturedAt,
           ageMs: run.startedAt ? run.startedAt.getTime() - Date.parse(capturedAt) : null,
+          lastSeenAt: typeof point.lastSeenAt === "string" ? point.lastSeenAt : null,
+          lastSeenAgeMs:
+            run.startedAt && typeof point.lastSeenAt === "string"
+              ? run.startedAt.getTime() - Date.parse(point.lastSeenAt)
+              : null,
         };
   return {
     runId: run.id,

@@ -83,6 +83,8 @@ test("a full recovery: equivalent, counts by kind match, nothing created twice",
   assert.ok((r.verification?.checked ?? 0) >= 15);
   assert.equal(r.recoveryPoint?.version, 1);
   assert.ok((r.recoveryPoint?.ageMs ?? -1) >= 0);
+  assert.ok((r.recoveryPoint?.lastSeenAgeMs ?? -1) >= 0);
+  assert.ok(r.recoveryPoint!.lastSeenAgeMs! <= r.recoveryPoint!.ageMs!);
   assert.ok(r.longestChain >= 5 && r.peakInFlight >= 2, `${r.longestChain} ${r.peakInFlight}`);
   assert.deepEqual(delta(await world.targetCounts(), world.baseline), world.sourceCounts);
   const bySource = await countByRunTag(world.clients.region(target).ec2, r.runId);

@@ -79,7 +79,12 @@ export interface ReportJson {
     readonly mode: string;
     readonly phase: string;
     readonly wallMs: number | null;
-    readonly recoveryPoint: { version: number; capturedAt: string; ageMs: number | null } | null;
+    readonly recoveryPoint: {
+      version: number;
+      capturedAt: string;
+      ageMs: number | null;
+      lastSeenAgeMs: number | null;
+    } | null;
     readonly created: number;
     readonly adopted: number;
     readonly longestChain: number;

@@ -27,7 +27,7 @@ export function renderRecoveryReport(r: RecoveryReport): string {
     `  RTO (wall time)   ${seconds(r.wallMs)}`,
     `  RPO (point age)   ${
       r.recoveryPoint
-        ? `${seconds(r.recoveryPoint.ageMs)} — version ${r.recoveryPoint.version} captured ${r.recoveryPoint.capturedAt}`
+        ? `${seconds(r.recoveryPoint.ageMs)} — version ${r.recoveryPoint.version} captured ${r.recoveryPoint.capturedAt}, last seen ${seconds(r.recoveryPoint.lastSeenAgeMs)} before the run`
         : "-"
     }`,
     `  resources         ${r.created} created, ${r.adopted} adopted`,
