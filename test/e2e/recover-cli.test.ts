@@ -109,3 +109,32 @@ test("a full recovery: equivalent, counts by kind match, nothing created twice",
   assert.equal(twiceDown.report.teardown?.runId, down.report.teardown?.runId);
   assert.deepEqual(await world.targetCounts(), world.baseline);
 });
+
+test("recovery points by --version and --at; unknown versions and runs are exit 3", async () => {
+  const later = new Date(Date.now() + 3_600_000).toISOString();
+  for (const args of [
+    ["--version", "1"],
+    ["--at", later],
+  ]) {
+    const plan = expectJson<{ recoveryPoint: { version: number } }>(
+      await world.ws.cli(["plan", "shop", ...args, "--json"]),
+    );
+    assert.equal(plan.recoveryPoint.version, 1, args.join(" "));
+  }
+  for (const args of [
+    ["--version", "9"],
+    ["--at", "2000-01-01T00:00:00Z"],
+  ]) {
+    const error = expectError(await world.ws.cli(["plan", "shop", ...args, "--json"]), 3);
+    assert.equal(error.code, "LB_VERSION_NOT_FOUND", args.join(" "));
+  }
+  const both = expectError(
+    await world.ws.cli(["plan", "shop", "--version", "1", "--at", later, "--json"]),
+    2,
+  );
+  assert.equal(both.code, "LB_USAGE");
+  for (const verb of ["run", "resume", "cancel", "teardown"]) {
+    const error = expectError(await world.ws.cli([verb, "no-such-run", "--json"]), 3);
+    assert.equal(error.code, "LB_RUN_NOT_FOUND", verb);
+  }
+});
