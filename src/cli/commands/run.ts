@@ -11,6 +11,8 @@ export interface RunJson {
   readonly report: RecoveryReport;
 }
 
+const phases = new Set(["pending", "running", "succeeded", "failed", "skipped", "cancelled"]);
+
 const seconds = (ms: number | null) => (ms === null ? "-" : `${(ms / 1000).toFixed(1)} s`);
 
 /** Whether a recovery ended well: succeeded and (when verified) equivalent. */
@@ -31,7 +33,8 @@ export function renderRecoveryReport(r: RecoveryReport): string {
         : "-"
     }`,
     `  resources         ${r.created} created, ${r.adopted} adopted`,
-    `  steps             ${Object.entries(r.counts)
+    `  steps             ${r.steps.length}: ${Object.entries(r.counts)
+      .filter(([k]) => phases.has(k))
       .map(([k, n]) => `${n} ${k}`)
       .join(", ")}`,
     `  longest chain     ${r.longestChain} steps; peak ${r.peakInFlight} in flight`,
@@ -53,7 +56,12 @@ export function renderRecoveryReport(r: RecoveryReport): string {
   }
   for (const e of r.errors) lines.push(`  FAILED ${e.stepId}: ${e.error.code} ${e.error.message}`);
   lines.push("", "Steps (start → end, duration, resolution):");
-  for (const s of r.steps) {
+  // In the order they ran; steps that never started last.
+  const ordered = [...r.steps].sort(
+    (a, b) =>
+      (a.startedAt ?? "~").localeCompare(b.startedAt ?? "~") || a.stepId.localeCompare(b.stepId),
+  );
+  for (const s of ordered) {
     lines.push(
       `  ${s.phase.padEnd(9)} ${s.stepId}  ${s.startedAt ?? "-"} → ${s.finishedAt ?? "-"}  ${seconds(s.durationMs)}${s.resolution ? `  ${s.resolution}` : ""}`,
     );
