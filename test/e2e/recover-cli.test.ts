@@ -6,6 +6,7 @@ import { countByRunTag } from "../integration/recover-fixture.js";
 import { expectError, expectJson } from "./capture-fixture.js";
 import {
   delta,
+  onTerminal,
   recoverWorld,
   runIdOf,
   target,
@@ -137,4 +138,20 @@ test("recovery points by --version and --at; unknown versions and runs are exit 
     const error = expectError(await world.ws.cli([verb, "no-such-run", "--json"]), 3);
     assert.equal(error.code, "LB_RUN_NOT_FOUND", verb);
   }
+});
+
+test("on a terminal a failover asks first: `no` creates nothing, `yes` shows step progress", async () => {
+  const no = await onTerminal(world.ws, ["recover", "shop"], "no");
+  assert.equal(no.code, 1, no.screen);
+  assert.match(no.screen, /LB_CANCELLED/);
+  assert.deepEqual(await world.targetCounts(), world.baseline);
+
+  const yes = await onTerminal(world.ws, ["recover", "shop"], "yes");
+  assert.equal(yes.code, 0, yes.screen);
+  assert.match(yes.screen, /^run \S+ \(failover of shop, \d+ steps\)/m);
+  assert.match(yes.screen, /^✓ create:network:/m);
+  assert.match(yes.screen, /^OK: run /m);
+  const id = /^run (\S+)/m.exec(yes.screen)?.[1] ?? "";
+  expectJson(await world.ws.cli(["teardown", id, "--json"]));
+  assert.deepEqual(await world.targetCounts(), world.baseline);
 });

@@ -192,3 +192,42 @@ export async function untilSucceeded(
     await new Promise((resolve) => setTimeout(resolve, 10)); // polling another process
   }
 }
+
+/**
+ * Runs `lifeboat <args>` on a pseudo-terminal (util-linux `script`), answering `answer` to the
+ * confirmation prompt; resolves with the exit code and what the terminal showed.
+ */
+export async function onTerminal(
+  ws: CaptureWorkspace,
+  args: readonly string[],
+  answer: string,
+): Promise<{ code: number; screen: string }> {
+  const quoted = [process.execPath, cliPath, ...args, "--config", ws.config]
+    .map((a) => `'${a.replaceAll("'", "'\\''")}'`)
+    .join(" ");
+  const child = spawn("script", ["-qec", quoted, "/dev/null"], {
+    cwd: ws.dir,
+    env: {
+      ...process.env,
+      NO_COLOR: "1",
+      LIFEBOAT_PASSWORD: password,
+      AWS_ACCESS_KEY_ID: "testing",
+      AWS_SECRET_ACCESS_KEY: "testing",
+      AWS_EC2_METADATA_DISABLED: "true",
+    },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let screen = "";
+  let answered = false;
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    screen += chunk;
+    if (!answered && screen.includes('Type "yes"')) {
+      answered = true;
+      child.stdin.write(`${answer}\n`);
+    }
+  });
+  const code = await new Promise<number>((resolve) =>
+    child.on("close", (exit) => resolve(exit ?? 1)),
+  );
+  return { code, screen };
+}
