@@ -17,6 +17,11 @@ export interface RecoverRequest extends Omit<EnvironmentPlanRequest, "mode"> {
 }
 
 export interface RecoverHooks {
+  /**
+   * Called with the plan after pre-flight passed and before anything is recorded or created:
+   * the place to ask for confirmation. Throwing stops the recovery with nothing done.
+   */
+  readonly beforeRun?: (plan: Plan) => Promise<void>;
   /** Called once the run is in the store, before anything executes (print its id first). */
   readonly onRun?: (run: RunRecord, plan: Plan) => void;
 }
@@ -39,6 +44,7 @@ export async function recoverEnvironment(
   hooks: RecoverHooks = {},
 ): Promise<RecoveryReport> {
   const planned = await planEnvironment(deps, request);
+  await hooks.beforeRun?.(planned.plan);
   const run = await deps.executor.createRun({
     environment: deps.environment,
     mode: request.mode,

@@ -144,6 +144,8 @@ test("on a terminal a failover asks first: `no` creates nothing, `yes` shows ste
   const no = await onTerminal(world.ws, ["recover", "shop"], "no");
   assert.equal(no.code, 1, no.screen);
   assert.match(no.screen, /LB_CANCELLED/);
+  // Asked after pre-flight, with what will happen.
+  assert.match(no.screen, /into west \(us-west-2\): \d+ steps, \d+ resources to create, \d+ DNS/);
   assert.deepEqual(await world.targetCounts(), world.baseline);
 
   const yes = await onTerminal(world.ws, ["recover", "shop"], "yes");

@@ -1,6 +1,7 @@
 import { createInterface } from "node:readline/promises";
 import { followRunEvents } from "../../execute/event-stream.js";
 import { LifeboatError } from "../../model/errors.js";
+import type { Plan } from "../../model/plan/index.js";
 import { recoverEnvironment, type RecoveryReport } from "../../recover/index.js";
 import type { Store } from "../../store/store.js";
 import { printResult, type CliIo } from "../output.js";
@@ -19,7 +20,12 @@ interface RecoverOptions extends RecoveryOptions {
  * A failover changes the target and moves DNS: it needs `--yes`, or an answer on a terminal.
  * Drills need no confirmation: they touch neither DNS nor the primary and tear down after.
  */
-async function confirm(io: CliIo, env: string, options: RecoverOptions): Promise<void> {
+async function confirm(
+  io: CliIo,
+  env: string,
+  options: RecoverOptions,
+  plan?: Plan,
+): Promise<void> {
   if (options.drill || options.yes) return;
   if (!io.isTty || !process.stdin.isTTY) {
     throw new LifeboatError("LB_USAGE", `recovering ${env} needs --yes when not on a terminal`, {
@@ -27,10 +33,14 @@ async function confirm(io: CliIo, env: string, options: RecoverOptions): Promise
         "Run `lifeboat plan` first to see what will happen, then `lifeboat recover --yes`, or use --drill.",
     });
   }
+  if (plan === undefined) return; // asked once the plan is known
+  const creates = plan.steps.filter((s) => s.kind === "create" || s.kind === "copy").length;
+  const dns = plan.steps.filter((s) => s.kind === "dns").length;
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = await rl.question(
-      `Fail ${env} over into ${options.target ?? "its recovery target"} and move its DNS? Type "yes": `,
+      `Fail ${env} over into ${plan.target.connection} (${plan.target.region}): ` +
+        `${plan.steps.length} steps, ${creates} resources to create, ${dns} DNS change(s). Type "yes": `,
     );
     if (answer.trim() !== "yes") throw new LifeboatError("LB_CANCELLED", "not confirmed");
   } finally {
@@ -97,6 +107,7 @@ export const registerRecover: RegisterCommand = (program, io) => {
                   ...(selection === undefined ? {} : { selection }),
                 },
                 {
+                  beforeRun: (plan) => confirm(io, env, options, plan),
                   onRun: (run, plan) => {
                     // First, on stderr: an operator can `resume`/`cancel` from another shell.
                     io.stderr(
