@@ -1,66 +1,46 @@
 import { Command, CommanderError } from "commander";
 import { LifeboatError } from "../model/errors.js";
-import { registerConfigValidate } from "./commands/config-validate.js";
-import { registerBackup } from "./commands/backup.js";
-import { registerRepoCheck } from "./commands/repo-check.js";
-import { registerRepoCopy } from "./commands/repo-copy.js";
-import { registerRepoForget } from "./commands/repo-forget.js";
-import { registerRepoInit } from "./commands/repo-init.js";
-import { registerRepoKey } from "./commands/repo-key.js";
-import { registerRepoPrune } from "./commands/repo-prune.js";
-import { registerRepoRepair } from "./commands/repo-repair.js";
-import { registerRepoSnapshots } from "./commands/repo-snapshots.js";
-import { registerRepoStats } from "./commands/repo-stats.js";
-import { registerRestore } from "./commands/restore.js";
-import { registerInit } from "./commands/init.js";
-import { registerCapture } from "./commands/capture.js";
-import { registerDiff } from "./commands/diff.js";
-import { registerHistory } from "./commands/history.js";
-import { registerInventory } from "./commands/inventory.js";
-import { registerCancel } from "./commands/cancel.js";
-import { registerPlan } from "./commands/plan.js";
-import { registerRecover } from "./commands/recover.js";
-import { registerResume } from "./commands/resume.js";
-import { registerRun } from "./commands/run.js";
-import { registerRuns } from "./commands/runs.js";
-import { registerTeardown } from "./commands/teardown.js";
 import { printError, type CliIo } from "./output.js";
 import type { RegisterCommand } from "./run-action.js";
 import { lifeboatVersion } from "./version.js";
 
-/** The explicit list of commands; one file per command under ./commands. */
-const commands: readonly RegisterCommand[] = [
-  registerInit,
-  registerConfigValidate,
-  registerRepoInit,
-  registerRepoSnapshots,
-  registerRepoCheck,
-  registerRepoForget,
-  registerRepoPrune,
-  registerRepoStats,
-  registerRepoKey,
-  registerRepoCopy,
-  registerRepoRepair,
-  registerBackup,
-  registerRestore,
-  registerCapture,
-  registerInventory,
-  registerHistory,
-  registerDiff,
-  registerPlan,
-  registerRecover,
-  registerRuns,
-  registerRun,
-  registerResume,
-  registerCancel,
-  registerTeardown,
+/**
+ * The explicit list of commands, one file per command under ./commands, by the top-level word
+ * that invokes them. Modules load on demand: `lifeboat backup` never loads the AWS SDK, which
+ * alone costs ~0.4 s of start-up; help and unknown words load them all.
+ */
+const commands: readonly (readonly [word: string, load: () => Promise<RegisterCommand>])[] = [
+  ["init", async () => (await import("./commands/init.js")).registerInit],
+  ["config", async () => (await import("./commands/config-validate.js")).registerConfigValidate],
+  ["repo", async () => (await import("./commands/repo-init.js")).registerRepoInit],
+  ["repo", async () => (await import("./commands/repo-snapshots.js")).registerRepoSnapshots],
+  ["repo", async () => (await import("./commands/repo-check.js")).registerRepoCheck],
+  ["repo", async () => (await import("./commands/repo-forget.js")).registerRepoForget],
+  ["repo", async () => (await import("./commands/repo-prune.js")).registerRepoPrune],
+  ["repo", async () => (await import("./commands/repo-stats.js")).registerRepoStats],
+  ["repo", async () => (await import("./commands/repo-key.js")).registerRepoKey],
+  ["repo", async () => (await import("./commands/repo-copy.js")).registerRepoCopy],
+  ["repo", async () => (await import("./commands/repo-repair.js")).registerRepoRepair],
+  ["backup", async () => (await import("./commands/backup.js")).registerBackup],
+  ["restore", async () => (await import("./commands/restore.js")).registerRestore],
+  ["capture", async () => (await import("./commands/capture.js")).registerCapture],
+  ["inventory", async () => (await import("./commands/inventory.js")).registerInventory],
+  ["history", async () => (await import("./commands/history.js")).registerHistory],
+  ["diff", async () => (await import("./commands/diff.js")).registerDiff],
+  ["plan", async () => (await import("./commands/plan.js")).registerPlan],
+  ["recover", async () => (await import("./commands/recover.js")).registerRecover],
+  ["runs", async () => (await import("./commands/runs.js")).registerRuns],
+  ["run", async () => (await import("./commands/run.js")).registerRun],
+  ["resume", async () => (await import("./commands/resume.js")).registerResume],
+  ["cancel", async () => (await import("./commands/cancel.js")).registerCancel],
+  ["teardown", async () => (await import("./commands/teardown.js")).registerTeardown],
 ];
 
 /**
  * Builds the `lifeboat` program. Each action reports failures through {@link runAction}, so
  * every failure prints a stable code and sets the documented exit code.
  */
-export function buildProgram(io: CliIo): Command {
+export async function buildProgram(io: CliIo, argv: readonly string[] = []): Promise<Command> {
   const program = new Command("lifeboat")
     .description(
       "Disaster recovery for cloud environments: capture, protect, watch, recover, fail back.",
@@ -71,13 +51,22 @@ export function buildProgram(io: CliIo): Command {
     // Errors are printed once, by printError, with a code and a remedy.
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} })
     .exitOverride();
-  for (const register of commands) register(program, io);
+  const word = argv[0];
+  const wanted =
+    word === "-V" || word === "--version"
+      ? []
+      : commands.some(([name]) => name === word)
+        ? commands.filter(([name]) => name === word)
+        : commands;
+  for (const register of await Promise.all(wanted.map(([, load]) => load()))) {
+    register(program, io);
+  }
   return program;
 }
 
 /** Parses argv and runs the command; resolves to the process exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  const program = buildProgram(io);
+  const program = await buildProgram(io, argv);
   process.exitCode = 0;
   try {
     await program.parseAsync([...argv], { from: "user" });
