@@ -124,16 +124,17 @@ export class WriteSession {
 
   /**
    * Like {@link saveBlob} for a blob whose id and sealed bytes were computed elsewhere (a worker
-   * thread) with this repository's key and codec. The caller vouches for both: a wrong id or
-   * foreign sealed bytes are found by `check --read-data`, not here.
+   * thread) with this repository's key and codec. `sealed` is called only when the blob is new.
+   * The caller vouches for both: a wrong id or foreign sealed bytes are found by
+   * `check --read-data`, not here.
    */
   async savePresealed(
     type: BlobType,
     id: Buffer,
-    sealed: Uint8Array,
     rawLength: number,
+    sealed: () => Uint8Array,
   ): Promise<SaveBlobResult> {
-    return this.#save(type, id, rawLength, () => sealed);
+    return this.#save(type, id, rawLength, sealed);
   }
 
   async #save(

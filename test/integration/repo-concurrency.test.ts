@@ -215,7 +215,9 @@ test("blobs sealed elsewhere (worker threads) are stored once and pass check --r
   const data = randomBytes(50_000);
   const id = repo.key.blobId(data);
   const { sealed } = repo.codec.encodeBlob(data);
-  assert.equal((await session.savePresealed(BlobType.data, id, sealed, data.length)).stored, true);
+  const save = () => session.savePresealed(BlobType.data, id, data.length, () => sealed);
+  assert.equal((await save()).stored, true);
+  assert.equal((await save()).stored, false, "a known blob is not sealed or stored again");
   assert.equal((await session.saveBlob(BlobType.data, data)).stored, false);
   const root = await session.saveTree([
     { name: "w", type: "file", size: data.length, content: [id.toString("hex")] },

@@ -3,7 +3,6 @@ import type { WriteSession, WriteSessionOptions } from "../write-session.js";
 import { newCounters, type TransferCounters } from "./backup-progress.js";
 import { BlobPipeline } from "./blob-pipeline.js";
 import { BlobWorkerPool } from "./blob-worker-pool.js";
-import { Presealed, startPresealedSession } from "./presealed-session.js";
 
 export interface ArchiveOptions {
   /** Worker threads; default one per core. */
@@ -33,12 +32,11 @@ export async function withArchive<T>(
   options: ArchiveOptions,
   body: (ctx: ArchiveContext) => Promise<T>,
 ): Promise<T> {
-  const presealed = new Presealed();
   const pool = new BlobWorkerPool(repo.key, options.workers);
   try {
-    const session = await startPresealedSession(repo, operation, presealed, options.session);
+    const session = await repo.startWrite(operation, options.session);
     const counters = options.counters ?? newCounters();
-    const pipeline = new BlobPipeline(session, pool, presealed, counters, options.inFlight);
+    const pipeline = new BlobPipeline(session, pool, counters, options.inFlight);
     try {
       return await body({ repo, session, pipeline, counters });
     } catch (error) {

@@ -1,8 +1,8 @@
+import { BugError } from "../../model/errors.js";
 import { BlobType } from "../pack/pack-entry.js";
 import type { WriteSession } from "../write-session.js";
 import type { TransferCounters } from "./backup-progress.js";
 import type { BlobWorkerPool } from "./blob-worker-pool.js";
-import type { Presealed } from "./presealed-session.js";
 import { Semaphore } from "./semaphore.js";
 
 /**
@@ -24,7 +24,6 @@ export class BlobPipeline {
   constructor(
     private readonly session: WriteSession,
     private readonly pool: BlobWorkerPool,
-    private readonly presealed: Presealed,
     private readonly counters: TransferCounters,
     inFlight = pool.size * 4,
   ) {
@@ -69,20 +68,19 @@ export class BlobPipeline {
   async #storeOne(plain: Uint8Array): Promise<string> {
     const hashed = await this.pool.run(plain, false);
     let blob = hashed.plain;
-    let sealedLength = 0;
-    this.presealed.ids.set(blob, hashed.id);
+    let sealed: Uint8Array | undefined;
     if (!this.session.has(hashed.id)) {
-      const sealed = await this.pool.run(blob, true);
-      blob = sealed.plain;
-      sealedLength = sealed.sealed!.length;
-      this.presealed.ids.set(blob, hashed.id);
-      this.presealed.sealed.set(blob, { sealed: sealed.sealed!, compressed: sealed.compressed! });
+      const done = await this.pool.run(blob, true);
+      blob = done.plain;
+      sealed = done.sealed;
     }
-    const result = await this.session.saveBlob(BlobType.data, blob);
-    if (result.stored) this.counters.bytesTransferred += sealedLength;
+    // The session's index only grows, so a blob it already had never asks for sealed bytes.
+    const result = await this.session.savePresealed(BlobType.data, hashed.id, blob.length, () => {
+      if (sealed === undefined) throw new BugError("a known blob was asked to be sealed");
+      return sealed;
+    });
+    if (result.stored && sealed !== undefined) this.counters.bytesTransferred += sealed.length;
     // The session keeps only the sealed bytes: the plaintext buffer can be read into again.
-    this.presealed.ids.delete(blob);
-    this.presealed.sealed.delete(blob);
     if (this.#free.length < this.#maxFree) this.#free.push(blob);
     return hashed.id.toString("hex");
   }
