@@ -24,20 +24,23 @@ let ws: CaptureWorkspace;
 before(async () => {
   moto = await startMoto();
   clients = awsClients(moto);
-  [shop, big, ws] = await Promise.all([
-    shopEnvironment(clients).named("shop").build(),
-    // Its own region, so each capture lists only its environment (DNS is global: both zones).
-    shopEnvironment(clients).inRegion("us-east-2").named("big").withAtLeastResources(200).build(),
-    captureWorkspace(moto.endpoint, (config) =>
-      config
-        .set("providers.ohio", { type: "aws", region: "us-east-2", endpoint: moto.endpoint })
-        .set("environments.big", {
-          source: "ohio",
-          select: { tags: { app: "big" } },
-          recovery: { target: "west" },
-        }),
-    ),
-  ]);
+  // One build at a time: two fixture builds racing in one moto server can make it answer 500.
+  shop = await shopEnvironment(clients).named("shop").build();
+  // Its own region, so each capture lists only its environment (DNS is global: both zones).
+  big = await shopEnvironment(clients)
+    .inRegion("us-east-2")
+    .named("big")
+    .withAtLeastResources(200)
+    .build();
+  ws = await captureWorkspace(moto.endpoint, (config) =>
+    config
+      .set("providers.ohio", { type: "aws", region: "us-east-2", endpoint: moto.endpoint })
+      .set("environments.big", {
+        source: "ohio",
+        select: { tags: { app: "big" } },
+        recovery: { target: "west" },
+      }),
+  );
 });
 
 after(async () => {

@@ -38,8 +38,11 @@ for (const target of storeTargets()) {
       const { store } = await target.fresh();
       const trace = newTrace();
       const started = deferred();
+      const zRan = deferred();
       const handler = recordingHandler(trace, {
         during: async (id, signal) => {
+          // z runs beside slow; the cancel waits for it so that what was made is deterministic.
+          if (id === "z") zRan.resolve();
           if (id !== "slow") return;
           started.resolve();
           await untilAborted(signal);
@@ -52,7 +55,7 @@ for (const target of storeTargets()) {
         plan: plan([step("a"), step("slow", ["a"]), step("next", ["slow"]), step("z", ["a"])]),
       });
       const running = executor.execute(run.id);
-      await started.promise;
+      await Promise.all([started.promise, zRan.promise]);
       const requested = await executor.cancel(run.id);
       assert.equal(requested.phase, "cancelling");
       const { run: done, report } = await running;
