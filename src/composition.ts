@@ -36,6 +36,7 @@ import {
 import { openStore } from "./store/open-store.js";
 import type { Store } from "./store/store.js";
 // Recovery (docs/recovery.md): the target connection's adapters behind the recovery engine.
+import { approvalStepHandler } from "./execute/approval-step.js";
 import { Executor } from "./execute/executor.js";
 import { parseMappingOrThrow, type Mapping } from "./model/mapping.js";
 import { awsStepHandlers } from "./providers/aws/apply/aws-step-handlers.js";
@@ -288,7 +289,7 @@ function recoveryTargetAdapters(
   const connection = new AwsConnection(options);
   const executor = new Executor({
     store,
-    handlers: awsStepHandlers(connection),
+    handlers: { ...awsStepHandlers(connection), approval: approvalStepHandler(store) },
     concurrency: recoveryConcurrency,
   });
   let provider: AwsProvider | undefined;

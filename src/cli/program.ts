@@ -34,6 +34,7 @@ const commands: readonly (readonly [word: string, load: () => Promise<RegisterCo
   ["resume", async () => (await import("./commands/resume.js")).registerResume],
   ["cancel", async () => (await import("./commands/cancel.js")).registerCancel],
   ["teardown", async () => (await import("./commands/teardown.js")).registerTeardown],
+  ["approve", async () => (await import("./commands/approve.js")).registerApprove],
 ];
 
 /**

@@ -4,3 +4,6 @@ export * from "./executor.js";
 export * from "./retry-policy.js";
 export * from "./run-report.js";
 export * from "./step-handler.js";
+export * from "./approval-gate.js";
+export * from "./approval-step.js";
+export * from "./decide-approval.js";

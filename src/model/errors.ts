@@ -119,6 +119,28 @@ export const errorCatalogue = {
     "The run is still in progress; wait for it to finish or cancel it with `lifeboat cancel <id>`.",
   ),
 
+  // Approvals (docs/approvals.md)
+  LB_APPROVAL_ALREADY_DECIDED: entry(
+    "conflict",
+    "The step was decided already (the first decision wins); see it with `lifeboat run <id>`.",
+  ),
+  LB_APPROVAL_REJECTED: entry(
+    "failed",
+    "An approver rejected the step, so nothing after it ran; start a new run when ready.",
+  ),
+  LB_APPROVAL_TIMEOUT: entry(
+    "failed",
+    "Nobody decided within the approval timeout, so nothing after it ran; `lifeboat resume <id>` asks again.",
+  ),
+  LB_APPROVAL_NOT_WAITING: entry(
+    "not-found",
+    "No step of the run is waiting for approval; see the run's steps with `lifeboat run <id>`.",
+  ),
+  LB_APPROVAL_AMBIGUOUS: entry(
+    "usage",
+    "Several steps of the run wait for approval; name one with `--step <id>`.",
+  ),
+
   // Repository
   LB_REPO_NOT_FOUND: entry(
     "not-found",

@@ -15,6 +15,7 @@ export interface StoreSchema {
   steps: StepsTable;
   step_events: StepEventsTable;
   events: EventsTable;
+  approvals: ApprovalsTable;
 }
 
 export interface EnvironmentsTable {
@@ -91,4 +92,14 @@ export interface EventsTable {
   type: string;
   severity: string;
   data_json: string;
+}
+
+/** Migration 0002: one decision per (run, step); the first one wins. */
+export interface ApprovalsTable {
+  run_id: string;
+  step_id: string;
+  decision: string;
+  decided_by: string;
+  comment: string | null;
+  at: number;
 }

@@ -1,6 +1,7 @@
 import type { Migration } from "kysely";
 import type { StoreDialect } from "../store.js";
 import { initialMigration } from "./0001-initial.js";
+import { approvalsMigration } from "./0002-approvals.js";
 
 /**
  * Every migration this build knows, by name; names sort in the order they run. Compiled in
@@ -9,5 +10,6 @@ import { initialMigration } from "./0001-initial.js";
 export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     "0001-initial": initialMigration(dialect),
+    "0002-approvals": approvalsMigration(),
   };
 }
