@@ -38,6 +38,32 @@ const entryRule = rule(
   entryPoints,
 );
 
+/**
+ * The dashboard runs in a browser: it may import src/model and the API's types (type-only
+ * vocabulary), never server code, node built-ins or server-side packages.
+ */
+const webRule = {
+  // A regex, not a glob: gitignore-style globs cannot re-include src/model under an excluded src.
+  regex: "(^|/)src/(?!model/|api/types)",
+  message: "web/ imports only src/model and the API's types (STYLE.md: layering).",
+};
+const webServerPackages = {
+  group: [
+    "node:*",
+    "@aws-sdk/*",
+    "@smithy/*",
+    "fastify",
+    "fastify/*",
+    "@fastify/*",
+    "better-sqlite3",
+    "pg",
+    "kysely",
+    "commander",
+    "zstd-napi",
+  ],
+  message: "web/ runs in the browser: no node built-ins or server-side packages.",
+};
+
 /** One no-restricted-imports entry per file group (a later entry replaces an earlier one). */
 const restrict = (files, patterns, ignores = []) => ({
   files,
@@ -50,7 +76,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ["**/*.ts"],
+    files: ["**/*.ts", "**/*.tsx"],
     rules: {
       "@typescript-eslint/consistent-type-imports": "error",
       "@typescript-eslint/no-unused-vars": [
@@ -74,4 +100,5 @@ export default tseslint.config(
   ),
   // The entry points see everything except the SDK.
   restrict(["src/cli/**/*.ts", "src/api/**/*.ts", "src/composition.ts"], [sdk]),
+  restrict(["web/src/**/*.ts", "web/src/**/*.tsx"], [webRule, webServerPackages]),
 );

@@ -2,13 +2,13 @@
 # Installs what Lifeboat's tests and benchmarks need on a fresh Debian machine, then the npm
 # dependencies. Safe to run again: it installs only what is missing.
 #   - Debian packages: postgresql (state store + database protection), restic and borgbackup
-#     (benchmark peers), zstd.
+#     (benchmark peers), zstd, chromium (the dashboard's browser test drives it headless).
 #   - moto_server (the AWS emulator): used from PATH when present, else a virtualenv in
 #     .venv-moto with moto[server] 5.2.1 from PyPI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(postgresql restic borgbackup zstd)
+packages=(postgresql restic borgbackup zstd chromium)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

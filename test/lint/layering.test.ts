@@ -65,3 +65,31 @@ test("a nested model file may import model folders but not leave the model", asy
   );
   assert.ok(outside.includes("no-restricted-imports"), `got ${outside.join(", ")}`);
 });
+
+test("the dashboard may import src/model but no server code", async () => {
+  const model = await ruleIdsFor(
+    "web/src/pages/layering-probe.tsx",
+    'import type { RunPhase } from "../../../src/model/plan/index.js";\nexport type X = RunPhase;\n',
+  );
+  assert.deepEqual(model, []);
+  const server = await ruleIdsFor(
+    "web/src/pages/layering-probe.tsx",
+    'import { printError } from "../../../src/cli/output.js";\nexport const x = printError;\n',
+  );
+  assert.ok(server.includes("no-restricted-imports"), `got ${server.join(", ")}`);
+  const store = await ruleIdsFor(
+    "web/src/layering-probe.ts",
+    'import { openStore } from "../../src/store/index.js";\nexport const x = openStore;\n',
+  );
+  assert.ok(store.includes("no-restricted-imports"), `got ${store.join(", ")}`);
+});
+
+test("the dashboard may not import node built-ins or server packages", async () => {
+  for (const source of [
+    'import { readFile } from "node:fs/promises";',
+    'import Fastify from "fastify";',
+  ]) {
+    const ids = await ruleIdsFor("web/src/layering-probe.ts", `${source}\nexport const x = 1;\n`);
+    assert.ok(ids.includes("no-restricted-imports"), `${source}: got ${ids.join(", ")}`);
+  }
+});

@@ -1,0 +1,134 @@
+/**
+ * The HTTP API's response shapes as the dashboard reads them (issue #9's API contract).
+ * Phases and modes come from src/model so a new phase is a type error here, not a blank badge.
+ */
+import type { RecoveryMode, RunPhase, StepKind, StepPhase } from "../../../src/model/plan/index.js";
+
+export type { RecoveryMode, RunPhase, StepKind, StepPhase };
+
+export type Health = "ok" | "degraded" | "down" | "unknown";
+export type Role = "viewer" | "operator" | "approver" | "admin";
+
+export interface ApiErrorBody {
+  error: { code: string; message: string; remedy?: string };
+}
+
+export interface WhoAmI {
+  tenant: string;
+  role: Role;
+  name: string;
+}
+
+export interface EnvironmentSummary {
+  name: string;
+  tenant: string;
+  status: string;
+  health: Health;
+  lastCaptureAt: string | null;
+  newestRecoveryPointAt: string | null;
+  rpoBudgetMs: number | null;
+}
+
+export interface ProbeSummary {
+  name?: string;
+  kind?: string;
+  status?: string;
+  severity?: string;
+  at?: string;
+  message?: string;
+}
+
+export interface EnvironmentDetail extends EnvironmentSummary {
+  probes?: ProbeSummary[];
+  incident?: unknown;
+  openIncident?: unknown;
+  decisions?: Array<{ at?: string; action?: string; reason?: string }>;
+}
+
+export interface GraphNode {
+  id: string;
+  kind: string;
+  name: string;
+}
+export interface Graph {
+  version: number | string;
+  nodes: GraphNode[];
+  edges: Array<{ from: string; to: string }>;
+}
+
+export interface InventoryVersion {
+  version: number | string;
+  capturedAt: string;
+  lastSeenAt: string;
+  counts: Record<string, number> | { resources?: number };
+}
+
+/** A diff between two inventory versions; the shape of `lifeboat diff --json`. */
+export interface InventoryDiff {
+  added?: unknown[];
+  removed?: unknown[];
+  changed?: unknown[];
+  [key: string]: unknown;
+}
+
+export interface RecoveryPoint {
+  id?: string;
+  at?: string;
+  time?: string;
+  createdAt?: string;
+  kind?: string;
+  [key: string]: unknown;
+}
+
+export interface EventRecord {
+  id: string | number;
+  at: string;
+  type: string;
+  severity: string;
+  data: unknown;
+}
+
+export interface PlanStep {
+  id: string;
+  kind: StepKind;
+  summary?: string;
+  resource?: string;
+  resourceKind?: string;
+  dependsOn: string[];
+}
+export interface PlanPreview {
+  id?: string;
+  mode: RecoveryMode;
+  target?: { connection: string; region: string };
+  steps: PlanStep[];
+}
+
+export interface RunSummary {
+  id: string;
+  environment: string;
+  mode: RecoveryMode;
+  phase: RunPhase;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  rtoMs: number | null;
+  rpoMs: number | null;
+}
+
+export interface RunStep {
+  id: string;
+  kind: StepKind | string;
+  phase: StepPhase;
+  startedAt: string | null;
+  finishedAt: string | null;
+  error: { code?: string; message?: string; remedy?: string } | string | null;
+  waitingForApproval: boolean;
+  summary?: string;
+  dependsOn?: string[];
+}
+
+export interface RunDetail {
+  run: RunSummary;
+  steps: RunStep[];
+  report: unknown;
+}

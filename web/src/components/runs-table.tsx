@@ -1,0 +1,47 @@
+import type { RunSummary } from "../api/types.js";
+import { runPhaseState, stateOf } from "../format/state.js";
+import { formatDuration } from "../format/time.js";
+import { hrefs } from "../hooks/use-route.js";
+import { Badge } from "./badge.js";
+import { TimeAgo } from "./time-ago.js";
+
+/** Runs newest first with the two numbers a drill exists to measure: RTO and RPO. */
+export function RunsTable({ runs }: { runs: RunSummary[] }) {
+  if (runs.length === 0)
+    return <p className="empty">No runs yet. Preview a plan and start a drill.</p>;
+  const sorted = [...runs].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  return (
+    <table data-testid="runs">
+      <thead>
+        <tr>
+          <th>Run</th>
+          <th>Mode</th>
+          <th>State</th>
+          <th>Started</th>
+          <th className="num">RTO (measured)</th>
+          <th className="num">RPO (achieved)</th>
+        </tr>
+      </thead>
+      <tbody>
+        {sorted.map((run) => (
+          <tr key={run.id}>
+            <td>
+              <a className="mono" href={hrefs.run(run.id)}>
+                {run.id.slice(0, 8)}
+              </a>
+            </td>
+            <td>{run.mode}</td>
+            <td>
+              <Badge state={stateOf(runPhaseState, run.phase)} />
+            </td>
+            <td>
+              <TimeAgo at={run.startedAt ?? run.createdAt} />
+            </td>
+            <td className="num">{formatDuration(run.rtoMs)}</td>
+            <td className="num">{formatDuration(run.rpoMs)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,46 @@
+import { useCallback, useEffect, useState } from "react";
+import { api, ApiError } from "../api/client.js";
+
+export interface Loaded<T> {
+  data: T | undefined;
+  error: ApiError | undefined;
+  reload: () => void;
+}
+
+/**
+ * GET `path` and, when `pollMs` is set, again every `pollMs`. The last good data stays on screen
+ * while a refresh is in flight or fails, so the page never flickers to empty.
+ */
+export function useApi<T>(path: string | null, pollMs?: number): Loaded<T> {
+  const [data, setData] = useState<T>();
+  const [error, setError] = useState<ApiError>();
+  const [tick, setTick] = useState(0);
+
+  useEffect(() => {
+    if (path === null) return;
+    let cancelled = false;
+    const load = () =>
+      api<T>(path).then(
+        (body) => {
+          if (cancelled) return;
+          setData(body);
+          setError(undefined);
+        },
+        (cause: unknown) => {
+          if (cancelled) return;
+          setError(
+            cause instanceof ApiError ? cause : new ApiError(0, "LB_UI_ERROR", String(cause)),
+          );
+        },
+      );
+    void load();
+    const timer = pollMs ? setInterval(() => void load(), pollMs) : undefined;
+    return () => {
+      cancelled = true;
+      if (timer) clearInterval(timer);
+    };
+  }, [path, pollMs, tick]);
+
+  const reload = useCallback(() => setTick((n) => n + 1), []);
+  return { data, error, reload };
+}

@@ -1,0 +1,150 @@
+import { useCallback, useState, type ReactNode } from "react";
+import { ApiError, enc, post } from "../api/client.js";
+import type { RunDetail, RunPhase, RunStep, WhoAmI } from "../api/types.js";
+import { ApprovalCard } from "../components/approval-card.js";
+import { Badge } from "../components/badge.js";
+import { ErrorNote } from "../components/error-note.js";
+import { RunProgress } from "../components/run-progress.js";
+import { Section } from "../components/section.js";
+import { StepTable } from "../components/step-table.js";
+import { TimeAgo } from "../components/time-ago.js";
+import { atLeast } from "../format/roles.js";
+import { runPhaseState, stateOf } from "../format/state.js";
+import { formatDuration } from "../format/time.js";
+import { useApi } from "../hooks/use-api.js";
+import { useNow } from "../hooks/use-now.js";
+import { hrefs } from "../hooks/use-route.js";
+import { useRunEvents } from "../hooks/use-run-events.js";
+
+const settled: ReadonlySet<RunPhase> = new Set([
+  "succeeded",
+  "failed",
+  "cancelled",
+  "torn-down",
+  "teardown-failed",
+]);
+
+/** One run, live: steps update as the event stream reports them; actions match the run's phase. */
+export function RunPage({ id, who }: { id: string; who: WhoAmI }) {
+  const [live, setLive] = useState(true);
+  const { data, error, reload } = useApi<RunDetail>(
+    `/api/v1/runs/${enc(id)}`,
+    live ? 2000 : 15_000,
+  );
+  const phase = data?.run.phase;
+  if (phase && settled.has(phase) === live) setLive(!live);
+  const onEvent = useCallback(() => reload(), [reload]);
+  const streaming = useRunEvents(id, live, onEvent);
+  const now = useNow(1000);
+  const [busy, setBusy] = useState(false);
+  const [actionError, setActionError] = useState<ApiError>();
+
+  async function act(path: string, body: unknown = {}) {
+    setBusy(true);
+    setActionError(undefined);
+    try {
+      await post(`/api/v1/runs/${enc(id)}/${path}`, body);
+      setLive(true);
+      reload();
+    } catch (cause) {
+      setActionError(
+        cause instanceof ApiError ? cause : new ApiError(0, "LB_UI_ERROR", String(cause)),
+      );
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (!data) return <ErrorNote error={error} />;
+  const { run, steps } = data;
+  const operator = atLeast(who.role, "operator");
+  const waiting = steps.filter((s: RunStep) => s.waitingForApproval);
+  return (
+    <>
+      <div className="crumbs">
+        <a href={hrefs.environments()}>Environments</a> /{" "}
+        <a href={hrefs.environment(run.environment)}>{run.environment}</a> /
+      </div>
+      <div className="title-row">
+        <h1>
+          {run.mode === "drill" ? "Drill" : run.mode === "failover" ? "Failover" : run.mode}{" "}
+          <span className="mono muted">{run.id.slice(0, 8)}</span>
+        </h1>
+        <Badge state={stateOf(runPhaseState, run.phase)} testId="run-phase" />
+        <span className="muted">{live ? (streaming ? "live" : "reconnecting…") : ""}</span>
+      </div>
+      <ErrorNote error={error} />
+      <ErrorNote error={actionError} />
+
+      <ApprovalCard
+        steps={waiting}
+        canApprove={atLeast(who.role, "approver")}
+        busy={busy}
+        onDecide={(step, decision, comment) =>
+          void act("approve", { step, decision, ...(comment ? { comment } : {}) })
+        }
+      />
+
+      <Section
+        title="Progress"
+        aside={
+          <div className="actions">
+            {operator && (run.phase === "running" || run.phase === "planned") ? (
+              <button
+                type="button"
+                className="danger"
+                disabled={busy}
+                onClick={() => void act("cancel")}
+              >
+                Cancel run
+              </button>
+            ) : null}
+            {operator && (run.phase === "failed" || run.phase === "cancelled") ? (
+              <button type="button" disabled={busy} onClick={() => void act("resume")}>
+                Resume
+              </button>
+            ) : null}
+            {operator &&
+            ["succeeded", "failed", "cancelled", "teardown-failed"].includes(run.phase) ? (
+              <button
+                type="button"
+                className="danger"
+                disabled={busy}
+                onClick={() => void act("teardown")}
+              >
+                Tear down
+              </button>
+            ) : null}
+          </div>
+        }
+      >
+        <div className="stat-row">
+          <Stat label="Started" value={<TimeAgo at={run.startedAt} empty="not yet" />} />
+          <Stat label="Finished" value={<TimeAgo at={run.finishedAt} empty="not yet" />} />
+          <Stat
+            label="RTO (measured)"
+            value={formatDuration(
+              run.rtoMs ??
+                (run.startedAt && !run.finishedAt ? now - Date.parse(run.startedAt) : null),
+            )}
+          />
+          <Stat label="RPO (achieved)" value={formatDuration(run.rpoMs)} />
+        </div>
+        <RunProgress steps={steps} />
+      </Section>
+
+      <Section title={`Steps (${steps.length})`}>
+        <StepTable steps={steps} now={now} />
+      </Section>
+    </>
+  );
+}
+
+function Stat({ label, value }: { label: string; value: ReactNode }) {
+  return (
+    <div className="stat">
+      <div className="label">{label}</div>
+      <div className="value">{value}</div>
+    </div>
+  );
+}
