@@ -40,6 +40,7 @@ import { approvalStepHandler } from "./execute/approval-step.js";
 import { Executor } from "./execute/executor.js";
 import { parseMappingOrThrow, type Mapping } from "./model/mapping.js";
 import { awsStepHandlers } from "./providers/aws/apply/aws-step-handlers.js";
+import { awsFailoverHandlers } from "./providers/aws/apply/failover-handlers.js";
 import { AwsConnection } from "./providers/aws/aws-connection.js";
 import { awsTargetFacts } from "./providers/aws/aws-target-facts-source.js";
 import type { RecoveryDeps, RunAccess } from "./recover/index.js";
@@ -287,9 +288,26 @@ function recoveryTargetAdapters(
     env,
   );
   const connection = new AwsConnection(options);
+  // Failover steps name the connection they act on (fence the source, move DNS with the
+  // target's credentials): one lazily opened connection per provider of the config.
+  const others = new Map<string, AwsConnection>([[target, connection]]);
+  const connectionFor = (name: string): AwsConnection => {
+    let found = others.get(name);
+    if (!found) {
+      found = new AwsConnection(
+        awsConnectionOptions(name, providerNamed(loaded, name) as ProviderConfig, env),
+      );
+      others.set(name, found);
+    }
+    return found;
+  };
   const executor = new Executor({
     store,
-    handlers: { ...awsStepHandlers(connection), approval: approvalStepHandler(store) },
+    handlers: {
+      ...awsStepHandlers(connection),
+      ...awsFailoverHandlers(connectionFor),
+      approval: approvalStepHandler(store),
+    },
     concurrency: recoveryConcurrency,
   });
   let provider: AwsProvider | undefined;
@@ -298,7 +316,7 @@ function recoveryTargetAdapters(
     executor,
     provider: () => (provider ??= new AwsProvider(options)),
     close: () => {
-      connection.destroy();
+      for (const open of others.values()) open.destroy();
       provider?.close();
     },
   };

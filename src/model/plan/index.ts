@@ -2,3 +2,4 @@ export * from "./phases.js";
 export * from "./plan.js";
 export * from "./step.js";
 export * from "./target-facts.js";
+export * from "./failover-steps.js";

@@ -185,7 +185,7 @@ async function currentRecord(route53: Route53Client, zone: string, want: Resourc
   );
 }
 
-function sameRecord(a: ResourceRecordSet, b: ResourceRecordSet): boolean {
+export function sameRecord(a: ResourceRecordSet, b: ResourceRecordSet): boolean {
   if (a.AliasTarget || b.AliasTarget) {
     const norm = (s?: string) => (s ?? "").toLowerCase().replace(/\.$/, "");
     return (
@@ -202,7 +202,7 @@ function sameRecord(a: ResourceRecordSet, b: ResourceRecordSet): boolean {
 }
 
 /** moto 5.2.1 returns `TTL: 0` on aliases; AWS refuses TTL together with AliasTarget. */
-function cleanAlias(r: ResourceRecordSet): ResourceRecordSet {
+export function cleanAlias(r: ResourceRecordSet): ResourceRecordSet {
   if (!r.AliasTarget) return r;
   const { TTL: _ttl, ResourceRecords: _values, ...rest } = r;
   return rest;
@@ -248,7 +248,7 @@ function zoneId(id: string): string {
   return id.replace(/^\/hostedzone\//, "");
 }
 
-async function findZone(
+export async function findZone(
   route53: Route53Client,
   name: string,
   privateZone: boolean,
