@@ -29,20 +29,26 @@ export interface EnvironmentSummary {
   rpoBudgetMs: number | null;
 }
 
+/** The newest probe results, as the latest watch decision recorded them. */
 export interface ProbeSummary {
-  name?: string;
-  kind?: string;
-  status?: string;
-  severity?: string;
-  at?: string;
-  message?: string;
+  probeId: string;
+  code: string;
+  severity: string;
+  at: string;
+  latencyMs: number | null;
+  detail: string;
 }
 
 export interface EnvironmentDetail extends EnvironmentSummary {
-  probes?: ProbeSummary[];
-  incident?: unknown;
-  openIncident?: unknown;
-  decisions?: Array<{ at?: string; action?: string; reason?: string }>;
+  probes: ProbeSummary[];
+  incident: { id: string; openedAt: string } | null;
+  decisions: Array<{
+    eventId: number;
+    at: string;
+    kind: string;
+    action: string | null;
+    incidentId: string;
+  }>;
 }
 
 export interface GraphNode {
@@ -106,7 +112,9 @@ export interface PlanPreview {
 export interface RunSummary {
   id: string;
   environment: string;
-  mode: RecoveryMode;
+  /** A recovery mode, or `teardown` for the run that undoes `parentRunId`. */
+  mode: RecoveryMode | "teardown";
+  parentRunId?: string | null;
   phase: RunPhase;
   createdAt: string;
   startedAt: string | null;
@@ -123,12 +131,22 @@ export interface RunStep {
   finishedAt: string | null;
   error: { code?: string; message?: string; remedy?: string } | string | null;
   waitingForApproval: boolean;
+  attempts?: number;
   summary?: string;
   dependsOn?: string[];
+}
+
+/** The parts of the recovery report (docs/cli-json.md, RunJson) the run page shows. */
+export interface RunReport {
+  recoveryPoint?: { version: number; capturedAt: string } | null;
+  verification?: { result: string; checked: number; differences: unknown[] } | null;
+  teardown?: { runId: string; phase: string; deleted: number } | null;
+  created?: number;
+  adopted?: number;
 }
 
 export interface RunDetail {
   run: RunSummary;
   steps: RunStep[];
-  report: unknown;
+  report: RunReport | null;
 }

@@ -6,7 +6,7 @@
  */
 import type { Graph, GraphNode } from "../api/types.js";
 
-export const box = { width: 190, height: 38, columnGap: 70, rowGap: 12, pad: 16 };
+export const box = { width: 156, height: 38, columnGap: 40, rowGap: 12, pad: 16 };
 
 export interface PlacedNode extends GraphNode {
   x: number;
@@ -46,10 +46,21 @@ export function layoutGraph(graph: Graph): Layout {
     const depth = depthOf(node.id, new Set());
     (columns[depth] ??= []).push(node);
   }
+  // Each column is ordered by the mean row of what its nodes refer to (one barycentre pass,
+  // left to right): related boxes sit level with each other and far fewer curves cross.
   const placed = new Map<string, PlacedNode>();
+  const byName = (a: GraphNode, b: GraphNode) =>
+    a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name);
   columns.forEach((column, depth) => {
+    const centre = (node: GraphNode) => {
+      const rows = (refersTo.get(node.id) ?? []).flatMap((id) => {
+        const target = placed.get(id);
+        return target ? [target.y] : [];
+      });
+      return rows.length === 0 ? 0 : rows.reduce((a, b) => a + b, 0) / rows.length;
+    };
     column
-      .sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name))
+      .sort((a, b) => (depth === 0 ? 0 : centre(a) - centre(b)) || byName(a, b))
       .forEach((node, row) => {
         placed.set(node.id, {
           ...node,

@@ -38,7 +38,7 @@ export function ResourceGraph({ graph }: { graph: Graph }) {
               {node.kind}
             </text>
             <text x={10} y={30}>
-              {clip(node.name, 26)}
+              {clip(node.name, 21)}
             </text>
           </g>
         ))}

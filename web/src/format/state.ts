@@ -55,6 +55,9 @@ export function rpoState(
   budgetMs: number | null,
   now: number,
 ): StateLabel & { ageMs: number | null } {
+  // Without a budget nothing promised data protection yet: say so without raising an alarm.
+  if (!newestPointAt && !budgetMs)
+    return { tone: "idle", label: "Data not protected", ageMs: null };
   if (!newestPointAt) return { tone: "bad", label: "No recovery point", ageMs: null };
   const ageMs = now - Date.parse(newestPointAt);
   if (!budgetMs) return { tone: "idle", label: "No RPO budget", ageMs };

@@ -13,7 +13,8 @@ import { Badge } from "../components/badge.js";
 import { ErrorNote } from "../components/error-note.js";
 import { EventList } from "../components/event-list.js";
 import { InventoryHistory } from "../components/inventory-history.js";
-import { PointTimeline } from "../components/point-timeline.js";
+import { RecoveryTimeline } from "../components/recovery-timeline.js";
+import { ProbeList } from "../components/probe-list.js";
 import { ResourceGraph } from "../components/resource-graph.js";
 import { RunsTable } from "../components/runs-table.js";
 import { Section } from "../components/section.js";
@@ -60,6 +61,12 @@ export function EnvironmentPage({ name, who }: { name: string; who: WhoAmI }) {
         ) : null}
       </div>
       <ErrorNote error={detail.error} />
+      {env?.incident ? (
+        <div className="error-note" role="alert" data-testid="incident">
+          <strong>Open incident</strong> since <TimeAgo at={env.incident.openedAt || null} />{" "}
+          <span className="code">{env.incident.id}</span>
+        </div>
+      ) : null}
 
       <Section title="Recover">
         <StartRun env={name} canStart={atLeast(who.role, "operator")} />
@@ -100,8 +107,11 @@ export function EnvironmentPage({ name, who }: { name: string; who: WhoAmI }) {
         <div>
           <Section title="Recovery points">
             <ErrorNote error={points.error} />
-            {points.data ? <PointTimeline points={points.data.points} /> : null}
+            {points.data && versions.data ? (
+              <RecoveryTimeline versions={versions.data.versions} points={points.data.points} />
+            ) : null}
           </Section>
+          <Section title="Health probes">{env ? <ProbeList probes={env.probes} /> : null}</Section>
           <Section title="Recent events">
             <ErrorNote error={events.error} />
             {events.data ? <EventList events={events.data.events} /> : null}

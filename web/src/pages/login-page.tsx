@@ -43,7 +43,7 @@ export function LoginPage({ onLogin }: { onLogin: (who: WhoAmI) => void }) {
           required
         />
         <p className="hint">
-          Create one with <code>lifeboat token create --tenant T --role operator</code>. It is kept
+          Create one with <code>lifeboat token create --name you --role operator</code>. It is kept
           in this tab only.
         </p>
         <button type="submit" className="primary" disabled={busy || token.trim() === ""}>

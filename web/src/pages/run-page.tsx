@@ -1,6 +1,6 @@
 import { useCallback, useState, type ReactNode } from "react";
 import { ApiError, enc, post } from "../api/client.js";
-import type { RunDetail, RunPhase, RunStep, WhoAmI } from "../api/types.js";
+import type { RunDetail, RunPhase, RunReport, RunStep, WhoAmI } from "../api/types.js";
 import { ApprovalCard } from "../components/approval-card.js";
 import { Badge } from "../components/badge.js";
 import { ErrorNote } from "../components/error-note.js";
@@ -129,14 +129,56 @@ export function RunPage({ id, who }: { id: string; who: WhoAmI }) {
             )}
           />
           <Stat label="RPO (achieved)" value={formatDuration(run.rpoMs)} />
+          <Stat label="Verification" value={verification(data.report)} />
         </div>
         <RunProgress steps={steps} />
+        <ReportLine report={data.report} parentRunId={run.parentRunId ?? null} />
       </Section>
 
       <Section title={`Steps (${steps.length})`}>
         <StepTable steps={steps} now={now} />
       </Section>
     </>
+  );
+}
+
+function verification(report: RunReport | null): string {
+  const result = report?.verification;
+  if (!result) return "—";
+  return result.result === "equivalent"
+    ? `${result.checked} checked, equal`
+    : `${result.differences.length} differences`;
+}
+
+/** Where the rebuilt state came from, and the run that tore it down (or the one it undoes). */
+function ReportLine({
+  report,
+  parentRunId,
+}: {
+  report: RunReport | null;
+  parentRunId: string | null;
+}) {
+  const point = report?.recoveryPoint;
+  const teardown = report?.teardown;
+  return (
+    <p className="muted small" data-testid="report-line">
+      {point ? (
+        <>
+          Rebuilt inventory v{point.version} captured <TimeAgo at={point.capturedAt} />.{" "}
+        </>
+      ) : null}
+      {teardown ? (
+        <>
+          Teardown <a href={hrefs.run(teardown.runId)}>{teardown.runId.slice(0, 8)}</a>:{" "}
+          {teardown.phase}, {teardown.deleted} deleted.
+        </>
+      ) : null}
+      {parentRunId ? (
+        <>
+          Tears down run <a href={hrefs.run(parentRunId)}>{parentRunId.slice(0, 8)}</a>.
+        </>
+      ) : null}
+    </p>
   );
 }
 
