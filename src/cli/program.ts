@@ -9,7 +9,12 @@ import { lifeboatVersion } from "./version.js";
  * that invokes them. Modules load on demand: `lifeboat backup` never loads the AWS SDK, which
  * alone costs ~0.4 s of start-up; help and unknown words load them all.
  */
-const commands: readonly (readonly [word: string, load: () => Promise<RegisterCommand>])[] = [
+const commands: readonly (readonly [
+  word: string,
+  load: () => Promise<RegisterCommand>,
+  /** A group verb that loads alone: PostgreSQL runs `pg archive-wal` once per WAL segment. */
+  verb?: string,
+])[] = [
   ["init", async () => (await import("./commands/init.js")).registerInit],
   ["config", async () => (await import("./commands/config-validate.js")).registerConfigValidate],
   ["repo", async () => (await import("./commands/repo-init.js")).registerRepoInit],
@@ -35,6 +40,18 @@ const commands: readonly (readonly [word: string, load: () => Promise<RegisterCo
   ["cancel", async () => (await import("./commands/cancel.js")).registerCancel],
   ["teardown", async () => (await import("./commands/teardown.js")).registerTeardown],
   ["approve", async () => (await import("./commands/approve.js")).registerApprove],
+  [
+    "pg",
+    async () => (await import("./commands/pg-archive-wal.js")).registerPgArchiveWal,
+    "archive-wal",
+  ],
+  [
+    "pg",
+    async () => (await import("./commands/pg-basebackup.js")).registerPgBaseBackup,
+    "basebackup",
+  ],
+  ["pg", async () => (await import("./commands/pg-restore.js")).registerPgRestore, "restore"],
+  ["pg", async () => (await import("./commands/pg-status.js")).registerPgStatus, "status"],
 ];
 
 /**
@@ -53,12 +70,16 @@ export async function buildProgram(io: CliIo, argv: readonly string[] = []): Pro
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} })
     .exitOverride();
   const word = argv[0];
+  const group = commands.filter(([name]) => name === word);
+  const verb = group.filter(([, , name]) => name !== undefined && name === argv[1]);
   const wanted =
     word === "-V" || word === "--version"
       ? []
-      : commands.some(([name]) => name === word)
-        ? commands.filter(([name]) => name === word)
-        : commands;
+      : verb.length > 0
+        ? verb
+        : group.length > 0
+          ? group
+          : commands;
   for (const register of await Promise.all(wanted.map(([, load]) => load()))) {
     register(program, io);
   }

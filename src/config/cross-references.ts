@@ -75,7 +75,8 @@ export function checkReferences(config: LifeboatConfig, report: ReportProblem): 
     env.protect.forEach((item, i) => {
       const every = item.every === undefined ? undefined : parseDuration(item.every);
       const rpo = parseDuration(item.rpo) ?? 0;
-      if (every !== undefined && every > rpo) {
+      // For PostgreSQL `every` spaces base backups; WAL archiving keeps the rpo between them.
+      if (every !== undefined && every > rpo && item.postgres === undefined) {
         report(
           at("protect", i, "every"),
           `every ${item.every} cannot meet rpo ${item.rpo}; make it ${item.rpo} or shorter`,

@@ -223,3 +223,29 @@ test("credential variables a provider names must be set when secrets are checked
     ["providers.aws-west.credentials"],
   );
 });
+
+test("a postgres protect item: every spaces base backups and may exceed rpo; bad URLs are named", () => {
+  const item = `      - postgres: { name: main, url: "postgres://replicator@db1:5432/postgres" }
+        rpo: 1m
+        every: 1d
+      - databases: { ids: [shop-db] }`;
+  const result = validateConfigText(variant("      - databases: { ids: [shop-db] }", item), {
+    secrets,
+  });
+  assert.ok(result.ok, JSON.stringify(!result.ok && result.problems));
+  assert.equal(result.config.environments.shop?.protect[1]?.postgres?.name, "main");
+
+  const badUrl = variant(
+    "      - databases: { ids: [shop-db] }",
+    item.replace("postgres://replicator@db1:5432/postgres", "mysql://db1"),
+  );
+  const problems = problemsOf(validateConfigText(badUrl, { secrets }));
+  assert.ok(problems.some((p) => p.path === "environments.shop.protect[1].postgres.url"));
+  const both = variant(
+    "      - databases: { ids: [shop-db] }",
+    '      - databases: { ids: [a] }\n        postgres: { name: x, url: "postgres://h/d" }',
+  );
+  assert.ok(
+    problemsOf(validateConfigText(both, { secrets })).some((p) => /exactly one/.test(p.message)),
+  );
+});

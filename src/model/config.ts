@@ -134,16 +134,29 @@ const resourceSelectorSchema = z
   .strictObject({ tags: stringMap.optional(), ids: z.array(nonEmpty).min(1).optional() })
   .superRefine(requireKeys(["tags", "ids"], "at-least-one"));
 
+/**
+ * A self-managed PostgreSQL cluster protected by base backups plus continuous WAL archiving
+ * (docs/pg-protection.md). The `name` keys its base backups, WAL and recovery points.
+ */
+const postgresSchema = z.strictObject({
+  name: nameSchema,
+  /** libpq URL of a role with REPLICATION for `pg_basebackup` (postgres://user@host:port/db). */
+  url: urlWithScheme(["postgres", "postgresql"], "postgres://user@host:5432/db"),
+  /** Folder holding pg_basebackup, postgres, pg_ctl; default the newest /usr/lib/postgresql. */
+  bin: nonEmpty.optional(),
+});
+
 const protectSchema = z
   .strictObject({
     volumes: resourceSelectorSchema.optional(),
     databases: resourceSelectorSchema.optional(),
+    postgres: postgresSchema.optional(),
     /** The most data, as time, this item may lose. */
     rpo: durationSchema,
     /** How often a recovery point is made; defaults to the rpo. */
     every: durationSchema.optional(),
   })
-  .superRefine(requireKeys(["volumes", "databases"], "exactly-one"));
+  .superRefine(requireKeys(["volumes", "databases", "postgres"], "exactly-one"));
 
 const cidrPattern = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
 const cidr = z.string().regex(cidrPattern, {
@@ -243,5 +256,6 @@ export type ProviderConfig = z.infer<typeof providerSchema>;
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;
 export type HealthCheckConfig = z.infer<typeof healthSchema>;
 export type ProtectConfig = z.infer<typeof protectSchema>;
+export type PostgresProtectConfig = z.infer<typeof postgresSchema>;
 export type RecoveryMappingConfig = z.infer<typeof mappingSchema>;
 export type FailoverAction = (typeof failoverActions)[number];

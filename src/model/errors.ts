@@ -214,6 +214,50 @@ export const errorCatalogue = {
     "failed",
     "The provider rejected the request; the cause names its error code.",
   ),
+
+  // PostgreSQL protection (docs/pg-protection.md)
+  LB_PG_NOT_CONFIGURED: entry(
+    "not-found",
+    "Add a `postgres:` entry under the environment's `protect` list, or name it with --database.",
+  ),
+  LB_PG_BINARIES_NOT_FOUND: entry(
+    "usage",
+    "Install the PostgreSQL server package, or set `bin:` (or LIFEBOAT_PG_BIN) to its bin folder.",
+  ),
+  LB_PG_BASEBACKUP_FAILED: entry(
+    "failed",
+    "Check the connection URL, that the role has REPLICATION and pg_hba.conf allows it; retry.",
+    true,
+  ),
+  LB_PG_WAL_ARCHIVE_FAILED: entry(
+    "failed",
+    "PostgreSQL retries the segment by itself; check the repository and the message's cause.",
+    true,
+  ),
+  LB_PG_NO_BASE_BACKUP: entry(
+    "not-found",
+    "Take a base backup with `lifeboat pg basebackup` before that time, or pick a later --at.",
+  ),
+  LB_PG_TARGET_NOT_COVERED: entry(
+    "not-found",
+    "No archived WAL reaches that time yet; pick an earlier --at (see `lifeboat pg status`).",
+  ),
+  LB_PG_WAL_MISSING: entry(
+    "integrity",
+    "A WAL segment between the base backup and the target is not in the repository; take a new base backup.",
+  ),
+  LB_PG_WAL_CORRUPT: entry(
+    "integrity",
+    "A restored WAL segment does not match the checksum recorded when it was archived; run `lifeboat repo check --read-data`.",
+  ),
+  LB_PG_TARGET_NOT_EMPTY: entry(
+    "conflict",
+    "Give --target an empty or new directory; Lifeboat never overwrites a data directory.",
+  ),
+  LB_PG_START_FAILED: entry(
+    "failed",
+    "Read the server log named in the message (lifeboat_restore.log in the data directory).",
+  ),
 } as const satisfies Record<`LB_${string}`, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

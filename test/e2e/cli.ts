@@ -22,6 +22,8 @@ export interface RunOptions {
   /** Added to a copy of this process's environment without its LIFEBOAT_* variables. */
   readonly env?: Readonly<Record<string, string>>;
   readonly timeoutMs?: number;
+  /** Run as this user (root only): e.g. the `postgres` user an archive_command runs as. */
+  readonly user?: { readonly uid: number; readonly gid: number };
 }
 
 function baseEnv(): Record<string, string> {
@@ -38,6 +40,7 @@ export async function runLifeboat(args: readonly string[], options: RunOptions):
     cwd: options.cwd,
     env: { ...baseEnv(), ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
+    ...options.user,
   });
   let stdout = "";
   let stderr = "";

@@ -34,7 +34,7 @@ export function findPostgresBin(): string {
 }
 
 /** PostgreSQL refuses to run as root: when we are root, run it as the `postgres` user. */
-function serverUser(): { uid: number; gid: number } | undefined {
+export function serverUser(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
   const id = (flag: string) => Number(spawnSync("id", [flag, "postgres"]).stdout.toString().trim());
   const uid = id("-u");

@@ -1,0 +1,110 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { chownSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { freePort, waitFor } from "./free-port.js";
+import { findPostgresBin, serverUser } from "./postgres.js";
+
+/** A private PostgreSQL cluster with its own settings (WAL archiving), in a temp directory. */
+export interface PgCluster {
+  readonly url: string;
+  readonly port: number;
+  /** The temp folder holding `data/` and anything the test puts beside it (owned by `user`). */
+  readonly base: string;
+  readonly dataDir: string;
+  /** The uid/gid PostgreSQL runs as (the `postgres` user when the tests run as root). */
+  readonly user: { uid: number; gid: number } | undefined;
+  readonly bin: string;
+  /** The server's stderr (its log), last 16 KiB. */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Initialises and starts a cluster with `settings` added to postgresql.conf, e.g.
+ * `archive_mode = on` and an `archive_command` naming files the test puts in `base` after the
+ * start (PostgreSQL retries archiving until they are there).
+ */
+export async function startPgCluster(
+  settings: (base: string) => Record<string, string>,
+): Promise<PgCluster> {
+  const bin = findPostgresBin();
+  const user = serverUser();
+  const base = mkdtempSync(join(tmpdir(), "lifeboat-pgc-"));
+  if (user) chownSync(base, user.uid, user.gid);
+  const dataDir = join(base, "data");
+  const init = spawnSync(
+    join(bin, "initdb"),
+    ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "--locale=C"],
+    { ...user, encoding: "utf8" },
+  );
+  if (init.status !== 0) {
+    rmSync(base, { recursive: true, force: true });
+    throw new Error(`initdb failed: ${init.stderr || init.error?.message}`);
+  }
+  const port = await freePort();
+  const conf = Object.entries({
+    listen_addresses: "'127.0.0.1'",
+    port: String(port),
+    unix_socket_directories: `'${base}'`,
+    fsync: "off",
+    ...settings(base),
+  }).map(([key, value]) => `${key} = ${value}`);
+  writeFileSync(join(dataDir, "postgresql.auto.conf"), `${conf.join("\n")}\n`);
+  if (user) chownSync(join(dataDir, "postgresql.auto.conf"), user.uid, user.gid);
+  const child: ChildProcess = spawn(join(bin, "postgres"), ["-D", dataDir], {
+    ...user,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-16_000);
+  });
+  let exited: string | undefined;
+  child.on(
+    "exit",
+    (code, signal) => (exited = `code ${code} signal ${signal}; ${stderr.slice(-800)}`),
+  );
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const stop = async () => {
+    if (exited === undefined && child.exitCode === null) {
+      const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+      child.kill("SIGINT");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await gone;
+      clearTimeout(timer);
+    }
+    rmSync(base, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(
+      `postgres on ${port}`,
+      () => canConnect(url),
+      30_000,
+      () => exited,
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, port, base, dataDir, user, bin, log: () => stderr, stop };
+}
+
+/** Stops a server started with pg_ctl (by `lifeboat pg restore --start`). */
+export function pgCtlStop(bin: string, dataDir: string, user: PgCluster["user"]): void {
+  spawnSync(join(bin, "pg_ctl"), ["stop", "-D", dataDir, "-m", "immediate", "-w"], {
+    ...user,
+    stdio: "ignore",
+  });
+}
+
+async function canConnect(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+    return true;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
