@@ -10,6 +10,10 @@ export default defineConfig({
   // Relative asset URLs: the page works wherever the server mounts it.
   base: "./",
   plugins: [react()],
+  // `npx vite --config web/vite.config.ts` for hot reload against a running `lifeboat serve`.
+  server: {
+    proxy: { "/api": process.env.LIFEBOAT_API ?? "http://127.0.0.1:8080" },
+  },
   build: {
     outDir: here("../dist/web"),
     emptyOutDir: true,

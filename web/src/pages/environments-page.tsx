@@ -1,4 +1,5 @@
-import type { EnvironmentSummary } from "../api/types.js";
+import type { EnvironmentSummary, RunSummary } from "../api/types.js";
+import { drillPassed, lastDrill } from "../format/drills.js";
 import { Badge } from "../components/badge.js";
 import { ErrorNote } from "../components/error-note.js";
 import { TimeAgo } from "../components/time-ago.js";
@@ -14,6 +15,7 @@ export function EnvironmentsPage() {
     "/api/v1/environments",
     10_000,
   );
+  const runs = useApi<{ runs: RunSummary[] }>("/api/v1/runs", 30_000).data?.runs ?? [];
   const now = useNow();
   const environments = [...(data?.environments ?? [])].sort(
     (a, b) => severity(b, now) - severity(a, now) || a.name.localeCompare(b.name),
@@ -28,14 +30,20 @@ export function EnvironmentsPage() {
       ) : null}
       <div className="env-grid">
         {environments.map((env) => (
-          <EnvironmentCard key={`${env.tenant}/${env.name}`} env={env} now={now} />
+          <EnvironmentCard
+            key={`${env.tenant}/${env.name}`}
+            env={env}
+            now={now}
+            drill={lastDrill(runs, env.name)}
+          />
         ))}
       </div>
     </>
   );
 }
 
-function EnvironmentCard({ env, now }: { env: EnvironmentSummary; now: number }) {
+function EnvironmentCard(props: { env: EnvironmentSummary; now: number; drill?: RunSummary }) {
+  const { env, now, drill } = props;
   const rpo = rpoState(env.newestRecoveryPointAt, env.rpoBudgetMs, now);
   return (
     <a
@@ -63,6 +71,26 @@ function EnvironmentCard({ env, now }: { env: EnvironmentSummary; now: number })
         <dt>Newest recovery point</dt>
         <dd>
           <TimeAgo at={env.newestRecoveryPointAt} empty="none" />
+        </dd>
+        <dt>Last drill</dt>
+        <dd data-testid="last-drill">
+          {drill ? (
+            <>
+              <Badge
+                state={
+                  drillPassed(drill)
+                    ? { tone: "ok", label: "Passed" }
+                    : { tone: "bad", label: "Failed" }
+                }
+              />{" "}
+              <TimeAgo at={drill.finishedAt} />
+              <div className="muted small">
+                RTO {formatDuration(drill.rtoMs)} · RPO {formatDuration(drill.rpoMs)}
+              </div>
+            </>
+          ) : (
+            <span className="muted">never drilled</span>
+          )}
         </dd>
         <dt>Status</dt>
         <dd>{env.status}</dd>
