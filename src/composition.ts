@@ -15,6 +15,7 @@ import { repositoryLocation } from "./config/config-locations.js";
 import { environmentNamed, providerNamed } from "./config/config-lookups.js";
 import type { DeepReadonly } from "./config/deep-freeze.js";
 import { loadConfig, type LoadedConfig } from "./config/load-config.js";
+import { defaultTenant } from "./model/access.js";
 import { systemClock, type Clock } from "./model/clock.js";
 import type { EnvironmentConfig, ProviderConfig } from "./model/config.js";
 import { parseDuration } from "./model/duration.js";
@@ -115,7 +116,7 @@ export async function openEnvironment(
     environment,
     selection: selectionOf(environment),
     clock,
-    index: storeVersionIndex(store, configDigest),
+    index: storeVersionIndex(store, configDigest, environment.tenant ?? defaultTenant),
     archive: async () => repositoryArchive(await (repository ??= openRepository(loaded))),
     provider: () =>
       (provider ??= (options.providerFactory ?? defaultProviderFactory)(
@@ -220,29 +221,33 @@ function selectionOf(environment: DeepReadonly<EnvironmentConfig>): Selection {
 }
 
 /** The version index over the state store's `inventory_versions` table. */
-function storeVersionIndex(store: Store, configDigest: string): VersionIndex {
+function storeVersionIndex(store: Store, configDigest: string, tenant: string): VersionIndex {
   return {
     list: (environment) => listInventoryVersions(store, environment),
     get: (environment, version) => getInventoryVersion(store, environment, version),
     latest: (environment) => latestInventoryVersion(store, environment),
     record: async (input): Promise<{ version: InventoryVersion; created: boolean }> => {
-      await ensureEnvironment(store, input.environment, configDigest);
+      await ensureEnvironment(store, input.environment, { configDigest, tenant });
       return recordInventoryCapture(store, { ...input, counts: { ...input.counts } });
     },
   };
 }
 
 /**
- * Makes the store's row for a config environment exist and carry the config's digest. Runs
- * only when a capture is about to be recorded, so a failed capture writes nothing. A
- * concurrent writer winning the race is fine: either way the row is there.
+ * Makes the store's row for a config environment exist and carry the config's digest and
+ * tenant. Runs when a capture is about to be recorded (so a failed capture writes nothing) and
+ * when `serve` starts. A concurrent writer winning the race is fine: either way the row is there.
  */
-async function ensureEnvironment(store: Store, name: string, configDigest: string): Promise<void> {
+export async function ensureEnvironment(
+  store: Store,
+  name: string,
+  wanted: { readonly configDigest: string; readonly tenant: string },
+): Promise<void> {
   const existing = await getEnvironment(store, name);
   try {
-    if (!existing) await createEnvironment(store, { name, configDigest });
-    else if (existing.configDigest !== configDigest) {
-      await updateEnvironment(store, name, existing.revision, { configDigest });
+    if (!existing) await createEnvironment(store, { name, ...wanted });
+    else if (existing.configDigest !== wanted.configDigest || existing.tenant !== wanted.tenant) {
+      await updateEnvironment(store, name, existing.revision, wanted);
     }
   } catch (error) {
     if (!isLifeboatError(error, "LB_STORE_CONFLICT")) throw error;
@@ -405,4 +410,59 @@ export async function withRun<T>(
       adapters.close();
     }
   });
+}
+
+// ---- Server: the long-lived services `lifeboat serve` shares between requests ----
+
+/** One store and one repository for the whole process; `close()` releases both. */
+export interface ServerServices {
+  readonly loaded: LoadedConfig;
+  readonly store: Store;
+  readonly clock: Clock;
+  /** The repository, opened on first use and kept open. */
+  repository(): Promise<Repository>;
+  /** The version index and archive of a config environment. */
+  inventories(name: string): Promise<{ archive: InventoryArchive; index: VersionIndex }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the config and the state store for a server, and makes the store's environment rows
+ * match the config (tenant and digest), so environments never captured are listed too.
+ */
+export async function openServerServices(
+  options: CompositionOptions = {},
+): Promise<ServerServices> {
+  const env = options.env ?? process.env;
+  const clock = options.clock ?? systemClock;
+  const loaded = await loadConfig({ config: options.config, env });
+  const store = await openStore(loaded.config.state, {
+    baseDir: loaded.dir,
+    now: () => clock.now(),
+  });
+  const environments = loaded.config.environments;
+  for (const [name, environment] of Object.entries(environments)) {
+    const tenant = environment.tenant ?? defaultTenant;
+    await ensureEnvironment(store, name, { configDigest: digestOf(environment), tenant });
+  }
+  let repository: Promise<Repository> | undefined;
+  const open = () => (repository ??= openRepository(loaded));
+  return {
+    loaded,
+    store,
+    clock,
+    repository: open,
+    inventories: async (name) => {
+      const environment = environmentNamed(loaded, name);
+      const tenant = environment.tenant ?? defaultTenant;
+      return {
+        archive: repositoryArchive(await open()),
+        index: storeVersionIndex(store, digestOf(environment), tenant),
+      };
+    },
+    close: async () => {
+      const repo = await repository?.catch(() => undefined);
+      await Promise.allSettled([repo?.close(), store.close()]);
+    },
+  };
 }

@@ -4,6 +4,7 @@
  * (a provider name used by an environment) live in src/config, after this schema.
  */
 import { z } from "zod";
+import { accessNameSchema } from "./access.js";
 import { durationSchemaWith, parseDuration } from "./duration.js";
 import { failoverPolicySchema, watchActions } from "./failover-policy.js";
 import { redactUrl, stateUrlProblem } from "./urls.js";
@@ -217,6 +218,8 @@ const healthSchema = z
 export const failoverActions = watchActions;
 
 const environmentSchema = z.strictObject({
+  /** Who owns it: API tokens of this tenant see it, others do not (absent: `default`). */
+  tenant: accessNameSchema.optional(),
   source: nameSchema,
   select: selectSchema,
   capture: z.strictObject({ every: durationSchema }).default({ every: "5m" }),

@@ -12,7 +12,9 @@ export type ErrorCategory =
   | "usage" // bad flags, bad configuration, bad request
   | "not-found" // the named thing does not exist
   | "integrity" // corrupt or tampered data, wrong key
-  | "conflict"; // locked, already exists, or concurrently changed
+  | "conflict" // locked, already exists, or concurrently changed
+  | "unauthenticated" // no credentials, or ones that are not valid (API: 401)
+  | "forbidden"; // valid credentials whose role does not allow the action (API: 403)
 
 /** Process exit codes (DESIGN.md, "Contracts"). */
 export const exitCodes = {
@@ -22,6 +24,8 @@ export const exitCodes = {
   "not-found": 3,
   integrity: 4,
   conflict: 5,
+  unauthenticated: 2,
+  forbidden: 2,
 } as const satisfies Record<ErrorCategory | "ok", number>;
 
 export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];
@@ -33,6 +37,8 @@ export const httpStatuses = {
   "not-found": 404,
   integrity: 422,
   conflict: 409,
+  unauthenticated: 401,
+  forbidden: 403,
 } as const satisfies Record<ErrorCategory, number>;
 
 interface CatalogueEntry {
@@ -258,6 +264,22 @@ export const errorCatalogue = {
     "failed",
     "Read the server log named in the message (lifeboat_restore.log in the data directory).",
   ),
+
+  // HTTP API and access tokens (docs/api.md)
+  LB_API_UNAUTHENTICATED: entry(
+    "unauthenticated",
+    "Send `Authorization: Bearer <token>` with a live token from `lifeboat token create`.",
+  ),
+  LB_API_FORBIDDEN: entry(
+    "forbidden",
+    "Use a token whose role allows this action (viewer < operator < approver < admin).",
+  ),
+  LB_API_INVALID_REQUEST: entry(
+    "usage",
+    "Fix the request fields named in the message; /openapi.json describes every route.",
+  ),
+  LB_API_ROUTE_NOT_FOUND: entry("not-found", "Check the method and path against docs/api.md."),
+  LB_TOKEN_NOT_FOUND: entry("not-found", "List tokens with `lifeboat token list`."),
 } as const satisfies Record<`LB_${string}`, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

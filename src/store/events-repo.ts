@@ -62,14 +62,19 @@ export interface EventFilter {
   /** Only events with a larger id (the last id a reader has seen). */
   readonly afterId?: number;
   readonly limit?: number;
+  /** Newest first (with `limit`: the most recent ones); default oldest first. */
+  readonly newestFirst?: boolean;
 }
 
-/** Events in insertion order. */
+/** Events in insertion order (or its reverse). */
 export async function listEvents(
   s: StoreSession,
   filter: EventFilter = {},
 ): Promise<EventRecord[]> {
-  let query = s.db.selectFrom("events").selectAll().orderBy("id");
+  let query = s.db
+    .selectFrom("events")
+    .selectAll()
+    .orderBy("id", filter.newestFirst ? "desc" : "asc");
   if (filter.environment !== undefined) query = query.where("environment", "=", filter.environment);
   if (filter.runId !== undefined) query = query.where("run_id", "=", filter.runId);
   if (filter.severities !== undefined) {

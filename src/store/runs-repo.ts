@@ -118,6 +118,8 @@ export async function requireRun(s: StoreSession, id: string): Promise<RunRecord
 
 export interface RunFilter {
   readonly environment?: string;
+  /** Only runs of these environments (a tenant's, for the API). */
+  readonly environments?: readonly string[];
   readonly phases?: readonly RunPhase[];
   readonly limit?: number;
 }
@@ -126,6 +128,10 @@ export interface RunFilter {
 export async function listRuns(s: StoreSession, filter: RunFilter = {}): Promise<RunRecord[]> {
   let query = s.db.selectFrom("runs").selectAll().orderBy("created_at", "desc").orderBy("id");
   if (filter.environment !== undefined) query = query.where("environment", "=", filter.environment);
+  if (filter.environments !== undefined) {
+    if (filter.environments.length === 0) return [];
+    query = query.where("environment", "in", filter.environments);
+  }
   if (filter.phases !== undefined) {
     if (filter.phases.length === 0) return [];
     query = query.where("phase", "in", filter.phases);

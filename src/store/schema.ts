@@ -16,6 +16,8 @@ export interface StoreSchema {
   step_events: StepEventsTable;
   events: EventsTable;
   approvals: ApprovalsTable;
+  api_tokens: ApiTokensTable;
+  leases: LeasesTable;
 }
 
 export interface EnvironmentsTable {
@@ -102,4 +104,23 @@ export interface ApprovalsTable {
   decided_by: string;
   comment: string | null;
   at: number;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  tenant: string;
+  role: string;
+  /** `sha256:<hex>` of the token; the token itself is never stored. */
+  hash: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface LeasesTable {
+  name: string;
+  owner: string;
+  acquired_at: number;
+  expires_at: number;
 }

@@ -2,6 +2,7 @@ import type { Migration } from "kysely";
 import type { StoreDialect } from "../store.js";
 import { initialMigration } from "./0001-initial.js";
 import { approvalsMigration } from "./0002-approvals.js";
+import { apiServerMigration } from "./0003-api-server.js";
 
 /**
  * Every migration this build knows, by name; names sort in the order they run. Compiled in
@@ -11,5 +12,6 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
   return {
     "0001-initial": initialMigration(dialect),
     "0002-approvals": approvalsMigration(),
+    "0003-api-server": apiServerMigration(),
   };
 }

@@ -1,0 +1,112 @@
+/**
+ * A real API server for tests, without a cloud: a config with two tenants' environments, a
+ * real repository and SQLite store in a temp folder, two inventory versions of `shop` recorded
+ * the way a capture records them, and tokens of every role. `app.inject` talks to it.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import { openApiServices } from "../../src/api/api-services.js";
+import type { ApiDeps } from "../../src/api/api-deps.js";
+import { buildApp } from "../../src/api/build-app.js";
+import type { ApiRole } from "../../src/model/access.js";
+import { countsByKind, inventoryDigest, type Inventory } from "../../src/model/inventory/index.js";
+import { FsBackend } from "../../src/repository/backends/fs-backend.js";
+import { Repository } from "../../src/repository/repository.js";
+import { issueApiToken } from "../../src/store/api-tokens-repo.js";
+import { shopInventory } from "../builders/shop-inventory.js";
+import { ConfigBuilder } from "../e2e/config-builder.js";
+import { password, testOptions } from "./repo-fixture.js";
+
+export interface ApiFixture {
+  readonly app: FastifyInstance;
+  readonly deps: ApiDeps;
+  readonly dir: string;
+  readonly config: string;
+  /** Bearer tokens: `a.viewer`, `a.operator`, … of tenant team-a (owns `shop`), `b.*` of team-b. */
+  readonly tokens: Readonly<Record<`${"a" | "b"}.${ApiRole}`, string>>;
+  /** GET/POST with a token; returns status and parsed JSON. */
+  call(
+    token: string | undefined,
+    method: "GET" | "POST",
+    url: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: Record<string, unknown> & { error?: { code: string } } }>;
+  close(): Promise<void>;
+}
+
+/** Records `inventory` as the next version of `environment`, as a capture would. */
+export async function recordVersion(
+  deps: ApiDeps,
+  environment: string,
+  inventory: Inventory,
+  capturedAt: Date,
+): Promise<void> {
+  const { archive, index } = await deps.inventories(environment);
+  const digest = inventoryDigest(inventory);
+  const counts = countsByKind(inventory);
+  const snapshotId = await archive.save({ environment, inventory, digest, capturedAt, counts });
+  await index.record({ environment, capturedAt, digest, snapshotId, counts });
+}
+
+export async function startApiFixture(
+  options: { readonly builder?: ConfigBuilder; readonly versions?: boolean } = {},
+): Promise<ApiFixture> {
+  const dir = await mkdtemp(join(tmpdir(), "lifeboat-api-"));
+  const builder = (options.builder ?? ConfigBuilder.shop())
+    .set("environments.shop.tenant", "team-a")
+    .set("environments.other", {
+      tenant: "team-b",
+      source: "east",
+      select: { tags: { app: "other" } },
+      recovery: { target: "west" },
+      protect: [{ volumes: { tags: { app: "other" } }, rpo: "15m" }],
+    });
+  const config = builder.writeTo(dir);
+  const repo = await Repository.init(
+    new FsBackend(join(dir, ".lifeboat/repo")),
+    password,
+    testOptions,
+  );
+  await repo.close();
+  const env = { LIFEBOAT_PASSWORD: password.reveal() };
+  const { deps, close } = await openApiServices({ config, env });
+  if (options.versions !== false) {
+    await recordVersion(deps, "shop", shopInventory().build(), new Date("2026-03-01T10:00:00Z"));
+    const changed = shopInventory().network("vpc-2", "10.9.0.0/16").build();
+    await recordVersion(deps, "shop", changed, new Date("2026-03-01T11:00:00Z"));
+  }
+  const tokens: Record<string, string> = {};
+  for (const [tenant, key] of [
+    ["team-a", "a"],
+    ["team-b", "b"],
+  ] as const) {
+    for (const role of ["viewer", "operator", "approver", "admin"] as const) {
+      const issued = await issueApiToken(deps.store, { name: `${key}-${role}`, tenant, role });
+      tokens[`${key}.${role}`] = issued.token;
+    }
+  }
+  const app = buildApp(deps);
+  return {
+    app,
+    deps,
+    dir,
+    config,
+    tokens: tokens as ApiFixture["tokens"],
+    call: async (token, method, url, body) => {
+      const response = await app.inject({
+        method,
+        url,
+        headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+        ...(body === undefined ? {} : { payload: body as object }),
+      });
+      return { status: response.statusCode, json: response.json() };
+    },
+    close: async () => {
+      await app.close();
+      await close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
