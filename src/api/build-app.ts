@@ -8,6 +8,9 @@ import { register } from "./route.js";
 import { environmentRoutes } from "./routes/environment-routes.js";
 import { eventRoutes } from "./routes/event-routes.js";
 import { miscRoutes } from "./routes/misc-routes.js";
+import { planRoutes } from "./routes/plan-routes.js";
+import { runActionRoutes } from "./routes/run-action-routes.js";
+import { runEventRoutes } from "./routes/run-event-routes.js";
 import { runRoutes } from "./routes/run-routes.js";
 import { versionRoutes } from "./routes/version-routes.js";
 import { serveStaticWeb } from "./static-web.js";
@@ -18,7 +21,10 @@ export const apiRoutes: readonly RouteSpec[] = [
   ...environmentRoutes,
   ...versionRoutes,
   ...eventRoutes,
+  ...planRoutes,
   ...runRoutes,
+  ...runActionRoutes,
+  ...runEventRoutes,
 ] as RouteSpec[];
 
 /** The unauthenticated routes, for /openapi.json. */

@@ -9,6 +9,8 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { openApiServices } from "../../src/api/api-services.js";
 import type { ApiDeps } from "../../src/api/api-deps.js";
+import type { RunControl } from "../../src/api/run-control.js";
+import type { CompositionOptions } from "../../src/composition.js";
 import { buildApp } from "../../src/api/build-app.js";
 import type { ApiRole } from "../../src/model/access.js";
 import { countsByKind, inventoryDigest, type Inventory } from "../../src/model/inventory/index.js";
@@ -50,29 +52,39 @@ export async function recordVersion(
   await index.record({ environment, capturedAt, digest, snapshotId, counts });
 }
 
-export async function startApiFixture(
-  options: { readonly builder?: ConfigBuilder; readonly versions?: boolean } = {},
-): Promise<ApiFixture> {
+/** `shop` belongs to team-a; `other` (never captured, protects data) to team-b. */
+export function twoTenants(builder: ConfigBuilder): ConfigBuilder {
+  return builder.set("environments.shop.tenant", "team-a").set("environments.other", {
+    tenant: "team-b",
+    source: "east",
+    select: { tags: { app: "other" } },
+    recovery: { target: "west" },
+    protect: [{ volumes: { tags: { app: "other" } }, rpo: "15m" }],
+  });
+}
+
+export interface ApiFixtureOptions {
+  /** An existing workspace (config and repository); default a new one with two versions. */
+  readonly config?: string;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly runs?: (options: CompositionOptions) => RunControl;
+}
+
+export async function startApiFixture(options: ApiFixtureOptions = {}): Promise<ApiFixture> {
   const dir = await mkdtemp(join(tmpdir(), "lifeboat-api-"));
-  const builder = (options.builder ?? ConfigBuilder.shop())
-    .set("environments.shop.tenant", "team-a")
-    .set("environments.other", {
-      tenant: "team-b",
-      source: "east",
-      select: { tags: { app: "other" } },
-      recovery: { target: "west" },
-      protect: [{ volumes: { tags: { app: "other" } }, rpo: "15m" }],
-    });
-  const config = builder.writeTo(dir);
-  const repo = await Repository.init(
-    new FsBackend(join(dir, ".lifeboat/repo")),
-    password,
-    testOptions,
-  );
-  await repo.close();
-  const env = { LIFEBOAT_PASSWORD: password.reveal() };
-  const { deps, close } = await openApiServices({ config, env });
-  if (options.versions !== false) {
+  const config = options.config ?? twoTenants(ConfigBuilder.shop()).writeTo(dir);
+  if (options.config === undefined) {
+    const repo = await Repository.init(
+      new FsBackend(join(dir, ".lifeboat/repo")),
+      password,
+      testOptions,
+    );
+    await repo.close();
+  }
+  const env = options.env ?? { LIFEBOAT_PASSWORD: password.reveal() };
+  const runs = options.runs?.({ config, env });
+  const { deps, close } = await openApiServices({ config, env, ...(runs ? { runs } : {}) });
+  if (options.config === undefined) {
     await recordVersion(deps, "shop", shopInventory().build(), new Date("2026-03-01T10:00:00Z"));
     const changed = shopInventory().network("vpc-2", "10.9.0.0/16").build();
     await recordVersion(deps, "shop", changed, new Date("2026-03-01T11:00:00Z"));
@@ -104,6 +116,7 @@ export async function startApiFixture(
       return { status: response.statusCode, json: response.json() };
     },
     close: async () => {
+      await runs?.drain();
       await app.close();
       await close();
       await rm(dir, { recursive: true, force: true });

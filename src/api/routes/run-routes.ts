@@ -1,10 +1,9 @@
 import { z } from "zod";
+import { waitingApprovals } from "../../execute/decide-approval.js";
 import { Executor } from "../../execute/executor.js";
 import { recoveryReport } from "../../recover/index.js";
 import { listRuns } from "../../store/runs-repo.js";
-import { listStepEvents } from "../../store/step-events-repo.js";
 import { listSteps } from "../../store/steps-repo.js";
-import { terminalRunPhases } from "../../store/phases.js";
 import { runSummary, runSummarySchema } from "../run-summary.js";
 import { route } from "../route.js";
 import { visibleEnvironment, visibleEnvironments, visibleRun } from "../tenancy.js";
@@ -22,9 +21,6 @@ const stepSchema = z.object({
   error: z.unknown().nullable(),
   waitingForApproval: z.boolean(),
 });
-
-/** The event a run writes when a step waits for a human (owned by the approvals work). */
-export const approvalWaitingEvent = "approval.waiting";
 
 /** `GET /api/v1/runs` and `GET /api/v1/runs/:id`. */
 export const runRoutes = [
@@ -60,13 +56,11 @@ export const runRoutes = [
     }),
     handler: async ({ deps, principal, params }) => {
       const run = await visibleRun(deps, principal, params.id);
-      const [steps, events] = await Promise.all([
+      const [steps, waitingSteps] = await Promise.all([
         listSteps(deps.store, run.id),
-        listStepEvents(deps.store, run.id),
+        waitingApprovals(deps.store, run.id),
       ]);
-      const waiting = new Set(
-        events.filter((e) => e.type === approvalWaitingEvent).map((e) => e.stepId),
-      );
+      const waiting = new Set(waitingSteps.map((w) => w.stepId));
       // Reports only read the store: an executor without handlers is enough.
       const reader = new Executor({ store: deps.store, handlers: {} });
       const report = await recoveryReport({ store: deps.store, executor: reader }, run.id);
@@ -81,11 +75,7 @@ export const runRoutes = [
           startedAt: s.startedAt?.toISOString() ?? null,
           finishedAt: s.finishedAt?.toISOString() ?? null,
           error: s.error,
-          waitingForApproval:
-            waiting.has(s.stepId) &&
-            s.phase !== "succeeded" &&
-            s.phase !== "failed" &&
-            !terminalRunPhases.includes(run.phase),
+          waitingForApproval: waiting.has(s.stepId),
         })),
         report: JSON.parse(JSON.stringify(report)) as Record<string, unknown>,
       };
