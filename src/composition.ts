@@ -46,6 +46,7 @@ import { AwsConnection } from "./providers/aws/aws-connection.js";
 import { awsTargetFacts } from "./providers/aws/aws-target-facts-source.js";
 import type { RecoveryDeps, RunAccess } from "./recover/index.js";
 import { requireRun } from "./store/runs-repo.js";
+import type { RecoveryPointReader } from "./watch/recovery-point-reader.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -465,4 +466,15 @@ export async function openServerServices(
       await Promise.allSettled([repo?.close(), store.close()]);
     },
   };
+}
+
+// ---- Status: what `lifeboat status` and the watcher read ----
+
+/**
+ * Recovery points as `status` and the watcher read them. The `recovery_points` table arrives
+ * with data protection (issue 3, the `protect` engineer); until it is on main nothing can have
+ * been recorded, so the newest point is honestly "none".
+ */
+export function recoveryPointReader(_store: Store): RecoveryPointReader {
+  return { newest: async () => null };
 }

@@ -55,6 +55,8 @@ const commands: readonly (readonly [
   ["token", async () => (await import("./commands/token-create.js")).registerTokenCreate],
   ["token", async () => (await import("./commands/token-list.js")).registerTokenList],
   ["token", async () => (await import("./commands/token-revoke.js")).registerTokenRevoke],
+  ["status", async () => (await import("./commands/status.js")).registerStatus],
+  ["events", async () => (await import("./commands/events.js")).registerEvents],
 ];
 
 /**

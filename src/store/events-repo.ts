@@ -61,6 +61,8 @@ export interface EventFilter {
   readonly severities?: readonly EventSeverity[];
   /** Only events with a larger id (the last id a reader has seen). */
   readonly afterId?: number;
+  /** Only events of this exact type, or, when it ends with `.`, of every type it starts. */
+  readonly type?: string;
   readonly limit?: number;
   /** Newest first (with `limit`: the most recent ones); default oldest first. */
   readonly newestFirst?: boolean;
@@ -76,6 +78,16 @@ export async function listEvents(
     .selectAll()
     .orderBy("id", filter.newestFirst ? "desc" : "asc");
   if (filter.environment !== undefined) query = query.where("environment", "=", filter.environment);
+  if (filter.type !== undefined) {
+    query = filter.type.endsWith(".")
+      ? // substr, not LIKE: a type may contain `_` or `%`, which LIKE would treat as wildcards.
+        query.where(
+          (eb) => eb.fn("substr", ["type", eb.val(1), eb.val(filter.type!.length)]),
+          "=",
+          filter.type,
+        )
+      : query.where("type", "=", filter.type);
+  }
   if (filter.runId !== undefined) query = query.where("run_id", "=", filter.runId);
   if (filter.severities !== undefined) {
     if (filter.severities.length === 0) return [];

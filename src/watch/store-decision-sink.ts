@@ -46,7 +46,8 @@ export async function listDecisions(
   environment: string,
   filter: Pick<EventFilter, "afterId" | "limit"> = {},
 ): Promise<RecordedDecision[]> {
-  const events = await listEvents(session, { ...filter, environment });
+  // Every decision type starts `watch.`: filtering in SQL keeps `limit` about decisions.
+  const events = await listEvents(session, { ...filter, environment, type: "watch." });
   return events
     .filter((event) => (decisionEventTypes as readonly string[]).includes(event.type))
     .map((event) => {
