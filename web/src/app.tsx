@@ -21,6 +21,10 @@ export function App() {
     });
   }, []);
 
+  useEffect(() => {
+    document.title = `${titleOf(route)} · Lifeboat`;
+  }, [route]);
+
   if (who === undefined) return null;
   if (who === null) return <LoginPage onLogin={setWho} />;
   const logout = () => {
@@ -62,5 +66,19 @@ function Page({ route, who }: { route: Route; who: WhoAmI }) {
           Nothing at “{route.path}”. <a href={hrefs.environments()}>All environments</a>
         </p>
       );
+  }
+}
+
+/** Tab titles that tell several open dashboards apart. */
+function titleOf(route: Route): string {
+  switch (route.page) {
+    case "environments":
+      return "Environments";
+    case "environment":
+      return route.name;
+    case "run":
+      return `Run ${route.id.slice(0, 8)}`;
+    case "not-found":
+      return "Not found";
   }
 }

@@ -70,10 +70,16 @@ export function layoutGraph(graph: Graph): Layout {
         });
       });
   });
+  // One curve per pair: a resource may refer to the same one through several fields (two
+  // routes to one gateway). References to things outside the inventory have no box to reach.
+  const seen = new Set<string>();
   const edges = graph.edges.flatMap((edge) => {
     const from = placed.get(edge.from);
     const to = placed.get(edge.to);
-    return from && to ? [{ from, to }] : [];
+    const key = `${edge.from}\n${edge.to}`;
+    if (!from || !to || seen.has(key)) return [];
+    seen.add(key);
+    return [{ from, to }];
   });
   const tallest = Math.max(1, ...columns.map((c) => c?.length ?? 0));
   return {

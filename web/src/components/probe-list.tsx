@@ -8,7 +8,11 @@ const tone: Record<string, Tone> = { info: "ok", warning: "warn", critical: "bad
 /** The probes the newest watch decision looked at: status code, latency and detail. */
 export function ProbeList({ probes }: { probes: ProbeSummary[] }) {
   if (probes.length === 0)
-    return <p className="empty">No probe results yet (`lifeboat serve` runs the watch).</p>;
+    return (
+      <p className="empty">
+        No probe results yet (the watch in <code>lifeboat serve</code> records them).
+      </p>
+    );
   return (
     <table data-testid="probes">
       <tbody>

@@ -9,11 +9,11 @@ export interface Loaded<T> {
 
 /**
  * GET `path` and, when `pollMs` is set, again every `pollMs`. The last good data stays on screen
- * while a refresh is in flight or fails, so the page never flickers to empty.
+ * while a refresh is in flight or fails, so the page never flickers to empty; data of another
+ * path (the page before a navigation) is never shown.
  */
 export function useApi<T>(path: string | null, pollMs?: number): Loaded<T> {
-  const [data, setData] = useState<T>();
-  const [error, setError] = useState<ApiError>();
+  const [state, setState] = useState<{ path: string; data?: T; error?: ApiError }>();
   const [tick, setTick] = useState(0);
 
   useEffect(() => {
@@ -21,16 +21,14 @@ export function useApi<T>(path: string | null, pollMs?: number): Loaded<T> {
     let cancelled = false;
     const load = () =>
       api<T>(path).then(
-        (body) => {
-          if (cancelled) return;
-          setData(body);
-          setError(undefined);
+        (data) => {
+          if (!cancelled) setState({ path, data });
         },
         (cause: unknown) => {
           if (cancelled) return;
-          setError(
-            cause instanceof ApiError ? cause : new ApiError(0, "LB_UI_ERROR", String(cause)),
-          );
+          const error =
+            cause instanceof ApiError ? cause : new ApiError(0, "LB_UI_ERROR", String(cause));
+          setState((old) => ({ path, data: old?.path === path ? old.data : undefined, error }));
         },
       );
     void load();
@@ -42,5 +40,6 @@ export function useApi<T>(path: string | null, pollMs?: number): Loaded<T> {
   }, [path, pollMs, tick]);
 
   const reload = useCallback(() => setTick((n) => n + 1), []);
-  return { data, error, reload };
+  const current = state?.path === path ? state : undefined;
+  return { data: current?.data, error: current?.error, reload };
 }

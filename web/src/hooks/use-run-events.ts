@@ -12,9 +12,17 @@ export function useRunEvents(runId: string, live: boolean, onEvent: () => void):
     if (!live) return;
     const abort = new AbortController();
     let retry: ReturnType<typeof setTimeout> | undefined;
+    // Events come in bursts (a wave of steps starts together): one reload per 300 ms is enough.
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    const coalesced = () => {
+      pending ??= setTimeout(() => {
+        pending = undefined;
+        onEvent();
+      }, 300);
+    };
     const connect = () => {
       setConnected(true);
-      followRunEvents(runId, () => onEvent(), abort.signal)
+      followRunEvents(runId, coalesced, abort.signal)
         .catch(() => undefined)
         .finally(() => {
           setConnected(false);
@@ -25,6 +33,7 @@ export function useRunEvents(runId: string, live: boolean, onEvent: () => void):
     return () => {
       abort.abort();
       if (retry) clearTimeout(retry);
+      if (pending) clearTimeout(pending);
     };
   }, [runId, live, onEvent]);
   return connected;

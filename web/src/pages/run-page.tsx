@@ -26,13 +26,17 @@ const settled: ReadonlySet<RunPhase> = new Set([
 
 /** One run, live: steps update as the event stream reports them; actions match the run's phase. */
 export function RunPage({ id, who }: { id: string; who: WhoAmI }) {
-  const [live, setLive] = useState(true);
+  // Live until the run settles; an action (resume, teardown) reloads at once and the new
+  // phase makes it live again.
+  const [settledPhase, setSettledPhase] = useState(false);
+  const live = !settledPhase;
   const { data, error, reload } = useApi<RunDetail>(
     `/api/v1/runs/${enc(id)}`,
     live ? 2000 : 15_000,
   );
   const phase = data?.run.phase;
-  if (phase && settled.has(phase) === live) setLive(!live);
+  const nowSettled = phase !== undefined && settled.has(phase);
+  if (nowSettled !== settledPhase) setSettledPhase(nowSettled);
   const onEvent = useCallback(() => reload(), [reload]);
   const streaming = useRunEvents(id, live, onEvent);
   const now = useNow(1000);
@@ -44,7 +48,6 @@ export function RunPage({ id, who }: { id: string; who: WhoAmI }) {
     setActionError(undefined);
     try {
       await post(`/api/v1/runs/${enc(id)}/${path}`, body);
-      setLive(true);
       reload();
     } catch (cause) {
       setActionError(
