@@ -478,3 +478,5 @@ export async function openServerServices(
 export function recoveryPointReader(_store: Store): RecoveryPointReader {
   return { newest: async () => null };
 }
+
+export { environmentWatch, type EnvironmentWatch } from "./composition-watch.js";

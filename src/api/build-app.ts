@@ -39,9 +39,14 @@ const publicPaths = {
  */
 export function buildApp(
   deps: ApiDeps,
-  options: { readonly logger?: boolean } = {},
+  options: { readonly logger?: boolean; readonly forceCloseConnections?: boolean } = {},
 ): FastifyInstance {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1024 * 1024 });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 1024 * 1024,
+    // A closing server also ends live event streams (they never end by themselves).
+    forceCloseConnections: options.forceCloseConnections ?? "idle",
+  });
   installErrorReplies(app);
   app.get("/healthz", async () => ({
     ok: true,

@@ -52,6 +52,7 @@ const commands: readonly (readonly [
   ],
   ["pg", async () => (await import("./commands/pg-restore.js")).registerPgRestore, "restore"],
   ["pg", async () => (await import("./commands/pg-status.js")).registerPgStatus, "status"],
+  ["serve", async () => (await import("./commands/serve.js")).registerServe],
   ["token", async () => (await import("./commands/token-create.js")).registerTokenCreate],
   ["token", async () => (await import("./commands/token-list.js")).registerTokenList],
   ["token", async () => (await import("./commands/token-revoke.js")).registerTokenRevoke],

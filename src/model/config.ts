@@ -241,6 +241,20 @@ const environmentSchema = z.strictObject({
     .optional(),
 });
 
+/** `lifeboat serve` (docs/api.md, "Serving"). */
+const serverSchema = z.strictObject({
+  /** Address to listen on; `0.0.0.0` for every interface. */
+  host: nonEmpty.default("127.0.0.1"),
+  /** 0 picks a free port (printed at start). */
+  port: z.number().int().min(0).max(65535).default(8080),
+  /** How long the scheduler lease lasts without renewal: a dead holder is replaced within it. */
+  leaderTtl: durationSchema.default("30s"),
+  /** How long a stopping server waits for runs in progress before it leaves them to resume. */
+  shutdownGrace: durationSchema.default("30s"),
+  /** Whether `/metrics` needs a token (any role). */
+  metricsNeedToken: z.boolean().default(true),
+});
+
 /** The default state store: an SQLite file beside the config. */
 export const defaultStateUrl = "sqlite:.lifeboat/state.db";
 
@@ -250,6 +264,7 @@ export const configSchema = z.strictObject({
   repository: repositorySchema,
   providers: z.record(nameSchema, providerSchema).default({}),
   environments: z.record(nameSchema, environmentSchema).default({}),
+  server: serverSchema.optional(),
 });
 
 /** A validated config, with defaults applied. Loaders return it deeply frozen. */
@@ -261,4 +276,5 @@ export type HealthCheckConfig = z.infer<typeof healthSchema>;
 export type ProtectConfig = z.infer<typeof protectSchema>;
 export type PostgresProtectConfig = z.infer<typeof postgresSchema>;
 export type RecoveryMappingConfig = z.infer<typeof mappingSchema>;
+export type ServerConfig = z.infer<typeof serverSchema>;
 export type FailoverAction = (typeof failoverActions)[number];

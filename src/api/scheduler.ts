@@ -1,0 +1,139 @@
+import { runCaptureLoop } from "../capture/capture-loop.js";
+import {
+  captureNow,
+  environmentWatch,
+  openEnvironment,
+  type CompositionOptions,
+  type EnvironmentWatch,
+} from "../composition.js";
+import type { LoadedConfig } from "../config/load-config.js";
+import type { Clock } from "../model/clock.js";
+import { parseDuration } from "../model/duration.js";
+import { asLifeboatError } from "../model/errors.js";
+import type { Logger } from "../model/logger.js";
+import { appendEvent } from "../store/events-repo.js";
+import { listOrphanedRuns } from "../store/run-lease.js";
+import type { Store } from "../store/store.js";
+import type { RunControl } from "./run-control.js";
+
+export interface SchedulerOptions {
+  readonly loaded: LoadedConfig;
+  readonly composition: CompositionOptions;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** This process; recorded on every capture event so overlaps could be seen. */
+  readonly owner: string;
+  /** Resumes runs left without an executor (a previous leader died mid-run). */
+  readonly runs?: RunControl;
+}
+
+/** Event types the scheduler records per environment (docs/api.md, "Serving"). */
+export const captureEvents = {
+  started: "capture.started",
+  finished: "capture.finished",
+  failed: "capture.failed",
+} as const;
+
+/**
+ * The leader's work: a capture loop per environment (every `capture.every`), the watcher of
+ * each environment with health checks, and resuming orphaned runs. `start` once leadership is
+ * gained; `stop` aborts the loops and waits for a capture in progress to end (it gets the
+ * abort signal), so a process that lost the lease is done before another can have taken it.
+ */
+export class Scheduler {
+  readonly #o: SchedulerOptions;
+  #running: { controller: AbortController; tasks: Promise<unknown>[] } | undefined;
+
+  constructor(options: SchedulerOptions) {
+    this.#o = options;
+  }
+
+  start(): void {
+    if (this.#running) return;
+    const controller = new AbortController();
+    const names = Object.keys(this.#o.loaded.config.environments);
+    const logged = (what: string, task: Promise<void>) =>
+      task.catch((error: unknown) =>
+        this.#o.logger.log("error", "scheduler.task.failed", { what, error: String(error) }),
+      );
+    const tasks = [
+      ...names.map((name) =>
+        logged(`captures of ${name}`, this.#captures(name, controller.signal)),
+      ),
+      ...names.map((name) => logged(`watch of ${name}`, this.#watch(name, controller.signal))),
+      logged("resuming orphaned runs", this.#resumeOrphans()),
+    ];
+    this.#running = { controller, tasks };
+  }
+
+  async stop(): Promise<void> {
+    const running = this.#running;
+    this.#running = undefined;
+    if (!running) return;
+    running.controller.abort();
+    await Promise.allSettled(running.tasks);
+  }
+
+  async #captures(name: string, signal: AbortSignal): Promise<void> {
+    const { store, clock, owner, logger } = this.#o;
+    const services = await openEnvironment(name, this.#o.composition);
+    const record = (type: string, severity: "info" | "warning", data: object) =>
+      appendEvent(store, { environment: name, type, severity, data: { owner, ...data } });
+    try {
+      await runCaptureLoop({
+        everyMs: parseDuration(services.environment.capture.every) ?? 300_000,
+        clock,
+        signal,
+        capture: async (s) => {
+          await record(captureEvents.started, "info", {});
+          try {
+            const c = await captureNow(services, s);
+            await record(captureEvents.finished, "info", {
+              version: c.version.version,
+              created: c.created,
+            });
+            return c;
+          } catch (error) {
+            const e = asLifeboatError(error);
+            await record(captureEvents.failed, "warning", { code: e.code, message: e.message });
+            throw error;
+          }
+        },
+        onError: (error) =>
+          logger.log("warn", "capture.failed", { environment: name, code: error.code }),
+      });
+    } finally {
+      await services.close();
+    }
+  }
+
+  async #watch(name: string, signal: AbortSignal): Promise<void> {
+    const { loaded, store, clock, logger } = this.#o;
+    const env = this.#o.composition.env ?? process.env;
+    const watch: EnvironmentWatch | undefined = await environmentWatch(loaded, name, {
+      store,
+      clock,
+      logger,
+      env,
+    });
+    if (!watch) return;
+    watch.start();
+    if (!signal.aborted) {
+      await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve()));
+    }
+    await watch.stop();
+  }
+
+  async #resumeOrphans(): Promise<void> {
+    const { runs, store, logger } = this.#o;
+    if (!runs) return;
+    for (const run of await listOrphanedRuns(store)) {
+      await runs.resume(run.id).then(
+        () => logger.log("info", "run.resumed", { runId: run.id }),
+        (error: unknown) =>
+          logger.log("warn", "run.resume.failed", { runId: run.id, error: String(error) }),
+      );
+    }
+  }
+}

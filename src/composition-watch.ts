@@ -1,0 +1,74 @@
+/**
+ * The watcher's wiring for `serve` (imported and re-exported by composition.ts, the one
+ * composition root): an environment's probes and failover policy from its config, provider
+ * status probes on the config's connections, decisions into the state store.
+ */
+import type { LoadedConfig } from "./config/load-config.js";
+import { providerNamed } from "./config/config-lookups.js";
+import type { Clock } from "./model/clock.js";
+import type { ProviderConfig } from "./model/config.js";
+import type { Logger } from "./model/logger.js";
+import { awsConnectionOptions } from "./providers/aws/aws-connection-options.js";
+import { AwsProvider } from "./providers/aws/aws-provider.js";
+import type { Store } from "./store/store.js";
+import { listDecisions, storeDecisionSink } from "./watch/store-decision-sink.js";
+import { watchFromConfig } from "./watch/watch-from-config.js";
+import { Watcher } from "./watch/watcher.js";
+
+/** A started-and-stoppable watcher of one environment; `stop()` also releases its providers. */
+export interface EnvironmentWatch {
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * The watcher of environment `name`, or undefined when its config has no `health` checks.
+ * Decisions recorded before (a previous leader's) carry over: an open incident stays open.
+ */
+export async function environmentWatch(
+  loaded: LoadedConfig,
+  name: string,
+  deps: {
+    readonly store: Store;
+    readonly clock: Clock;
+    readonly logger: Logger;
+    readonly env: Readonly<Record<string, string | undefined>>;
+  },
+): Promise<EnvironmentWatch | undefined> {
+  const environment = loaded.config.environments[name];
+  if (environment === undefined || environment.health.length === 0) return undefined;
+  const providers = new Map<string, AwsProvider>();
+  const provider = (connection: string) => {
+    let found = providers.get(connection);
+    if (!found) {
+      const config = providerNamed(loaded, connection) as ProviderConfig;
+      found = new AwsProvider(awsConnectionOptions(connection, config, deps.env));
+      providers.set(connection, found);
+    }
+    return found;
+  };
+  const { probes, policy } = watchFromConfig(name, environment as never, {
+    clock: deps.clock,
+    // Heartbeats and recovery points are recorded by the agent and protection work.
+    newestHeartbeat: () => () => Promise.resolve(null),
+    newestRecoveryPoint: () => Promise.resolve(null),
+    provider,
+  });
+  const history = (await listDecisions(deps.store, name)).map((d) => d.decision);
+  const watcher = new Watcher({
+    environment: name,
+    probes,
+    policy,
+    clock: deps.clock,
+    logger: deps.logger,
+    sink: storeDecisionSink(deps.store),
+    history,
+  });
+  return {
+    start: () => watcher.start(),
+    stop: async () => {
+      await watcher.stop();
+      for (const p of providers.values()) p.close();
+    },
+  };
+}
