@@ -27,6 +27,9 @@ import type { Provider } from "./providers/provider.js";
 import { backendFromUrl } from "./repository/backends/backend-from-url.js";
 import { loadDocument, saveDocument } from "./repository/json-document.js";
 import { Repository } from "./repository/repository.js";
+import { ImageReader } from "./repository/restorer/read-image.js";
+import { hydrateStepHandler } from "./recover/hydrate-step.js";
+import { awsBlockSnapshots } from "./providers/aws/aws-block-snapshots.js";
 import { createEnvironment, getEnvironment, updateEnvironment } from "./store/environments-repo.js";
 import {
   getInventoryVersion,
@@ -307,10 +310,18 @@ function recoveryTargetAdapters(
     }
     return found;
   };
+  let repository: Promise<Repository> | undefined;
   const executor = new Executor({
     store,
     handlers: {
       ...awsStepHandlers(connection),
+      hydrate: hydrateStepHandler({
+        store: awsBlockSnapshots(connection),
+        openPoint: async (id) => {
+          const repo = await (repository ??= openRepository(loaded));
+          return ImageReader.open(repo, await repo.loadSnapshot(id));
+        },
+      }),
       ...awsFailoverHandlers(connectionFor),
       approval: approvalStepHandler(store),
     },
@@ -322,6 +333,7 @@ function recoveryTargetAdapters(
     executor,
     provider: () => (provider ??= new AwsProvider(options)),
     close: () => {
+      void repository?.then((repo) => repo.close()).catch(() => undefined);
       for (const open of others.values()) open.destroy();
       provider?.close();
     },

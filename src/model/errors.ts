@@ -260,6 +260,10 @@ export const errorCatalogue = {
     "conflict",
     "Give --target an empty or new directory; Lifeboat never overwrites a data directory.",
   ),
+  LB_HYDRATE_MISMATCH: entry(
+    "integrity",
+    "The target snapshot read back differs from the recovery point; resume the run to hydrate again.",
+  ),
   LB_PG_START_FAILED: entry(
     "failed",
     "Read the server log named in the message (lifeboat_restore.log in the data directory).",

@@ -374,3 +374,37 @@ test("--only any single resource plans, closed and bound, in every mode", () => 
     }
   }
 });
+
+test("a data volume with a recovery point is hydrated, then attached; the root volume is not", () => {
+  const inventory = shopInventory()
+    .add(
+      "volume",
+      "vol-data",
+      {
+        size: 100,
+        volumeType: "gp3",
+        encrypted: false,
+        multiAttach: false,
+        attachments: [
+          { machine: { ref: "machine:i-bastion" }, device: "/dev/sdf", deleteOnTermination: false },
+        ],
+      },
+      { zone: "us-east-1a" },
+    )
+    .build();
+  const point = "ab".repeat(32);
+  const plan = planOf(
+    planShop({ inventory, volumeData: { "volume:vol-data": point, "volume:vol-root": point } }),
+  );
+  assert.ok(!ids(plan).includes("create:volume:vol-data"));
+  const hydrate = stepOf(plan, "hydrate:volume:vol-data");
+  assert.equal(plan.bindings["volume:vol-data"], hydrate.id);
+  const input = hydrate.input as { data: { snapshot: string }; location: { zone: string } };
+  assert.equal(input.data.snapshot, point);
+  assert.equal(input.location.zone, "us-west-2a");
+  assert.ok(waitsFor(plan, "configure:volume:vol-data", hydrate.id));
+  assert.ok(waitsFor(plan, "configure:volume:vol-data", "wait:machine:i-bastion"));
+  // A root volume is made by the machine's launch: adopted, never hydrated in place.
+  assert.ok(ids(plan).includes("adopt:volume:vol-root"));
+  assert.ok(!ids(plan).includes("hydrate:volume:vol-root"));
+});

@@ -31,6 +31,12 @@ export interface PlanRequest {
   readonly facts: TargetFacts;
   /** Drills only: limit every group's egress to its own network (`Plan.isolateEgress`). */
   readonly isolateEgress?: boolean;
+  /**
+   * Volume logical id → the repository image snapshot holding its chosen recovery point: such
+   * a volume is made by a `hydrate` step (its blocks written into the target) instead of an
+   * empty `create` (docs/hydration.md).
+   */
+  readonly volumeData?: Readonly<Record<LogicalId, string>>;
 }
 
 export type PlanOutcome =
@@ -59,6 +65,7 @@ export function planRecovery(request: PlanRequest): PlanOutcome {
     resolution,
     mode: request.mode,
     isolateEgress: request.isolateEgress === true,
+    volumeData: new Map(Object.entries(request.volumeData ?? {}) as [LogicalId, string][]),
     planned: new Set(selected.resources.map((r) => r.id)),
     byId,
   };

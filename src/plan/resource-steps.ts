@@ -44,6 +44,8 @@ const gateWords: Readonly<Record<GateCondition, string>> = {
 export interface ResourceStepContext extends SpecContext {
   readonly mode: RecoveryMode;
   readonly isolateEgress: boolean;
+  /** Volumes whose recovery point is hydrated: logical id → repository snapshot id. */
+  readonly volumeData?: ReadonlyMap<LogicalId, string>;
   readonly byId: ReadonlyMap<LogicalId, Resource>;
 }
 
@@ -148,7 +150,16 @@ export function resourceSteps(r: Resource, ctx: ResourceStepContext): DraftStep[
       const attachments = r.properties.attachments.filter((a) => ctx.planned.has(a.machine.ref));
       const root = attachments.find((a) => isRootDevice(ctx, a.machine.ref, a.device));
       if (root) return [adopt(`root volume of ${root.machine.ref}`)];
-      const first = create("attachments");
+      const point = ctx.volumeData?.get(r.id);
+      const first =
+        point === undefined
+          ? create("attachments")
+          : step(
+              "hydrate",
+              `hydrate ${label}${where} from recovery point ${point.slice(0, 12)}`,
+              { ...(without(spec, ["attachments"]) as object), data: { snapshot: point } },
+              { binds: true },
+            );
       if (attachments.length === 0) return [first];
       const input = { volume: { ref: r.id }, attachments: props.attachments ?? [] };
       return [first, configure("attach", input, first.id)];

@@ -1,7 +1,7 @@
 import { loadVersion, type VersionRef } from "../capture/stored-versions.js";
 import type { InventoryVersion } from "../capture/version-ports.js";
 import { LifeboatError } from "../model/errors.js";
-import type { Inventory } from "../model/inventory/index.js";
+import type { Inventory, LogicalId } from "../model/inventory/index.js";
 import type { Plan, RecoveryMode } from "../model/plan/index.js";
 import { planRecovery, targetFactsRequest, type GraphAnalysis } from "../plan/index.js";
 import type { RecoveryDeps } from "./recovery-deps.js";
@@ -15,6 +15,8 @@ export interface EnvironmentPlanRequest {
   readonly mode: RecoveryMode;
   /** Drills only: restrict every group's egress to its own network (default on in drills). */
   readonly isolateEgress?: boolean;
+  /** Volume logical id → repository image snapshot to hydrate it from (`--hydrate`). */
+  readonly volumeData?: Readonly<Record<string, string>>;
   readonly signal?: AbortSignal;
 }
 
@@ -47,6 +49,15 @@ export async function planEnvironment(
     targetFactsRequest(inventory, deps.mapping),
     request.signal,
   );
+  for (const id of Object.keys(request.volumeData ?? {})) {
+    if (!inventory.resources.some((r) => r.id === id && r.kind === "volume")) {
+      throw new LifeboatError(
+        "LB_INVALID_INPUT",
+        `--hydrate names ${id}, which is not a volume of inventory version ${version.version}`,
+        { details: { volume: id } },
+      );
+    }
+  }
   const isolateEgress = request.mode === "drill" && request.isolateEgress !== false;
   const outcome = planRecovery({
     environment: deps.environment,
@@ -57,6 +68,9 @@ export async function planEnvironment(
     facts,
     ...(request.selection === undefined ? {} : { selection: request.selection }),
     ...(isolateEgress ? { isolateEgress } : {}),
+    ...(request.volumeData === undefined
+      ? {}
+      : { volumeData: request.volumeData as Readonly<Record<LogicalId, string>> }),
   });
   if (!outcome.ok) {
     throw new LifeboatError(

@@ -52,6 +52,8 @@ export interface RecoveryReport {
   readonly steps: readonly StepReport[];
   readonly errors: readonly { readonly stepId: string; readonly error: StoredError }[];
   readonly verification: Verification | null;
+  /** One entry per hydrated volume: what was written and the byte-exact read-back check. */
+  readonly hydration: readonly HydrationReport[];
   /** The teardown run of this run, if any. */
   readonly teardown: {
     readonly runId: string;
@@ -59,6 +61,48 @@ export interface RecoveryReport {
     readonly deleted: number;
     readonly wallMs: number | null;
   } | null;
+}
+
+/** A `hydrate` step's journal (docs/hydration.md): written blocks and the read-back check. */
+export interface HydrationReport {
+  readonly stepId: string;
+  readonly snapshotId: string | null;
+  readonly blockSize: number | null;
+  readonly blocksWritten: number | null;
+  readonly zeroBlocksSkipped: number | null;
+  readonly writeSeconds: number | null;
+  /** True when every block read back from the target equals the recovery point's. */
+  readonly identical: boolean | null;
+  readonly sourceSha256: string | null;
+  readonly targetSha256: string | null;
+  readonly verifySeconds: number | null;
+}
+
+function hydrationOf(events: readonly StepEventRecord[]): HydrationReport[] {
+  const steps = [
+    ...new Set(
+      events.filter((e) => e.type === "handler.hydrate.written").map((e) => e.stepId ?? ""),
+    ),
+  ];
+  const num = (v: unknown) => (typeof v === "number" ? v : null);
+  const str = (v: unknown) => (typeof v === "string" ? v : null);
+  return steps.map((stepId) => {
+    const mine = events.filter((e) => e.stepId === stepId);
+    const w = mine.filter((e) => e.type === "handler.hydrate.written").at(-1)?.data ?? {};
+    const v = mine.filter((e) => e.type === "handler.hydrate.verified").at(-1)?.data ?? {};
+    return {
+      stepId,
+      snapshotId: str(w.snapshotId),
+      blockSize: num(w.blockSize),
+      blocksWritten: num(w.blocksWritten),
+      zeroBlocksSkipped: num(w.zeroBlocksSkipped),
+      writeSeconds: num(w.seconds),
+      identical: typeof v.identical === "boolean" ? v.identical : null,
+      sourceSha256: str(v.sourceSha256),
+      targetSha256: str(v.targetSha256),
+      verifySeconds: num(v.seconds),
+    };
+  });
 }
 
 /** Assembles the report from the executor's report, the run's journal and its teardown. */
@@ -105,6 +149,7 @@ export function buildRecoveryReport(
     steps: report.steps,
     errors: report.errors,
     verification: (verified?.verification as Verification | undefined) ?? null,
+    hydration: hydrationOf(events),
     teardown: teardown
       ? {
           runId: teardown.run.id,

@@ -14,6 +14,7 @@ export function planShop(
     facts: options.facts ?? westFacts(),
     selection: options.selection,
     ...(options.isolateEgress === undefined ? {} : { isolateEgress: options.isolateEgress }),
+    ...(options.volumeData === undefined ? {} : { volumeData: options.volumeData }),
     mapping: parseMappingOrThrow({ target: "west", nameSuffix: "-dr", ...options.mapping }),
   });
 }

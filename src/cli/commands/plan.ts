@@ -14,6 +14,26 @@ export interface RecoveryOptions extends GlobalOptions {
   readonly at?: string;
   readonly version?: string;
   readonly only?: readonly string[];
+  readonly hydrate?: readonly string[];
+}
+
+/**
+ * `--hydrate <volume>=<snapshot>` (repeatable): the repository image snapshot (64 hex) holding
+ * a volume's recovery point; the volume is then hydrated in the target (docs/hydration.md).
+ * `vol-123` and `volume:vol-123` both name the volume.
+ */
+export function volumeDataOf(values: readonly string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const value of values ?? []) {
+    const match = /^(?:volume:)?([^=\s]+)=([0-9a-f]{64})$/.exec(value);
+    if (!match) {
+      throw new LifeboatError("LB_USAGE", `--hydrate ${value} is not <volume-id>=<snapshot-id>`, {
+        remedy: "Give e.g. --hydrate vol-0abc=<64-hex snapshot id from `lifeboat repo snapshots`>.",
+      });
+    }
+    out[`volume:${match[1]}`] = match[2]!;
+  }
+  return out;
 }
 
 /** `--version N` or `--at <time>` (not both); default the latest version. */
@@ -79,6 +99,7 @@ export const registerPlan: RegisterCommand = (program, io) => {
     .option("--version <n>", "recover this inventory version (default: the latest)")
     .option("--only <sel>", "kind, logical id or tag=value to bring up (repeatable)", collect)
     .option("--mode <mode>", "failover or drill", "failover")
+    .option("--hydrate <vol=snap>", "hydrate a volume from a repository image snapshot", collect)
     .option("--config <file>", "config file (default: $LIFEBOAT_CONFIG or ./lifeboat.yaml)")
     .option("--json", "print a JSON document (docs/cli-json.md)")
     .action(async (env: string, options: RecoveryOptions & { mode?: string }) => {
@@ -93,6 +114,7 @@ export const registerPlan: RegisterCommand = (program, io) => {
             const planned = await planEnvironment(deps, {
               point,
               mode,
+              volumeData: volumeDataOf(options.hydrate),
               ...(selection === undefined ? {} : { selection }),
             });
             const result: PlanJson = {

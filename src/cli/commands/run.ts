@@ -18,7 +18,11 @@ const seconds = (ms: number | null) => (ms === null ? "-" : `${(ms / 1000).toFix
 /** Whether a recovery ended well: succeeded and (when verified) equivalent. */
 export function recoveryOk(r: RecoveryReport): boolean {
   if (r.mode === "teardown") return r.phase === "succeeded";
-  return r.phase === "succeeded" && r.verification?.result !== "different";
+  return (
+    r.phase === "succeeded" &&
+    r.verification?.result !== "different" &&
+    (r.hydration ?? []).every((h) => h.identical === true)
+  );
 }
 
 /** The 3 a.m. rendering: the verdict first, then the numbers, then what went wrong. */
@@ -44,6 +48,13 @@ export function renderRecoveryReport(r: RecoveryReport): string {
         : "not run"
     }`,
   ];
+  for (const h of r.hydration ?? []) {
+    lines.push(
+      `  hydrated          ${h.stepId}: ${h.blocksWritten ?? "?"} blocks of ${h.blockSize ?? "?"} B into ${h.snapshotId ?? "?"}` +
+        ` (${h.zeroBlocksSkipped ?? "?"} zero blocks skipped) in ${h.writeSeconds ?? "?"} s; read back ` +
+        `${h.identical === true ? "identical" : "DIFFERENT"} (sha256 ${h.targetSha256?.slice(0, 16) ?? "?"}…)`,
+    );
+  }
   if (r.teardown) {
     lines.push(
       `  teardown          run ${r.teardown.runId} ${r.teardown.phase}, ${r.teardown.deleted} deleted in ${seconds(r.teardown.wallMs)}`,

@@ -12,7 +12,9 @@ import { logicalIdSchema, resourceKindSchema, type LogicalId } from "../inventor
  *   and associations, attaching a volume or an interface, associating an address);
  * - `register`: register targets with a target group;
  * - `wait`: poll a readiness gate until it holds or its timeout passes;
- * - `dns`: change records in an existing public zone so traffic moves to the target.
+ * - `dns`: change records in an existing public zone so traffic moves to the target;
+ * - `hydrate`: write a volume's recovery point into a new block snapshot in the target, read it
+ *   back and compare, and make the volume from it (docs/hydration.md).
  */
 export const stepKinds = [
   "create",
@@ -22,6 +24,7 @@ export const stepKinds = [
   "register",
   "wait",
   "dns",
+  "hydrate",
 ] as const;
 export type StepKind = (typeof stepKinds)[number];
 export const stepKindSchema = z.enum(stepKinds);

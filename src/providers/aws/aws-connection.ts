@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
+import { EBSClient } from "@aws-sdk/client-ebs";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { RDSClient } from "@aws-sdk/client-rds";
@@ -38,6 +39,8 @@ export interface AwsConnectionOptions {
 
 export interface AwsClients {
   readonly ec2: EC2Client;
+  /** EBS direct APIs (block-level snapshot reads and writes: hydration). */
+  readonly ebs: EBSClient;
   readonly elbv2: ElasticLoadBalancingV2Client;
   readonly autoscaling: AutoScalingClient;
   readonly rds: RDSClient;
@@ -69,6 +72,7 @@ export class AwsConnection {
     };
     this.clients = {
       ec2: this.#instrument(new EC2Client(config)),
+      ebs: this.#instrument(new EBSClient(config)),
       elbv2: this.#instrument(new ElasticLoadBalancingV2Client(config)),
       autoscaling: this.#instrument(new AutoScalingClient(config)),
       rds: this.#instrument(new RDSClient(config)),

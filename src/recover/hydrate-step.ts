@@ -1,0 +1,95 @@
+import { z } from "zod";
+import type { StepHandler } from "../execute/step-handler.js";
+import { LifeboatError } from "../model/errors.js";
+import type { BlockSnapshotStore } from "../providers/block-snapshots.js";
+import type { JsonObject } from "../store/codec.js";
+import { hydrateSnapshot, verifySnapshot, type BlockSource } from "./hydrate-volume.js";
+
+/** The input of a `hydrate` step: the volume's target spec plus the recovery point to write. */
+export const hydrateInputSchema = z.object({
+  name: z.string(),
+  location: z.object({ region: z.string(), zone: z.string() }),
+  tags: z.record(z.string(), z.string()).default({}),
+  properties: z.object({ volumeType: z.string().optional() }).loose(),
+  data: z.strictObject({ snapshot: z.string().regex(/^[0-9a-f]{64}$/) }),
+});
+export type HydrateInput = z.infer<typeof hydrateInputSchema>;
+
+/** What hydration needs: the target's block store and a way to read a recovery point. */
+export interface HydrateDeps {
+  readonly store: BlockSnapshotStore;
+  /** Opens the repository image snapshot `id` for random reads (every block verified). */
+  openPoint(id: string): Promise<BlockSource>;
+  /** Puts in flight; default 16. */
+  readonly parallel?: number;
+}
+
+/**
+ * The `hydrate` step (docs/hydration.md): writes the volume's recovery point into a new block
+ * snapshot in the target (zero blocks skipped, bounded parallel puts with checksums), reads
+ * every block back and compares it with the repository — a difference fails the step with
+ * `LB_HYDRATE_MISMATCH` and no volume is made — then creates the volume from the snapshot. The
+ * volume's `configure` step attaches it to the recovered machine. Idempotent under the step's
+ * key (a finished snapshot and the volume are found by tag and reused); undo deletes both.
+ */
+export function hydrateStepHandler(deps: HydrateDeps): StepHandler {
+  return {
+    async execute(step, ctx) {
+      const parsed = hydrateInputSchema.safeParse(ctx.input);
+      if (!parsed.success) {
+        throw new LifeboatError("LB_INVALID_INPUT", `step ${step.id}: ${parsed.error.message}`);
+      }
+      const input = parsed.data;
+      const source = await deps.openPoint(input.data.snapshot);
+      const tags = { ...input.tags, "lifeboat:run": ctx.runId };
+      const written = await hydrateSnapshot(source, deps.store, {
+        key: ctx.idempotencyKey,
+        description: `lifeboat ${ctx.environment} ${step.resource} from ${input.data.snapshot.slice(0, 12)}`,
+        tags,
+        signal: ctx.signal,
+        ...(deps.parallel === undefined ? {} : { parallel: deps.parallel }),
+      });
+      await ctx.journal({ type: "hydrate.written", data: { ...written } });
+      const verified = await verifySnapshot(source, deps.store, written.snapshotId, {
+        signal: ctx.signal,
+        ...(deps.parallel === undefined ? {} : { parallel: deps.parallel }),
+      });
+      const verification: JsonObject = { ...verified, mismatches: [...verified.mismatches] };
+      await ctx.journal({ type: "hydrate.verified", data: verification });
+      if (!verified.identical) {
+        // Not reused by a retry: the next attempt writes a fresh snapshot.
+        await deps.store.deleteSnapshot(written.snapshotId);
+        throw new LifeboatError(
+          "LB_HYDRATE_MISMATCH",
+          `${written.snapshotId} differs from recovery point ${input.data.snapshot} at blocks ${verified.mismatches.join(", ")}`,
+          { details: { snapshotId: written.snapshotId, mismatches: [...verified.mismatches] } },
+        );
+      }
+      const volume = await deps.store.createVolume({
+        snapshotId: written.snapshotId,
+        zone: input.location.zone,
+        key: ctx.idempotencyKey,
+        tags: { ...tags, Name: input.name },
+        ...(input.properties.volumeType === undefined
+          ? {}
+          : { volumeType: input.properties.volumeType }),
+      });
+      return {
+        outputs: {
+          id: volume.volumeId,
+          snapshotId: written.snapshotId,
+          recoveryPoint: input.data.snapshot,
+          hydrate: { ...written },
+          verify: verification,
+        },
+        resolution: volume.adopted ? "adopted" : "created",
+      };
+    },
+    async undo(_step, _outputs, ctx) {
+      const volume = await deps.store.deleteVolume(ctx.idempotencyKey);
+      const snapshot = await deps.store.findSnapshot(ctx.idempotencyKey);
+      if (snapshot) await deps.store.deleteSnapshot(snapshot.snapshotId);
+      return volume === "deleted" || snapshot ? "deleted" : "absent";
+    },
+  };
+}
