@@ -10,7 +10,9 @@ import type { ProviderConfig } from "./model/config.js";
 import type { Logger } from "./model/logger.js";
 import { awsConnectionOptions } from "./providers/aws/aws-connection-options.js";
 import { AwsProvider } from "./providers/aws/aws-provider.js";
+import { Secret } from "./model/secret.js";
 import type { Store } from "./store/store.js";
+import { alertersFromConfig } from "./watch/alerts-from-config.js";
 import { listDecisions, storeDecisionSink } from "./watch/store-decision-sink.js";
 import { watchFromConfig } from "./watch/watch-from-config.js";
 import { Watcher } from "./watch/watcher.js";
@@ -55,6 +57,19 @@ export async function environmentWatch(
     provider,
   });
   const history = (await listDecisions(deps.store, name)).map((d) => d.decision);
+  // Webhooks of the environment and the top level (docs/config.md, `alerts`).
+  const alerters = alertersFromConfig(
+    name,
+    { environment: environment.alerts, top: loaded.config.alerts },
+    {
+      clock: deps.clock,
+      logger: deps.logger,
+      secret: (variable) => {
+        const value = deps.env[variable];
+        return value ? new Secret(value) : undefined;
+      },
+    },
+  );
   const watcher = new Watcher({
     environment: name,
     probes,
@@ -62,12 +77,14 @@ export async function environmentWatch(
     clock: deps.clock,
     logger: deps.logger,
     sink: storeDecisionSink(deps.store),
+    listeners: alerters,
     history,
   });
   return {
     start: () => watcher.start(),
     stop: async () => {
       await watcher.stop();
+      await Promise.all(alerters.map((a) => a.close()));
       for (const p of providers.values()) p.close();
     },
   };

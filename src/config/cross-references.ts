@@ -31,6 +31,13 @@ export function checkProviderNames(raw: unknown, report: ReportProblem): void {
       [["source"], env.source],
       [["recovery", "target"], recovery.target],
     ];
+    // A provider probe asks the API of a named connection.
+    if (Array.isArray(env.health)) {
+      env.health.forEach((check, i) => {
+        const probe = isRecord(check) && isRecord(check.provider) ? check.provider : undefined;
+        if (probe) references.push([["health", i, "provider", "connection"], probe.connection]);
+      });
+    }
     for (const [path, value] of references) {
       if (typeof value === "string" && !known.includes(value)) {
         report(["environments", name, ...path], unknownProvider(value, known));
@@ -83,9 +90,26 @@ export function checkReferences(config: LifeboatConfig, report: ReportProblem): 
         );
       }
     });
+    const ids = new Map<string, number>();
     env.health.forEach((check, i) => {
       const [kind, probe] = Object.entries(check).find(([, v]) => v !== undefined) ?? [];
       if (!kind || !probe) return;
+      if (probe.id !== undefined) {
+        const first = ids.get(probe.id);
+        if (first === undefined) ids.set(probe.id, i);
+        else
+          report(
+            at("health", i, kind, "id"),
+            `id "${probe.id}" is also used by health[${first}]; probe ids must be unique`,
+          );
+      }
+      if (kind === "replication" && env.protect.length === 0) {
+        report(
+          at("health", i, kind),
+          "the environment protects nothing, so there is no RPO budget to check; add protect or remove this probe",
+        );
+      }
+      if (!("timeout" in probe)) return;
       if ((parseDuration(probe.timeout) ?? 0) > (parseDuration(probe.every) ?? 0)) {
         report(
           at("health", i, kind, "timeout"),

@@ -90,6 +90,7 @@ export function checkSecretSources(raw: unknown, ctx: SecretContext, report: Rep
       if (!("value" in found)) report(["repository", found.key], found.problem);
     }
   }
+  checkWebhookSecrets(raw, ctx, report);
   if (!isRecord(raw.providers)) return;
   for (const [name, provider] of Object.entries(raw.providers)) {
     const credentials = isRecord(provider) ? provider.credentials : undefined;
@@ -103,5 +104,31 @@ export function checkSecretSources(raw: unknown, ctx: SecretContext, report: Rep
         );
       }
     }
+  }
+}
+
+/** Each `alerts.webhooks[].secretEnv`, top level and per environment, must be set. */
+function checkWebhookSecrets(
+  raw: Record<string, unknown>,
+  ctx: SecretContext,
+  report: ReportProblem,
+): void {
+  const places: [PropertyKey[], unknown][] = [[[], raw.alerts]];
+  if (isRecord(raw.environments)) {
+    for (const [name, env] of Object.entries(raw.environments)) {
+      if (isRecord(env)) places.push([["environments", name], env.alerts]);
+    }
+  }
+  for (const [at, alerts] of places) {
+    if (!isRecord(alerts) || !Array.isArray(alerts.webhooks)) continue;
+    alerts.webhooks.forEach((hook: unknown, i) => {
+      const variable = isRecord(hook) ? asString(hook.secretEnv) : undefined;
+      if (variable !== undefined && !ctx.env[variable]) {
+        report(
+          [...at, "alerts", "webhooks", i, "secretEnv"],
+          `environment variable ${variable} is not set`,
+        );
+      }
+    });
   }
 }

@@ -186,33 +186,112 @@ const recoverySchema = z.strictObject({
 const port = z.number().int().min(1).max(65535);
 const defaultProbeTimeout = "5s";
 
+/** Probe ids name probes in `failover.rules[].probes` and in evidence. */
+const probeId = { id: nonEmpty.optional() };
+
+const statusCode = z.number().int().min(100).max(599);
+const expectStatusSchema = z.union([
+  statusCode,
+  z
+    .strictObject({ min: statusCode, max: statusCode })
+    .refine((r) => r.min <= r.max, "min must not be larger than max"),
+]);
+
+const regularExpression = z.string().refine(
+  (text) => {
+    try {
+      new RegExp(text);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: (issue) => `${quote(issue.input)} is not a valid regular expression` },
+);
+
+const ipv4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+const resolverSchema = z.string().refine(
+  (text) => {
+    const [host, portText, ...rest] = text.split(":");
+    if (rest.length > 0 || host === undefined || !ipv4.test(host)) return false;
+    const portNumber = portText === undefined ? 53 : Number(portText);
+    return Number.isInteger(portNumber) && portNumber >= 1 && portNumber <= 65535;
+  },
+  { error: (issue) => `${quote(issue.input)} is not a resolver address (use ip or ip:port)` },
+);
+
 const healthSchema = z
   .strictObject({
     http: z
       .strictObject({
+        ...probeId,
         url: urlWithScheme(["http", "https"], "http://… or https://…"),
         every: durationSchema,
-        expectStatus: z.number().int().min(100).max(599).optional(),
+        expectStatus: expectStatusSchema.optional(),
+        bodyContains: nonEmpty.optional(),
+        bodyMatches: regularExpression.optional(),
+        slowerThan: durationSchema.optional(),
         timeout: durationSchema.default(defaultProbeTimeout),
       })
       .optional(),
     tcp: z
       .strictObject({
+        ...probeId,
         host: nonEmpty,
         port,
         every: durationSchema,
+        slowerThan: durationSchema.optional(),
         timeout: durationSchema.default(defaultProbeTimeout),
       })
       .optional(),
     dns: z
       .strictObject({
+        ...probeId,
         name: nonEmpty,
+        every: durationSchema,
+        resolver: resolverSchema.optional(),
+        recordType: z.enum(["A", "AAAA"]).optional(),
+        expectAddresses: z
+          .array(z.union([z.ipv4(), z.ipv6()]))
+          .min(1)
+          .optional(),
+        timeout: durationSchema.default(defaultProbeTimeout),
+      })
+      .optional(),
+    heartbeat: z
+      .strictObject({ ...probeId, agent: nonEmpty, maxAge: durationSchema, every: durationSchema })
+      .optional(),
+    replication: z.strictObject({ ...probeId, every: durationSchema }).optional(),
+    provider: z
+      .strictObject({
+        ...probeId,
+        /** A key of `providers`; default the environment's `source`. */
+        connection: nameSchema.optional(),
         every: durationSchema,
         timeout: durationSchema.default(defaultProbeTimeout),
       })
       .optional(),
   })
-  .superRefine(requireKeys(["http", "tcp", "dns"], "exactly-one"));
+  .superRefine(
+    requireKeys(["http", "tcp", "dns", "heartbeat", "replication", "provider"], "exactly-one"),
+  );
+
+/** Where decisions are sent: webhooks (docs/watch.md, "Webhook"). */
+const alertsSchema = z.strictObject({
+  webhooks: z
+    .array(
+      z.strictObject({
+        url: urlWithScheme(["http", "https"], "http://… or https://…"),
+        /** Environment variable holding the HMAC signing secret. */
+        secretEnv: z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be the name of an environment variable")
+          .optional(),
+        headers: stringMap.optional(),
+      }),
+    )
+    .default([]),
+});
 
 /** What the watcher may do when a failover rule is met (docs/watch.md). */
 export const failoverActions = watchActions;
@@ -233,6 +312,8 @@ const environmentSchema = z.strictObject({
     cooldown: "30m",
     maintenance: [],
   }),
+  /** Alert channels of this environment, in addition to the top-level `alerts`. */
+  alerts: alertsSchema.optional(),
   dns: z
     .strictObject({
       zone: nonEmpty,
@@ -265,6 +346,8 @@ export const configSchema = z.strictObject({
   providers: z.record(nameSchema, providerSchema).default({}),
   environments: z.record(nameSchema, environmentSchema).default({}),
   server: serverSchema.optional(),
+  /** Alert channels of every environment. */
+  alerts: alertsSchema.optional(),
 });
 
 /** A validated config, with defaults applied. Loaders return it deeply frozen. */
@@ -273,6 +356,7 @@ export type RepositoryConfig = LifeboatConfig["repository"];
 export type ProviderConfig = z.infer<typeof providerSchema>;
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;
 export type HealthCheckConfig = z.infer<typeof healthSchema>;
+export type AlertsConfig = z.infer<typeof alertsSchema>;
 export type ProtectConfig = z.infer<typeof protectSchema>;
 export type PostgresProtectConfig = z.infer<typeof postgresSchema>;
 export type RecoveryMappingConfig = z.infer<typeof mappingSchema>;

@@ -57,7 +57,7 @@ test("an environment of today's config yields its probes and policy", () => {
   assert.equal(policy.rules[0]?.after, 3);
 });
 
-test("proposed keys build heartbeat and replication probes with ids", () => {
+test("heartbeat, replication and provider probes get ids, defaulting to <kind>:<target>", () => {
   const { probes } = watchFromConfig(
     "shop",
     {
@@ -95,4 +95,67 @@ test("what the watcher cannot use is LB_CONFIG_INVALID", () => {
       (e) => isLifeboatError(e, "LB_CONFIG_INVALID"),
     );
   }
+});
+
+test("every probe kind of the config schema builds, with its ids and options", () => {
+  const config = configSchema.parse({
+    repository: { url: "file:.lifeboat/repo", passwordEnv: "LIFEBOAT_PASSWORD" },
+    providers: {
+      east: { type: "aws", region: "us-east-1" },
+      west: { type: "aws", region: "us-west-2" },
+    },
+    environments: {
+      shop: {
+        source: "east",
+        select: { tags: { app: "shop" } },
+        recovery: { target: "west" },
+        protect: [{ volumes: { tags: { app: "shop" } }, rpo: "15m" }],
+        health: [
+          {
+            http: {
+              id: "web",
+              url: "https://shop.example.com/health",
+              every: "10s",
+              expectStatus: { min: 200, max: 299 },
+              bodyContains: "ok",
+              bodyMatches: "^ok",
+              slowerThan: "2s",
+            },
+          },
+          { tcp: { host: "db", port: 5432, every: "30s", slowerThan: "500ms" } },
+          {
+            dns: {
+              id: "name",
+              name: "shop.example.com",
+              every: "1m",
+              resolver: "127.0.0.1:5353",
+              recordType: "AAAA",
+              expectAddresses: ["2001:db8::1"],
+            },
+          },
+          { heartbeat: { agent: "web-1", maxAge: "2m", every: "30s" } },
+          { replication: { id: "rpo", every: "1m" } },
+          { provider: { connection: "west", every: "1m" } },
+        ],
+        failover: {
+          rules: [{ name: "down", codes: ["APP_DOWN"], probes: ["web", "name"], action: "alert" }],
+        },
+      },
+    },
+  });
+  const shop = config.environments.shop;
+  assert.ok(shop);
+  const { probes, policy } = watchFromConfig("shop", shop, sources);
+  assert.deepEqual(
+    probes.map((p) => [p.probe.id, p.probe.kind, p.everyMs]),
+    [
+      ["web", "http", 10_000],
+      ["tcp:db:5432", "tcp", 30_000],
+      ["name", "dns", 60_000],
+      ["heartbeat:web-1", "heartbeat", 30_000],
+      ["rpo", "replication", 60_000],
+      ["provider:west", "provider", 60_000],
+    ],
+  );
+  assert.deepEqual(policy.rules[0]?.probes, ["web", "name"]);
 });

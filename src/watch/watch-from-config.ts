@@ -11,10 +11,9 @@ import type { ScheduledProbe } from "./probe.js";
 import { tcpProbe } from "./tcp-probe.js";
 
 /*
- * The `health` and `failover` keys of an environment, as the watcher reads them. These input
- * types are structural supersets of src/model/config.ts's types: the keys the config has today
- * are required, the ones proposed in docs/watch.md are optional and used once the config
- * accepts them.
+ * The `health` and `failover` keys of an environment, as the watcher reads them: structurally
+ * the types of src/model/config.ts (docs/config.md, `health[i]`), so the watcher can also be
+ * built from values that did not come from a config file (tests, the API).
  */
 
 interface Scheduled {
