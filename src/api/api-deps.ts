@@ -2,6 +2,7 @@ import type { InventoryArchive, VersionIndex } from "../capture/version-ports.js
 import type { Clock } from "../model/clock.js";
 import type { RepositoryStats } from "../repository/stats.js";
 import type { Store } from "../store/store.js";
+import type { RecoveryPointReader } from "../watch/recovery-point-reader.js";
 import type { RunControl } from "./run-control.js";
 
 /** An environment of the config, as the API shows and guards it. */
@@ -35,6 +36,8 @@ export interface ApiDeps {
     environment: string,
   ): Promise<{ readonly archive: InventoryArchive; readonly index: VersionIndex }>;
   repositoryStats(): Promise<RepositoryStats>;
+  /** Newest data recovery point per environment (`newestRecoveryPointAt`, metrics). */
+  readonly recoveryPoints?: RecoveryPointReader;
   /** Plans and runs recoveries in this process; absent when the server is read-only. */
   readonly runs?: RunControl;
   /** The built dashboard (`dist/web`), served at `/` when the folder exists. */

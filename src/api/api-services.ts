@@ -1,4 +1,8 @@
-import { openServerServices, type CompositionOptions } from "../composition.js";
+import {
+  openServerServices,
+  recoveryPointReader,
+  type CompositionOptions,
+} from "../composition.js";
 import { defaultTenant } from "../model/access.js";
 import { parseDuration } from "../model/duration.js";
 import { repositoryStats } from "../repository/stats.js";
@@ -35,6 +39,7 @@ export async function openApiServices(
     environments,
     inventories: (name) => services.inventories(name),
     repositoryStats: async () => repositoryStats(await services.repository()),
+    recoveryPoints: recoveryPointReader(services.store),
     ...(runs === undefined ? {} : { runs }),
     ...(webRoot === undefined ? {} : { webRoot }),
     ...(metricsNeedToken === undefined ? {} : { metricsNeedToken }),

@@ -8,6 +8,7 @@ import { register } from "./route.js";
 import { environmentRoutes } from "./routes/environment-routes.js";
 import { eventRoutes } from "./routes/event-routes.js";
 import { miscRoutes } from "./routes/misc-routes.js";
+import { registerMetricsRoute } from "./routes/metrics-route.js";
 import { planRoutes } from "./routes/plan-routes.js";
 import { runActionRoutes } from "./routes/run-action-routes.js";
 import { runEventRoutes } from "./routes/run-event-routes.js";
@@ -31,6 +32,9 @@ export const apiRoutes: readonly RouteSpec[] = [
 const publicPaths = {
   "/healthz": { get: { summary: "Liveness and scheduler leadership; no token needed." } },
   "/openapi.json": { get: { summary: "This document; no token needed." } },
+  "/metrics": {
+    get: { summary: "Prometheus text format; a token unless server.metricsNeedToken is false." },
+  },
 };
 
 /**
@@ -55,6 +59,7 @@ export function buildApp(
   }));
   const document = openApiDocument(apiRoutes, publicPaths, lifeboatVersion);
   app.get("/openapi.json", async () => document);
+  registerMetricsRoute(app, deps);
   for (const spec of apiRoutes) register(app, deps, spec);
   serveStaticWeb(app, deps.webRoot);
   return app;

@@ -42,10 +42,11 @@ export async function environmentSummary(
   deps: ApiDeps,
   environment: ApiEnvironment,
 ): Promise<EnvironmentSummary> {
-  const [row, latest, health] = await Promise.all([
+  const [row, latest, health, point] = await Promise.all([
     getEnvironment(deps.store, environment.name),
     latestInventoryVersion(deps.store, environment.name),
     environmentHealth(deps, environment.name),
+    deps.recoveryPoints?.newest(environment.name) ?? null,
   ]);
   return {
     name: environment.name,
@@ -54,7 +55,7 @@ export async function environmentSummary(
     status: row?.status ?? "active",
     health,
     lastCaptureAt: latest?.lastSeenAt.toISOString() ?? null,
-    newestRecoveryPointAt: null,
+    newestRecoveryPointAt: point?.at.toISOString() ?? null,
     rpoBudgetMs: environment.rpoBudgetMs,
     captureEveryMs: environment.captureEveryMs,
     latestVersion: latest?.version ?? null,

@@ -5,6 +5,7 @@
  */
 import { strict as assert } from "node:assert";
 import { after, before, describe, test } from "node:test";
+import { buildApp } from "../../src/api/build-app.js";
 import { recoveryEvents } from "../../src/recover/index.js";
 import type { WatchDecision } from "../../src/model/failover-policy.js";
 import { probeResult } from "../../src/model/probe-status.js";
@@ -235,5 +236,44 @@ describe("API read routes", () => {
     const stats = await f.call(f.tokens["a.viewer"], "GET", "/api/v1/repository/stats");
     assert.equal(stats.status, 200);
     assert.equal(stats.json.snapshots, 2);
+  });
+
+  test("metrics: Prometheus text of the token's tenant; anonymous only when configured", async () => {
+    const none = await f.app.inject({ method: "GET", url: "/metrics" });
+    assert.equal(none.statusCode, 401);
+    assert.equal(none.json().error.code, "LB_API_UNAUTHENTICATED");
+    const scrape = await f.app.inject({
+      method: "GET",
+      url: "/metrics",
+      headers: { authorization: `Bearer ${f.tokens["a.viewer"]}` },
+    });
+    assert.equal(scrape.statusCode, 200);
+    assert.match(String(scrape.headers["content-type"]), /^text\/plain; version=0.0.4/);
+    const text = scrape.body;
+    const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1]);
+    const shop = 'environment="shop",tenant="team-a"';
+    assert.ok(value(new RegExp(`lifeboat_capture_age_seconds\\{${shop}\\} (\\S+)`)) > 0);
+    assert.equal(value(new RegExp(`lifeboat_inventory_version\\{${shop}\\} (\\S+)`)), 2);
+    assert.equal(
+      value(new RegExp(`lifeboat_last_run_duration_seconds\\{${shop},mode="drill"\\} (\\S+)`)),
+      150,
+    );
+    assert.equal(
+      value(new RegExp(`lifeboat_environment_health\\{${shop},health="degraded"\\} (\\S+)`)),
+      1,
+    );
+    assert.match(text, /lifeboat_probe_up\{[^}]*code="APP_DOWN"\} 0/);
+    assert.match(text, /lifeboat_repository_snapshots 2/);
+    assert.match(text, /# TYPE lifeboat_capture_age_seconds gauge/);
+    assert.ok(!text.includes('environment="other"'), "another tenant's environments are absent");
+
+    const open = buildApp({ ...f.deps, metricsNeedToken: false });
+    const anonymous = await open.inject({ method: "GET", url: "/metrics" });
+    assert.equal(anonymous.statusCode, 200);
+    assert.match(
+      anonymous.body,
+      /lifeboat_rpo_budget_seconds\{environment="other",tenant="team-b"\} 900/,
+    );
+    await open.close();
   });
 });

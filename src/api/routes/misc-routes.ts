@@ -25,9 +25,10 @@ export const miscRoutes = [
     params: envParams,
     response: z.object({ points: z.array(z.record(z.string(), z.unknown())) }),
     handler: async ({ deps, principal, params }) => {
-      visibleEnvironment(deps, principal, params.env);
-      // Recovery points are recorded by data protection (docs/api.md says what is pending).
-      return { points: [] };
+      const environment = visibleEnvironment(deps, principal, params.env);
+      // Until data protection lists its points, the newest one is all the store can tell.
+      const newest = await deps.recoveryPoints?.newest(environment.name);
+      return { points: newest ? [{ ...newest, at: newest.at.toISOString() }] : [] };
     },
   }),
   route({
