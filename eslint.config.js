@@ -5,10 +5,19 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 /** Top-level modules under src/. */
-const engines = ["capture", "protect", "watch", "plan", "execute", "recover"];
+const engines = [
+  "capture",
+  "protect",
+  "watch",
+  "plan",
+  "execute",
+  "recover",
+  "plugins",
+  "workflows",
+];
 const storage = ["repository", "store"];
 const entryPoints = ["cli", "api", "composition.js"];
-const allModules = [...engines, ...storage, "providers", "plugins", "config", ...entryPoints];
+const allModules = [...engines, ...storage, "providers", "config", ...entryPoints];
 
 /** An import of `module` from anywhere, matched on the import string (no resolution needed). */
 const into = (module) => (module.endsWith(".js") ? `**/${module}` : `**/${module}/**`);

@@ -19,7 +19,7 @@ import { defaultTenant } from "./model/access.js";
 import { systemClock, type Clock } from "./model/clock.js";
 import type { EnvironmentConfig, ProviderConfig } from "./model/config.js";
 import { parseDuration } from "./model/duration.js";
-import { BugError, isLifeboatError, LifeboatError } from "./model/errors.js";
+import { BugError, LifeboatError } from "./model/errors.js";
 import { digestOf, type Selection } from "./model/inventory/index.js";
 import { awsConnectionOptions } from "./providers/aws/aws-connection-options.js";
 import { AwsProvider } from "./providers/aws/aws-provider.js";
@@ -30,7 +30,7 @@ import { Repository } from "./repository/repository.js";
 import { ImageReader } from "./repository/restorer/read-image.js";
 import { hydrateStepHandler } from "./recover/hydrate-step.js";
 import { awsBlockSnapshots } from "./providers/aws/aws-block-snapshots.js";
-import { createEnvironment, getEnvironment, updateEnvironment } from "./store/environments-repo.js";
+import { ensureEnvironment } from "./store/environments-repo.js";
 import {
   getInventoryVersion,
   latestInventoryVersion,
@@ -237,26 +237,7 @@ function storeVersionIndex(store: Store, configDigest: string, tenant: string): 
   };
 }
 
-/**
- * Makes the store's row for a config environment exist and carry the config's digest and
- * tenant. Runs when a capture is about to be recorded (so a failed capture writes nothing) and
- * when `serve` starts. A concurrent writer winning the race is fine: either way the row is there.
- */
-export async function ensureEnvironment(
-  store: Store,
-  name: string,
-  wanted: { readonly configDigest: string; readonly tenant: string },
-): Promise<void> {
-  const existing = await getEnvironment(store, name);
-  try {
-    if (!existing) await createEnvironment(store, { name, ...wanted });
-    else if (existing.configDigest !== wanted.configDigest || existing.tenant !== wanted.tenant) {
-      await updateEnvironment(store, name, existing.revision, wanted);
-    }
-  } catch (error) {
-    if (!isLifeboatError(error, "LB_STORE_CONFLICT")) throw error;
-  }
-}
+export { ensureEnvironment };
 
 /** Inventories as encrypted `inventory` snapshots (docs/capture.md, "Where versions live"). */
 function repositoryArchive(repo: Repository): InventoryArchive {
@@ -492,3 +473,6 @@ export function recoveryPointReader(_store: Store): RecoveryPointReader {
 }
 
 export { environmentWatch, type EnvironmentWatch } from "./composition-watch.js";
+
+// Workflows (docs/workflow-semantics.md): plug-in registry, definitions, runner.
+export { pluginRegistry, withWorkflows, type WorkflowServices } from "./compose-workflows.js";

@@ -58,6 +58,7 @@ const commands: readonly (readonly [
   ["token", async () => (await import("./commands/token-revoke.js")).registerTokenRevoke],
   ["status", async () => (await import("./commands/status.js")).registerStatus],
   ["events", async () => (await import("./commands/events.js")).registerEvents],
+  ["workflow", async () => (await import("./commands/workflow.js")).registerWorkflow],
 ];
 
 /**

@@ -184,6 +184,7 @@ export class Executor {
   async resumeOrphans(): Promise<RunOutcome[]> {
     const outcomes: RunOutcome[] = [];
     for (const run of await listOrphanedRuns(this.#store)) {
+      if (run.mode === "workflow") continue; // the workflow runner's (src/workflows)
       try {
         outcomes.push(await this.execute(run.id));
       } catch (error) {

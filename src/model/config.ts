@@ -7,6 +7,7 @@ import { z } from "zod";
 import { accessNameSchema } from "./access.js";
 import { durationSchemaWith, parseDuration } from "./duration.js";
 import { failoverPolicySchema, watchActions } from "./failover-policy.js";
+import { pluginReferenceSchema, workflowSchema } from "./workflow.js";
 import { redactUrl, stateUrlProblem } from "./urls.js";
 
 export { parseDuration, redactUrl };
@@ -348,6 +349,10 @@ export const configSchema = z.strictObject({
   server: serverSchema.optional(),
   /** Alert channels of every environment. */
   alerts: alertsSchema.optional(),
+  /** External workflow plug-ins (docs/plugins.md), loaded in this order. */
+  plugins: z.array(pluginReferenceSchema).default([]),
+  /** Workflows by name (docs/workflow-semantics.md). */
+  workflows: z.record(nameSchema, workflowSchema).default({}),
 });
 
 /** A validated config, with defaults applied. Loaders return it deeply frozen. */

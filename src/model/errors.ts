@@ -147,6 +147,41 @@ export const errorCatalogue = {
     "Several steps of the run wait for approval; name one with `--step <id>`.",
   ),
 
+  // Plug-ins and workflows (docs/plugins.md, docs/workflow-semantics.md)
+  LB_PLUGIN_DUPLICATE: entry(
+    "usage",
+    "Two plug-ins have the same name; rename one or remove it from `plugins` in the config.",
+  ),
+  LB_PLUGIN_LOAD_FAILED: entry(
+    "usage",
+    "Check the module name or file path under `plugins` in the config, and that it exports a plug-in.",
+  ),
+  LB_PLUGIN_INCOMPATIBLE: entry(
+    "usage",
+    "The plug-in was written for another plug-in API version; upgrade the plug-in or Lifeboat.",
+  ),
+  LB_PLUGIN_INVALID: entry(
+    "usage",
+    "The module does not export a valid plug-in (name, apiVersion, action, configSchema, appliesTo, execute).",
+  ),
+  LB_WORKFLOW_NOT_FOUND: entry("not-found", "List workflows with `lifeboat workflow validate`."),
+  LB_WORKFLOW_INVALID: entry(
+    "usage",
+    "Fix the steps named in the message (action, target, `with`); nothing was run.",
+  ),
+  LB_WORKFLOW_STEP_TIMEOUT: entry(
+    "failed",
+    "The step did not finish within its `timeout`; raise it or fix what the step waits for.",
+  ),
+  LB_ACTION_FAILED: entry(
+    "failed",
+    "A workflow action failed; the message and details name the command, URL or database.",
+  ),
+  LB_WORKFLOW_INTERRUPTED: entry(
+    "failed",
+    "The workflow's process died; its open pairs were undone. Run the workflow again.",
+  ),
+
   // Repository
   LB_REPO_NOT_FOUND: entry(
     "not-found",

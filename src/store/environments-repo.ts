@@ -64,6 +64,26 @@ export async function createEnvironment(
   }
 }
 
+/**
+ * Makes the row for a config environment exist and carry the config's digest and tenant. A
+ * concurrent writer winning the race is fine: either way the row is there.
+ */
+export async function ensureEnvironment(
+  s: StoreSession,
+  name: string,
+  wanted: { readonly configDigest: string; readonly tenant: string },
+): Promise<void> {
+  const existing = await getEnvironment(s, name);
+  try {
+    if (!existing) await createEnvironment(s, { name, ...wanted });
+    else if (existing.configDigest !== wanted.configDigest || existing.tenant !== wanted.tenant) {
+      await updateEnvironment(s, name, existing.revision, wanted);
+    }
+  } catch (error) {
+    if (!(error instanceof LifeboatError && error.code === "LB_STORE_CONFLICT")) throw error;
+  }
+}
+
 export async function getEnvironment(
   s: StoreSession,
   name: string,

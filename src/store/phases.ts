@@ -5,7 +5,14 @@ import { z } from "zod";
  * transitions are legal) will live in src/model; these names are the contract it keeps.
  */
 
-export const runModes = ["failover", "drill", "migrate", "failback", "teardown"] as const;
+export const runModes = [
+  "failover",
+  "drill",
+  "migrate",
+  "failback",
+  "teardown",
+  "workflow", // a workflow run (docs/workflow-semantics.md): steps are workflow steps
+] as const;
 /** Why a run exists: a real failover, an isolated drill, a planned migration, and so on. */
 export type RunMode = (typeof runModes)[number];
 

@@ -37,6 +37,16 @@ test("an engine may not import a provider adapter", async () => {
   assert.ok(ids.includes("no-restricted-imports"), `got ${ids.join(", ")}`);
 });
 
+test("plug-ins and the workflow engine may not import a provider adapter", async () => {
+  for (const engine of ["plugins", "workflows"]) {
+    const ids = await ruleIdsFor(
+      `src/${engine}/layering-probe.ts`,
+      'import { AwsProvider } from "../providers/aws/aws-provider.js";\nexport const x = AwsProvider;\n',
+    );
+    assert.ok(ids.includes("no-restricted-imports"), `${engine}: got ${ids.join(", ")}`);
+  }
+});
+
 test("nothing but cli, api and composition may import the cli", async () => {
   const ids = await ruleIdsFor(
     "src/store/layering-probe.ts",

@@ -1,0 +1,106 @@
+/**
+ * Wiring for workflows (docs/workflow-semantics.md), imported by composition.ts: the plug-in
+ * registry (built-ins, then the config's external plug-ins), the workflow definitions (config
+ * or a separate file) and a runner over the state store.
+ */
+import { environmentNamed } from "./config/config-lookups.js";
+import type { DeepReadonly } from "./config/deep-freeze.js";
+import { loadConfig, type LoadedConfig } from "./config/load-config.js";
+import { loadWorkflowFile } from "./config/workflow-file.js";
+import { defaultTenant } from "./model/access.js";
+import { systemClock, type Clock } from "./model/clock.js";
+import { LifeboatError } from "./model/errors.js";
+import { digestOf } from "./model/inventory/index.js";
+import type { WorkflowConfig } from "./model/workflow.js";
+import { standaloneBuiltins } from "./plugins/builtin/index.js";
+import { loadPlugins } from "./plugins/load-plugins.js";
+import { PluginRegistry } from "./plugins/plugin-registry.js";
+import { ensureEnvironment } from "./store/environments-repo.js";
+import { openStore } from "./store/open-store.js";
+import type { Store } from "./store/store.js";
+import type { WorkflowEvent } from "./workflows/step-book.js";
+import { planWorkflow, type WorkflowPlan } from "./workflows/workflow-plan.js";
+import { WorkflowRunner } from "./workflows/workflow-runner.js";
+
+export interface WorkflowOptions {
+  readonly config?: string | undefined;
+  /** A separate workflow file (`--file`); its workflows take precedence over the config's. */
+  readonly file?: string | undefined;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly clock?: Clock;
+}
+
+/** Everything the `workflow` commands need; closed by {@link withWorkflows}. */
+export interface WorkflowServices {
+  readonly loaded: LoadedConfig;
+  readonly store: Store;
+  readonly registry: PluginRegistry;
+  /** Every workflow definition by name (config first, then `--file`). */
+  readonly workflows: Readonly<Record<string, DeepReadonly<WorkflowConfig>>>;
+  /** Validates workflow `name` against the registry (`LB_WORKFLOW_INVALID`). */
+  plan(name: string): WorkflowPlan;
+  /** The environment a run of `name` is recorded under; makes sure its store row exists. */
+  environmentFor(name: string, flag: string | undefined): Promise<string>;
+  runner(onEvent?: (event: WorkflowEvent) => void): WorkflowRunner;
+}
+
+/** Builds the registry: built-ins first, then the config's plug-ins in order. */
+export async function pluginRegistry(loaded: LoadedConfig): Promise<PluginRegistry> {
+  const registry = new PluginRegistry();
+  for (const plugin of standaloneBuiltins) registry.register(plugin);
+  await loadPlugins(registry, loaded.config.plugins, loaded.dir);
+  return registry;
+}
+
+export async function withWorkflows<T>(
+  options: WorkflowOptions,
+  body: (services: WorkflowServices) => Promise<T>,
+): Promise<T> {
+  const env = options.env ?? process.env;
+  const clock = options.clock ?? systemClock;
+  const loaded = await loadConfig({ config: options.config, env });
+  const fromFile = options.file === undefined ? {} : await loadWorkflowFile(options.file);
+  const workflows = { ...loaded.config.workflows, ...fromFile };
+  const registry = await pluginRegistry(loaded);
+  const store = await openStore(loaded.config.state, {
+    baseDir: loaded.dir,
+    now: () => clock.now(),
+  });
+  const named = (name: string) => {
+    const workflow = Object.hasOwn(workflows, name) ? workflows[name] : undefined;
+    if (workflow) return workflow;
+    throw new LifeboatError("LB_WORKFLOW_NOT_FOUND", `no workflow "${name}"`, {
+      details: { workflow: name, known: Object.keys(workflows) },
+    });
+  };
+  try {
+    return await body({
+      loaded,
+      store,
+      registry,
+      workflows,
+      plan: (name) => planWorkflow(name, named(name) as WorkflowConfig, registry),
+      environmentFor: async (name, flag) => {
+        const environments = Object.keys(loaded.config.environments);
+        const chosen =
+          flag ??
+          named(name).environment ??
+          (environments.length === 1 ? environments[0] : undefined);
+        if (chosen === undefined) {
+          throw new LifeboatError(
+            "LB_USAGE",
+            `workflow ${name} names no environment; pass --env (known: ${environments.join(", ") || "none"})`,
+          );
+        }
+        const environment = environmentNamed(loaded, chosen);
+        const tenant = environment.tenant ?? defaultTenant;
+        await ensureEnvironment(store, chosen, { configDigest: digestOf(environment), tenant });
+        return chosen;
+      },
+      runner: (onEvent) =>
+        new WorkflowRunner({ store, registry, clock, env, ...(onEvent ? { onEvent } : {}) }),
+    });
+  } finally {
+    await store.close();
+  }
+}
