@@ -5,14 +5,21 @@
 #     (benchmark peers), zstd, chromium (the dashboard's browser test drives it headless).
 #   - moto_server (the AWS emulator): used from PATH when present, else a virtualenv in
 #     .venv-moto with moto[server] 5.2.1 from PyPI.
+#   --demo: only what `lifeboat demo` needs (moto_server and the npm dependencies); no Debian
+#   packages, so it needs no root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+demo_only=false
+[ "${1:-}" = "--demo" ] && demo_only=true
+
 packages=(postgresql restic borgbackup zstd chromium)
 missing=()
-for pkg in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
-done
+if ! $demo_only; then
+  for pkg in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+fi
 if ((${#missing[@]})); then
   if [ "$(id -u)" -ne 0 ]; then
     echo "setup: missing Debian packages: ${missing[*]}; run as root or: sudo apt-get install ${missing[*]}" >&2

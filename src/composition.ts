@@ -26,6 +26,7 @@ import { AwsProvider } from "./providers/aws/aws-provider.js";
 import type { Provider } from "./providers/provider.js";
 import { backendFromUrl } from "./repository/backends/backend-from-url.js";
 import { loadDocument, saveDocument } from "./repository/json-document.js";
+import type { KdfParams } from "./repository/crypto/kdf.js";
 import { Repository } from "./repository/repository.js";
 import { ImageReader } from "./repository/restorer/read-image.js";
 import { hydrateStepHandler } from "./recover/hydrate-step.js";
@@ -197,7 +198,14 @@ export function captureLoop(
   });
 }
 
-async function openRepository(loaded: LoadedConfig): Promise<Repository> {
+/**
+ * Opens the repository the config names; `create` makes it first, as `repo init` does, with
+ * its key slot's KDF cost (default: calibrated on this machine).
+ */
+export async function openRepository(
+  loaded: LoadedConfig,
+  options: { readonly create?: boolean; readonly kdf?: KdfParams } = {},
+): Promise<Repository> {
   const location = repositoryLocation(loaded);
   const password = loaded.repositoryPassword();
   const backend =
@@ -208,7 +216,9 @@ async function openRepository(loaded: LoadedConfig): Promise<Repository> {
           location.endpoint === undefined ? {} : { endpoint: location.endpoint },
         );
   try {
-    return await Repository.open(backend, password);
+    return options.create
+      ? await Repository.init(backend, password, options.kdf ? { kdf: options.kdf } : {})
+      : await Repository.open(backend, password);
   } catch (error) {
     await backend.close().catch(() => undefined);
     throw error;

@@ -59,6 +59,7 @@ const commands: readonly (readonly [
   ["status", async () => (await import("./commands/status.js")).registerStatus],
   ["events", async () => (await import("./commands/events.js")).registerEvents],
   ["workflow", async () => (await import("./commands/workflow.js")).registerWorkflow],
+  ["demo", async () => (await import("./commands/demo.js")).registerDemo],
 ];
 
 /**

@@ -319,6 +319,25 @@ export const errorCatalogue = {
   ),
   LB_API_ROUTE_NOT_FOUND: entry("not-found", "Check the method and path against docs/api.md."),
   LB_TOKEN_NOT_FOUND: entry("not-found", "List tokens with `lifeboat token list`."),
+
+  // The demo (docs/demo.md)
+  LB_MOTO_NOT_FOUND: entry(
+    "usage",
+    "Run `bash scripts/setup.sh` (it installs moto_server into .venv-moto), put moto_server on PATH, set LIFEBOAT_MOTO_SERVER, or pass --endpoint.",
+  ),
+  LB_MOTO_START_FAILED: entry(
+    "failed",
+    "moto_server did not answer; run it by hand (`moto_server -p 5000`) to see why, then retry.",
+    true,
+  ),
+  LB_DEMO_DIR_NOT_EMPTY: entry(
+    "conflict",
+    "Pass an empty or new folder to --dir, or leave --dir out to use a temporary one.",
+  ),
+  LB_DEMO_STAGE_FAILED: entry(
+    "failed",
+    "A demo stage failed; the message names it and the cause. Rerun with --keep to inspect the folder.",
+  ),
 } as const satisfies Record<`LB_${string}`, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -19,7 +19,7 @@ interface Placement {
 /**
  * A fluent builder of model inventories for planner tests (Velero's `pkg/builder` style): each
  * method adds one resource with sensible defaults and returns the builder; `build()` returns a
- * canonical inventory (references checked). For a real capture, see test/builders/shop-environment.ts.
+ * canonical inventory (references checked). For a real capture, see src/providers/aws/shop/shop-environment.ts.
  *
  * @example
  *   const inventory = inventoryBuilder().network("vpc-1", "10.0.0.0/16")

@@ -8,8 +8,8 @@ import Database from "better-sqlite3";
 import { SetDesiredCapacityCommand } from "@aws-sdk/client-auto-scaling";
 import { AuthorizeSecurityGroupIngressCommand } from "@aws-sdk/client-ec2";
 import { ChangeResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
-import { shopEnvironment } from "../builders/shop-environment.js";
-import type { ShopEnvironment } from "../builders/shop-types.js";
+import { shopEnvironment } from "../../src/providers/aws/shop/shop-environment.js";
+import type { ShopEnvironment } from "../../src/providers/aws/shop/shop-types.js";
 import { awsClients, type AwsClients } from "../harness/aws-clients.js";
 import { startMoto, type MotoServer } from "../harness/moto.js";
 import {

@@ -5,7 +5,7 @@ import * as assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { shopEnvironment } from "../builders/shop-environment.js";
+import { shopEnvironment } from "../../src/providers/aws/shop/shop-environment.js";
 import { awsClients, type AwsClients } from "../harness/aws-clients.js";
 import { freePort } from "../harness/free-port.js";
 import { startMoto, type MotoServer } from "../harness/moto.js";

@@ -4,8 +4,8 @@
 // on wall-clock speed. Reproduce with `node dist/test/e2e/capture-numbers.test.js`.
 import * as assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { shopEnvironment } from "../builders/shop-environment.js";
-import type { ShopEnvironment } from "../builders/shop-types.js";
+import { shopEnvironment } from "../../src/providers/aws/shop/shop-environment.js";
+import type { ShopEnvironment } from "../../src/providers/aws/shop/shop-types.js";
 import { awsClients, type AwsClients } from "../harness/aws-clients.js";
 import { startMoto, type MotoServer } from "../harness/moto.js";
 import {

@@ -3,7 +3,7 @@
 // `recover` with exit 2, every problem listed, and nothing created.
 import { strict as assert } from "node:assert";
 import { after, before, test } from "node:test";
-import { shopEnvironment } from "../builders/shop-environment.js";
+import { shopEnvironment } from "../../src/providers/aws/shop/shop-environment.js";
 import { expectError, expectJson } from "./capture-fixture.js";
 import { delta, recoverWorld, type RecoverWorld, type ReportJson } from "./recover-fixture.js";
 

@@ -1,6 +1,6 @@
 import { after, before } from "node:test";
 import { AwsProvider } from "../../src/providers/aws/aws-provider.js";
-import { shopEnvironment } from "../builders/shop-environment.js";
+import { shopEnvironment } from "../../src/providers/aws/shop/shop-environment.js";
 import { awsClients, type AwsClients } from "../harness/aws-clients.js";
 import { motoClientConfig, startMoto, type MotoServer } from "../harness/moto.js";
 import { providerConformance } from "./capture-provider-suite.js";

@@ -4,8 +4,8 @@ import { after, before, test } from "node:test";
 import { RunInstancesCommand } from "@aws-sdk/client-ec2";
 import { captureEnvironment } from "../../src/capture/capture.js";
 import { AwsProvider } from "../../src/providers/aws/aws-provider.js";
-import { shopEnvironment } from "../builders/shop-environment.js";
-import type { ShopEnvironment } from "../builders/shop-types.js";
+import { shopEnvironment } from "../../src/providers/aws/shop/shop-environment.js";
+import type { ShopEnvironment } from "../../src/providers/aws/shop/shop-types.js";
 import { awsClients, type AwsClients } from "../harness/aws-clients.js";
 import { motoClientConfig, startMoto, type MotoServer } from "../harness/moto.js";
 

@@ -9,7 +9,7 @@ import type { Inventory } from "../../src/model/inventory/index.js";
 import { parseMappingOrThrow } from "../../src/model/mapping.js";
 import { planRecovery } from "../../src/plan/plan-recovery.js";
 import { AwsProvider } from "../../src/providers/aws/aws-provider.js";
-import { shopEnvironment } from "../builders/shop-environment.js";
+import { shopEnvironment } from "../../src/providers/aws/shop/shop-environment.js";
 import { westFacts } from "../builders/shop-inventory.js";
 import { awsClients, type AwsClients } from "../harness/aws-clients.js";
 import { motoClientConfig, startMoto, type MotoServer } from "../harness/moto.js";

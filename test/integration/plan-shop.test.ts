@@ -12,7 +12,7 @@ import { planReport, renderPlanText } from "../../src/plan/plan-report.js";
 import { targetFactsRequest } from "../../src/plan/preflight.js";
 import type { TargetFacts } from "../../src/plan/target-facts.js";
 import { AwsProvider } from "../../src/providers/aws/aws-provider.js";
-import { shopEnvironment } from "../builders/shop-environment.js";
+import { shopEnvironment } from "../../src/providers/aws/shop/shop-environment.js";
 import { waitsFor } from "../builders/plan-helpers.js";
 import { awsClients, type AwsClients } from "../harness/aws-clients.js";
 import { motoClientConfig, startMoto, type MotoServer } from "../harness/moto.js";

@@ -41,8 +41,8 @@ import { AwsProvider } from "../../src/providers/aws/aws-provider.js";
 import { createEnvironment } from "../../src/store/environments-repo.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { Store } from "../../src/store/store.js";
-import { shopEnvironment } from "../builders/shop-environment.js";
-import type { ShopEnvironment } from "../builders/shop-types.js";
+import { shopEnvironment } from "../../src/providers/aws/shop/shop-environment.js";
+import type { ShopEnvironment } from "../../src/providers/aws/shop/shop-types.js";
 import type { AwsClients, RegionClients } from "../harness/aws-clients.js";
 import { motoClientConfig, type MotoServer } from "../harness/moto.js";
 

@@ -6,7 +6,7 @@ import { after, before, test } from "node:test";
 import { captureEnvironment } from "../../src/capture/capture.js";
 import type { Inventory } from "../../src/model/inventory/index.js";
 import { AwsProvider } from "../../src/providers/aws/aws-provider.js";
-import { shopEnvironment } from "../builders/shop-environment.js";
+import { shopEnvironment } from "../../src/providers/aws/shop/shop-environment.js";
 import { awsClients, type AwsClients } from "../harness/aws-clients.js";
 import { motoClientConfig, startMoto, type MotoServer } from "../harness/moto.js";
 import {

@@ -31,9 +31,9 @@ import {
   ListResourceRecordSetsCommand,
   ListTagsForResourceCommand,
 } from "@aws-sdk/client-route-53";
-import { shopEnvironment } from "../builders/shop-environment.js";
-import { predictResourceCount } from "../builders/shop-resources.js";
-import type { ShopEnvironment, ShopSubnet } from "../builders/shop-types.js";
+import { shopEnvironment } from "../../src/providers/aws/shop/shop-environment.js";
+import { predictResourceCount } from "../../src/providers/aws/shop/shop-resources.js";
+import type { ShopEnvironment, ShopSubnet } from "../../src/providers/aws/shop/shop-types.js";
 import { awsClients, type AwsClients } from "../harness/aws-clients.js";
 import { startMoto, type MotoServer } from "../harness/moto.js";
 

@@ -103,3 +103,21 @@ test("the dashboard may not import node built-ins or server packages", async () 
     assert.ok(ids.includes("no-restricted-imports"), `${source}: got ${ids.join(", ")}`);
   }
 });
+
+test("the demo is an entry point: it may compose, engines may not import it, nor it the SDK", async () => {
+  const composes = await ruleIdsFor(
+    "src/demo/layering-probe.ts",
+    'import { captureNow } from "../composition.js";\nexport const x = captureNow;\n',
+  );
+  assert.ok(!composes.includes("no-restricted-imports"), `got ${composes.join(", ")}`);
+  const engine = await ruleIdsFor(
+    "src/recover/layering-probe.ts",
+    'import { runDemo } from "../demo/run-demo.js";\nexport const x = runDemo;\n',
+  );
+  assert.ok(engine.includes("no-restricted-imports"), `got ${engine.join(", ")}`);
+  const sdk = await ruleIdsFor(
+    "src/demo/layering-probe.ts",
+    'import { EC2Client } from "@aws-sdk/client-ec2";\nexport const x = EC2Client;\n',
+  );
+  assert.ok(sdk.includes("no-restricted-imports"), `got ${sdk.join(", ")}`);
+});

@@ -1,3 +1,4 @@
+import { BugError } from "../../../model/errors.js";
 import type { ResourceType, TagSpecification } from "@aws-sdk/client-ec2";
 
 /** Assignable to every SDK's Tag shape (EC2, ELBv2, RDS, Route53 differ in optionality). */
@@ -20,6 +21,6 @@ export function tagSpec(resourceType: ResourceType, app: string, role: string): 
 
 /** EC2 returns optional fields everywhere; a missing id means moto or the builder is broken. */
 export function required<T>(value: T | undefined | null, what: string): T {
-  if (value === undefined || value === null) throw new Error(`shop builder: ${what} is missing`);
+  if (value === undefined || value === null) throw new BugError(`shop builder: ${what} is missing`);
   return value;
 }

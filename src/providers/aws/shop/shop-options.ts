@@ -1,5 +1,8 @@
+import { BugError } from "../../../model/errors.js";
 import { predictResourceCount } from "./shop-resources.js";
 import type { ShopOptions } from "./shop-types.js";
+
+// Bad options are a caller's bug (BugError): the builder is driven by code, never by user input.
 
 /** What the fluent builder collected: any option, plus a resource count to pad up to. */
 export interface ShopSettings extends Partial<ShopOptions> {
@@ -17,7 +20,7 @@ export function resolveShopOptions(settings: ShopSettings): ShopOptions {
   const name = given.name ?? "shop";
   // ALB and target group names (name + "-alb", ≤ 32) and RDS identifiers bound the length.
   if (!/^[a-z][a-z0-9-]{0,19}$/.test(name) || name.endsWith("-")) {
-    throw new Error(
+    throw new BugError(
       `shop builder: name "${name}" must be 1-20 of [a-z0-9-], starting with a letter`,
     );
   }
@@ -26,12 +29,12 @@ export function resolveShopOptions(settings: ShopSettings): ShopOptions {
   const counts = { webInstances, extraSecurityGroups: groups ?? 0, extraRecords: records ?? 0 };
   for (const [what, n] of Object.entries(counts)) {
     if (!Number.isInteger(n) || n < 0) {
-      throw new Error(`shop builder: ${what} must be a whole number ≥ 0, got ${n}`);
+      throw new BugError(`shop builder: ${what} must be a whole number ≥ 0, got ${n}`);
     }
   }
   const missing = Math.max(0, (resourceTarget ?? 0) - predictResourceCount(counts));
   if (missing > 0 && groups !== undefined && records !== undefined) {
-    throw new Error(
+    throw new BugError(
       `shop builder: ${resourceTarget} resources asked for, but both filler counts are fixed; ` +
         "drop withExtraSecurityGroups or withExtraRecords so one of them can grow",
     );

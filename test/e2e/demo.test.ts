@@ -1,0 +1,175 @@
+// `lifeboat demo` end to end, as the README runs it: its own moto, the shop, capture, a
+// protected sample volume, a drill into us-west-2 and the report; then clean-up.
+import { strict as assert } from "node:assert";
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import type { DemoEvent } from "../../src/demo/demo-events.js";
+import type { DemoReport } from "../../src/demo/demo-report.js";
+import { cliPath, jsonOf, makeTempDir, runLifeboat, type CliRun } from "./cli.js";
+
+const timeoutMs = 300_000;
+
+/** The NDJSON events a `--json` demo wrote on stderr (complete lines only: it may be mid-write). */
+function eventsOf(stderr: string): DemoEvent[] {
+  return stderr
+    .split("\n")
+    .slice(0, -1)
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line) as DemoEvent);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** moto may take a moment to go after SIGTERM; the demo waits for it, so this is immediate. */
+function assertCleanedUp(report: DemoReport): void {
+  assert.ok(report.motoPid !== null && !alive(report.motoPid), "moto_server still running");
+}
+
+test("demo --no-serve --json: drill succeeded and verified, RTO and RPO measured, cleaned up", async (t) => {
+  const cwd = makeTempDir();
+  try {
+    const run = await runLifeboat(["demo", "--no-serve", "--json"], { cwd: cwd.path, timeoutMs });
+    assert.equal(run.code, 0, run.stderr);
+    const r = jsonOf<DemoReport>(run);
+    t.diagnostic(
+      `demo: ${r.wallMs} ms; ` + r.stages.map((s) => `${s.stage} ${s.durationMs} ms`).join(", "),
+    );
+    assert.equal(r.ok, true);
+    assert.equal(r.environment.resources, 29);
+    assert.equal(r.capture.version, 1);
+    assert.equal(r.capture.resources, 29);
+    assert.equal(r.drill.mode, "drill");
+    assert.equal(r.drill.phase, "succeeded");
+    assert.ok(r.drill.created >= 20, `created ${r.drill.created}`);
+    assert.equal(r.drill.verification?.result, "equivalent");
+    assert.deepEqual(r.drill.verification?.differences, []);
+    assert.ok((r.drill.wallMs ?? 0) > 0, "RTO measured");
+    assert.ok((r.drill.recoveryPoint?.ageMs ?? -1) >= 0, "RPO measured");
+    assert.equal(r.drill.teardown?.phase, "succeeded");
+    assert.ok(!r.drill.steps.some((s) => s.stepId.startsWith("dns:")), "drills never move DNS");
+    // The sample volume: a full point, an incremental reading only what changed, a true restore.
+    const [full, incremental] = r.protection.points;
+    assert.equal(full?.bytesRead, r.protection.size);
+    assert.ok((incremental?.bytesRead ?? Infinity) < r.protection.size / 4);
+    assert.equal(r.protection.restoreVerified, true);
+    // Progress: every stage that ran started and succeeded, in order, with step progress.
+    const events = eventsOf(run.stderr);
+    const ran = ["moto", "build", "config", "capture", "protect", "drill"];
+    for (const stage of ran) {
+      const statuses = events.filter((e) => e.type === "stage" && e.stage === stage);
+      assert.deepEqual(
+        statuses.map((e) => (e.type === "stage" ? e.status : "")),
+        ["started", "succeeded"],
+        stage,
+      );
+    }
+    assert.ok(events.some((e) => e.type === "progress" && e.stage === "drill"));
+    assert.equal(r.stages.filter((s) => s.status === "succeeded").length, ran.length);
+    // Clean-up: the temporary folder is gone and so is moto.
+    assert.equal(r.kept, false);
+    assert.ok(!existsSync(r.dir), `${r.dir} still exists`);
+    assertCleanedUp(r);
+    assert.deepEqual(readdirSync(cwd.path), [], "the demo writes nothing into the working folder");
+  } finally {
+    cwd.remove();
+  }
+});
+
+test("demo serves until Ctrl-C; --dir keeps the folder, whose config works afterwards", async () => {
+  const dir = makeTempDir();
+  const folder = join(dir.path, "demo");
+  const child = spawn(process.execPath, [cliPath, "demo", "--json", "--dir", folder], {
+    cwd: dir.path,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, NO_COLOR: "1", LIFEBOAT_DEMO_ENDPOINT: "" },
+  });
+  try {
+    let stdout = "";
+    let stderr = "";
+    const exited = new Promise<number>((resolve) =>
+      child.on("close", (code) => resolve(code ?? 1)),
+    );
+    // stdout and stderr are separate pipes: the report and the serve event arrive in any order.
+    const report = new Promise<DemoReport>((resolve) =>
+      child.stdout.setEncoding("utf8").on("data", (c: string) => {
+        stdout += c;
+        try {
+          resolve(JSON.parse(stdout) as DemoReport);
+        } catch {
+          // not complete yet
+        }
+      }),
+    );
+    const serving = new Promise<void>((resolve) =>
+      child.stderr.setEncoding("utf8").on("data", (c: string) => {
+        stderr += c;
+        if (eventsOf(stderr).some((e) => e.type === "stage" && e.stage === "serve")) resolve();
+      }),
+    );
+    const ended = exited.then((code) => assert.fail(`demo ended (${code}) early:\n${stderr}`));
+    ended.catch(() => undefined); // it rejects at the normal end too, after the race is over
+    const [r] = await Promise.race([Promise.all([report, serving]), ended]);
+    assert.equal(r.ok, true);
+    // Serving: the demo's moto still answers.
+    assert.ok((await fetch(`${r.endpoint}/moto-api/`)).ok);
+    child.kill("SIGINT");
+    assert.equal(await exited, 0, stderr);
+    const last = eventsOf(stderr).at(-1);
+    assert.deepEqual(
+      [last?.stage, last?.type === "stage" ? last.status : ""],
+      ["serve", "succeeded"],
+    );
+    assertCleanedUp(r);
+    assert.equal(r.kept, true);
+    assert.ok(existsSync(join(folder, "lifeboat.yaml")));
+    // The kept state and repository stay readable without the cloud.
+    const history: CliRun = await runLifeboat(
+      ["history", r.environment.name, "--config", join(folder, "lifeboat.yaml"), "--json"],
+      { cwd: dir.path },
+    );
+    const versions = jsonOf<{ versions: { version: number }[] }>(history).versions;
+    assert.deepEqual(
+      versions.map((v) => v.version),
+      [1],
+    );
+  } finally {
+    // A failed assertion must not leave the demo (and its moto) serving.
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGINT");
+      await new Promise((resolve) => child.once("close", resolve));
+    }
+    dir.remove();
+  }
+});
+
+test("demo refuses a non-empty --dir and a missing moto_server, with codes and remedies", async () => {
+  const dir = makeTempDir();
+  try {
+    writeFileSync(join(dir.path, "notes.txt"), "mine\n");
+    const busy = await runLifeboat(["demo", "--no-serve", "--json", "--dir", dir.path], {
+      cwd: dir.path,
+    });
+    assert.equal(busy.code, 5, busy.stderr);
+    assert.equal(jsonOf<{ error: { code: string } }>(busy).error.code, "LB_DEMO_DIR_NOT_EMPTY");
+    assert.deepEqual(readdirSync(dir.path), ["notes.txt"]);
+
+    const missing = await runLifeboat(["demo", "--no-serve"], {
+      cwd: dir.path,
+      env: { LIFEBOAT_MOTO_SERVER: join(dir.path, "no-such-moto_server") },
+    });
+    assert.equal(missing.code, 2, missing.stderr);
+    assert.match(missing.stderr, /error LB_MOTO_NOT_FOUND/);
+    assert.match(missing.stderr, /remedy: Run `bash scripts\/setup\.sh`/);
+  } finally {
+    dir.remove();
+  }
+});
