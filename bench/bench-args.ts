@@ -10,6 +10,8 @@ export interface BenchArgs {
   readonly keep: boolean;
   /** Where the JSON result goes (`--out`, default bench-results/). */
   readonly out: string;
+  /** Also run the data-protection benchmarks: hydration into moto, PostgreSQL RPO (`--no-data` skips). */
+  readonly data: boolean;
 }
 
 const UNITS: Record<string, number> = { "": 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30 };
@@ -29,6 +31,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   let workdir: string | null = null;
   let keep = false;
   let out = "bench-results";
+  let data = true;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -44,7 +47,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     else if (arg === "--workdir") workdir = value();
     else if (arg === "--keep") keep = true;
     else if (arg === "--out") out = value();
+    else if (arg === "--no-data") data = false;
     else throw new Error(`unknown option ${arg} (see docs/benchmarks.md)`);
   }
-  return { size, tools, workdir, keep, out };
+  return { size, tools, workdir, keep, out, data };
 }

@@ -15,6 +15,7 @@ import { runMicroStages, runParallelPipeline } from "./micro-stages.js";
 import { formatReport, type BenchReport, type ToolResult } from "./report.js";
 import { LifeboatRunner } from "./lifeboat-runner.js";
 import { ResticRunner } from "./restic-runner.js";
+import { runDataProtectionBench } from "./data-protection-bench.js";
 import type { BenchContext, Runner } from "./runner.js";
 
 const available: Record<string, () => Runner> = {
@@ -121,6 +122,14 @@ async function main(): Promise<void> {
     writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
     log(`wrote ${file}`);
     if (tools.some((t) => !t.restoreIdentical)) process.exitCode = 1;
+    if (args.data) {
+      const data = await runDataProtectionBench(log);
+      console.log(data.markdown);
+      const dataFile = resolve(args.out, `bench-data-${report.date.replace(/[:.]/g, "-")}.json`);
+      writeFileSync(dataFile, JSON.stringify(data.results, null, 2) + "\n");
+      log(`wrote ${dataFile}`);
+      if (!data.results.hydrate.identical) process.exitCode = 1;
+    }
   } finally {
     if (args.keep) log(`kept ${work}`);
     else rmSync(work, { recursive: true, force: true });
