@@ -40,6 +40,14 @@ export interface DemoProgressEvent {
   readonly summary: string;
 }
 
-export type DemoEvent = DemoStageEvent | DemoProgressEvent;
+/** The dashboard is up: where, and the token to sign in with (`serve` stage). */
+export interface DemoDashboardEvent {
+  readonly type: "dashboard";
+  readonly elapsedMs: number;
+  readonly url: string;
+  readonly token: string;
+}
+
+export type DemoEvent = DemoStageEvent | DemoProgressEvent | DemoDashboardEvent;
 
 export type DemoListener = (event: DemoEvent) => void;

@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import type { DemoEvent } from "../../src/demo/demo-events.js";
+import type { DemoDashboardEvent, DemoEvent } from "../../src/demo/demo-events.js";
 import type { DemoReport } from "../../src/demo/demo-report.js";
 import { cliPath, jsonOf, makeTempDir, runLifeboat, type CliRun } from "./cli.js";
 
@@ -84,7 +84,7 @@ test("demo --no-serve --json: drill succeeded and verified, RTO and RPO measured
   }
 });
 
-test("demo serves until Ctrl-C; --dir keeps the folder, whose config works afterwards", async () => {
+test("demo serves the dashboard until Ctrl-C; --dir keeps the folder, whose config works after", async () => {
   const dir = makeTempDir();
   const folder = join(dir.path, "demo");
   const child = spawn(process.execPath, [cliPath, "demo", "--json", "--dir", folder], {
@@ -109,25 +109,37 @@ test("demo serves until Ctrl-C; --dir keeps the folder, whose config works after
         }
       }),
     );
-    const serving = new Promise<void>((resolve) =>
+    const serving = new Promise<DemoDashboardEvent>((resolve) =>
       child.stderr.setEncoding("utf8").on("data", (c: string) => {
         stderr += c;
-        if (eventsOf(stderr).some((e) => e.type === "stage" && e.stage === "serve")) resolve();
+        const dashboard = eventsOf(stderr).find((e) => e.type === "dashboard");
+        if (dashboard?.type === "dashboard") resolve(dashboard);
       }),
     );
     const ended = exited.then((code) => assert.fail(`demo ended (${code}) early:\n${stderr}`));
     ended.catch(() => undefined); // it rejects at the normal end too, after the race is over
-    const [r] = await Promise.race([Promise.all([report, serving]), ended]);
+    const [r, dashboard] = await Promise.race([Promise.all([report, serving]), ended]);
     assert.equal(r.ok, true);
-    // Serving: the demo's moto still answers.
+    // Serving: the demo's moto still answers, and the API and dashboard of `lifeboat serve`.
     assert.ok((await fetch(`${r.endpoint}/moto-api/`)).ok);
+    const page = await fetch(`${dashboard.url}/`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<html/i);
+    const api = `${dashboard.url}/api/v1/environments`;
+    assert.equal((await fetch(api)).status, 401);
+    const listed = await fetch(api, { headers: { authorization: `Bearer ${dashboard.token}` } });
+    const body = (await listed.json()) as { environments: { name: string }[] };
+    assert.deepEqual(
+      body.environments.map((e) => e.name),
+      [r.environment.name],
+    );
     child.kill("SIGINT");
     assert.equal(await exited, 0, stderr);
     const last = eventsOf(stderr).at(-1);
-    assert.deepEqual(
-      [last?.stage, last?.type === "stage" ? last.status : ""],
-      ["serve", "succeeded"],
-    );
+    assert.deepEqual(last?.type === "stage" ? [last.stage, last.status] : [], [
+      "serve",
+      "succeeded",
+    ]);
     assertCleanedUp(r);
     assert.equal(r.kept, true);
     assert.ok(existsSync(join(folder, "lifeboat.yaml")));

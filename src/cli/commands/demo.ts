@@ -1,6 +1,7 @@
 import type { DemoEvent, DemoStageEvent } from "../../demo/demo-events.js";
 import type { DemoReport } from "../../demo/demo-report.js";
 import { runDemo, type DemoSession } from "../../demo/run-demo.js";
+import { serveDemo } from "../../demo/serve-demo.js";
 import { printResult, type CliIo } from "../output.js";
 import { formatBytes } from "../progress.js";
 import { runAction, type RegisterCommand } from "../run-action.js";
@@ -30,7 +31,11 @@ const marks: Record<DemoStageEvent["status"], string> = {
  * per stage event; drill step progress redraws one line on a terminal and prints at most one
  * line a second elsewhere.
  */
-function eventPrinter(io: CliIo, json: boolean | undefined): (event: DemoEvent) => void {
+function eventPrinter(
+  io: CliIo,
+  json: boolean | undefined,
+  session: () => DemoSession | undefined,
+): (event: DemoEvent) => void {
   let lastProgress = 0;
   let redrawn = false;
   return (event) => {
@@ -39,6 +44,14 @@ function eventPrinter(io: CliIo, json: boolean | undefined): (event: DemoEvent) 
       return;
     }
     const at = `[${seconds(event.elapsedMs).padStart(7)}]`;
+    if (event.type === "dashboard") {
+      io.stderr(
+        `${at} serve    ✓ dashboard ${event.url}\n` +
+          `${" ".repeat(at.length)}          sign in with the token ${event.token}\n` +
+          exploreText(session()),
+      );
+      return;
+    }
     if (event.type === "progress") {
       if (io.isTty) {
         io.stderr(`\r\x1b[2K${at} ${event.stage.padEnd(8)} ${event.summary}`);
@@ -88,17 +101,17 @@ export function renderDemoReport(r: DemoReport): string {
 }
 
 /** What to try while the demo cloud is up. */
-function exploreText(session: DemoSession): string {
+function exploreText(session: DemoSession | undefined): string {
+  if (!session) return "";
   const r = session.report;
   return [
     "",
-    "The demo cloud stays up until Ctrl-C. Explore it from another shell:",
+    "The demo cloud and the dashboard stay up until Ctrl-C. From another shell:",
     `  export LIFEBOAT_CONFIG=${r.config}`,
     "  export LIFEBOAT_DEMO_ACCESS_KEY_ID=testing LIFEBOAT_DEMO_SECRET_ACCESS_KEY=testing",
     `  lifeboat history ${r.environment.name}; lifeboat inventory ${r.environment.name}`,
     `  lifeboat run ${r.drill.runId}            # every step of the drill with its timing`,
     `  lifeboat recover ${r.environment.name} --drill   # drill again`,
-    "The dashboard is not part of this version of the demo.",
     "",
   ].join("\n");
 }
@@ -124,13 +137,6 @@ function interruptions(): { signal: AbortSignal; dispose(): void } {
   };
 }
 
-function untilAborted(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve();
-    else signal.addEventListener("abort", () => resolve(), { once: true });
-  });
-}
-
 /** `lifeboat demo`: moto, the web shop, capture, protect, drill, report — then serve. */
 export const registerDemo: RegisterCommand = (program, io) => {
   program
@@ -149,39 +155,21 @@ export const registerDemo: RegisterCommand = (program, io) => {
     .action(async (options: DemoCliOptions) => {
       const stop = interruptions();
       await runAction(io, options.json, async () => {
-        const print = eventPrinter(io, options.json);
+        let current: DemoSession | undefined;
+        const print = eventPrinter(io, options.json, () => current);
         const endpoint = options.endpoint ?? (process.env.LIFEBOAT_DEMO_ENDPOINT || undefined);
-        const session = await runDemo({
+        const session = (current = await runDemo({
           signal: stop.signal,
           onEvent: print,
           keep: options.keep === true,
           ...(options.dir === undefined ? {} : { dir: options.dir }),
           ...(endpoint === undefined ? {} : { endpoint }),
-        });
+        }));
         try {
           printResult(io, options.json, session.report, renderDemoReport);
           if (!session.report.ok) process.exitCode = 1;
           if (options.serve && !stop.signal.aborted) {
-            const started = session.stages.elapsedMs();
-            print({
-              type: "stage",
-              stage: "serve",
-              status: "started",
-              elapsedMs: started,
-              durationMs: null,
-              summary: `demo cloud up at ${session.report.endpoint} until Ctrl-C`,
-            });
-            if (!options.json) io.stderr(exploreText(session));
-            await untilAborted(stop.signal);
-            const ended = session.stages.elapsedMs();
-            print({
-              type: "stage",
-              stage: "serve",
-              status: "succeeded",
-              elapsedMs: ended,
-              durationMs: ended - started,
-              summary: "stopped by Ctrl-C",
-            });
+            await serveDemo(session, stop.signal, print);
           }
         } finally {
           await session.close();
