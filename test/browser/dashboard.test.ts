@@ -3,8 +3,9 @@
  * playwright-core) opens the real API server (src/api, as `lifeboat serve` hosts it), which
  * serves the built dashboard and the API for a
  * workspace whose `shop` environment was built in moto and captured. The test signs in with a
- * token from `lifeboat token create`, reads the environment page and saves the screenshot the
- * README shows (docs/dashboard-environment.png; see `shots` below).
+ * token from `lifeboat token create`, reads the environment page, starts a drill from the UI,
+ * follows the run page until the drill has succeeded, and saves the screenshots the README
+ * shows (docs/dashboard.png, docs/dashboard-environment.png; see `shots` below).
  */
 import { strict as assert } from "node:assert";
 import { fileURLToPath } from "node:url";
@@ -12,7 +13,7 @@ import { after, before, test } from "node:test";
 import type { Page } from "playwright-core";
 import { launchChromium, type Browser } from "../harness/chromium.js";
 import { expectJson } from "../e2e/capture-fixture.js";
-import { recoverWorld, type RecoverWorld } from "../e2e/recover-fixture.js";
+import { recoverWorld, type RecoverWorld, type ReportJson } from "../e2e/recover-fixture.js";
 import { startDashboardServer, type DashboardServer } from "./dashboard-server.js";
 
 /**
@@ -25,6 +26,9 @@ const shots = fileURLToPath(
     import.meta.url,
   ),
 );
+
+/** Generous: two cores shared by many test processes; nothing here measures speed. */
+const slow = 240_000;
 
 let world: RecoverWorld;
 let server: DashboardServer;
@@ -99,5 +103,76 @@ test("the environment page draws every captured resource and its history", async
   assert.equal(await versions.count(), 1);
   assert.match(await versions.first().innerText(), /v1/);
   await page.locator("[data-testid=recovery-timeline]").waitFor();
+});
+
+test("a drill started from the UI runs to success on the live run page", async () => {
+  await page.click("text=Preview plan");
+  const preview = page.locator("[data-testid=plan-preview]");
+  const refused = page.locator("[data-testid=start-run] [role=alert]");
+  await preview.or(refused).waitFor({ timeout: slow });
+  assert.equal(await refused.count(), 0, await refused.allInnerTexts().then((t) => t.join()));
+  const steps = Number(/(\d+) steps/.exec(await preview.innerText())?.[1]);
+  assert.ok(steps > 20, `plan preview shows ${steps} steps`);
+
+  await page.click("text=Start drill");
+  await page.waitForURL(/#\/runs\//, { timeout: slow });
+  const runId = decodeURIComponent(page.url().split("#/runs/")[1] ?? "");
+  assert.ok(runId);
+  await page.locator("[data-testid=steps]").waitFor();
+  assert.equal(await page.locator("[data-testid=steps] tbody tr").count(), steps);
+
+  // A step held for a human is approved from the page; drills may have none.
+  const phase = page.locator("[data-testid=run-phase]");
+  const finished = /^(Succeeded|Tearing down|Torn down|Failed|Cancelled|Teardown failed)$/;
+  for (const deadline = Date.now() + slow; ;) {
+    const approve = page.locator("[data-testid=approval] button.approve");
+    if (await approve.count()) await approve.first().click();
+    if (finished.test(await phase.innerText())) break;
+    assert.ok(
+      Date.now() < deadline,
+      `run ${runId} did not finish: ${await phase.innerText()}\n${JSON.stringify(server.logger.records)}`,
+    );
+    await page.waitForTimeout(500); // polling the page the operator watches
+  }
+  assert.match(await phase.innerText(), /^(Succeeded|Tearing down|Torn down)$/);
+  await page
+    .locator("[data-testid=steps] tr[data-phase=succeeded]")
+    .nth(steps - 1)
+    .waitFor();
+  assert.match(
+    await page.locator("[data-testid=step-counts]").innerText(),
+    new RegExp(`${steps} done`),
+  );
+  // A drill verifies what it built, then tears it down by itself; the page follows both.
+  await page.locator("[data-testid=verification]", { hasText: "equal" }).waitFor({ timeout: slow });
+  await page
+    .locator("[data-testid=report-line]", { hasText: /Teardown \S+: succeeded/ })
+    .waitFor({ timeout: slow });
+  await page.screenshot({ path: `${shots}dashboard.png`, fullPage: true });
+
+  // The server's own record agrees with what the page showed.
+  const report = expectJson<ReportJson>(await world.ws.cli(["run", runId, "--json"])).report;
+  assert.equal(report.mode, "drill");
+  assert.equal(report.phase, "succeeded");
+  assert.equal(report.verification?.result, "equivalent");
+  assert.equal(report.teardown?.phase, "succeeded");
+  assert.deepEqual(await world.targetCounts(), world.baseline, "the drill left resources behind");
+
+  // The drill history on the environment page shows it with its measured RTO and RPO.
+  await page.click(`a[href="#/environments/shop"]`);
+  const row = page.locator("[data-testid=runs] tbody tr", { hasText: runId.slice(0, 8) });
+  await row.waitFor();
+  const cells = await row.locator("td").allInnerTexts();
+  assert.match(cells[1] ?? "", /^drill$/);
+  assert.match(cells[2] ?? "", /Succeeded/);
+  // Teardown runs belong on their recovery run's page, not in the drill history.
+  assert.equal(
+    await page.locator("[data-testid=runs] tbody tr", { hasText: "teardown" }).count(),
+    0,
+  );
+  assert.match(cells[4] ?? "", /^\d+(\.\d+)? (ms|s|min)/, `RTO cell: ${cells[4]}`);
+  assert.match(cells[5] ?? "", /^\d+(\.\d+)? (ms|s|min)/, `RPO cell: ${cells[5]}`);
+  await page.locator("[data-testid=resource-graph]").waitFor();
   await page.screenshot({ path: `${shots}dashboard-environment.png`, fullPage: true });
+  assert.deepEqual(browser.pageErrors, []);
 });

@@ -7,15 +7,22 @@ import { tokenStore } from "./client.js";
 export interface SseMessage {
   event: string;
   data: string;
+  /** The `id:` field: the journal sequence number, sent back as Last-Event-ID on reconnect. */
+  id?: string;
 }
 
-/** Calls `onMessage` for each event until the server ends the stream or `signal` aborts. */
+/**
+ * Calls `onMessage` for each event until the server ends the stream or `signal` aborts.
+ * `lastEventId` resumes after the last event seen, so a reconnect does not replay the run.
+ */
 export async function followRunEvents(
   runId: string,
   onMessage: (message: SseMessage) => void,
   signal: AbortSignal,
+  lastEventId?: string,
 ): Promise<void> {
   const headers = new Headers({ accept: "text/event-stream" });
+  if (lastEventId) headers.set("last-event-id", lastEventId);
   const token = tokenStore.get();
   if (token) headers.set("authorization", `Bearer ${token}`);
   const url = new URL(
@@ -42,6 +49,7 @@ export async function followRunEvents(
 
 function parseBlock(block: string): SseMessage | undefined {
   let event = "message";
+  let id: string | undefined;
   const data: string[] = [];
   for (const line of block.split("\n")) {
     if (line.startsWith(":")) continue; // a comment: the server's keep-alive
@@ -50,6 +58,8 @@ function parseBlock(block: string): SseMessage | undefined {
     const value = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
     if (field === "event") event = value;
     else if (field === "data") data.push(value);
+    else if (field === "id") id = value;
   }
-  return data.length > 0 || event !== "message" ? { event, data: data.join("\n") } : undefined;
+  if (data.length === 0 && event === "message") return undefined;
+  return { event, data: data.join("\n"), ...(id === undefined ? {} : { id }) };
 }

@@ -141,6 +141,8 @@ export interface RunReport {
   recoveryPoint?: { version: number; capturedAt: string } | null;
   verification?: { result: string; checked: number; differences: unknown[] } | null;
   teardown?: { runId: string; phase: string; deleted: number } | null;
+  /** A drill without `keep`: tears itself down after verifying. */
+  teardownAfter?: boolean;
   created?: number;
   adopted?: number;
 }

@@ -7,9 +7,13 @@ import { TimeAgo } from "./time-ago.js";
 
 /** Runs newest first with the two numbers a drill exists to measure: RTO and RPO. */
 export function RunsTable({ runs }: { runs: RunSummary[] }) {
-  if (runs.length === 0)
+  // A teardown run shows on its recovery run's page; here it would read as a second drill.
+  const sorted = runs
+    .filter((run) => run.mode !== "teardown")
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  if (sorted.length === 0) {
     return <p className="empty">No runs yet. Preview a plan and start a drill.</p>;
-  const sorted = [...runs].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
   return (
     <table data-testid="runs">
       <thead>

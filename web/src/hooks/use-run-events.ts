@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { followRunEvents } from "../api/run-events.js";
+import { followRunEvents, type SseMessage } from "../api/run-events.js";
 
 /**
  * Calls `onEvent` whenever the run's event stream delivers something, while `live`. Returns
@@ -20,13 +20,21 @@ export function useRunEvents(runId: string, live: boolean, onEvent: () => void):
         onEvent();
       }, 300);
     };
+    let lastId: string | undefined;
+    let ended = false;
+    const onMessage = (message: SseMessage) => {
+      if (message.id !== undefined) lastId = message.id;
+      // `end`: the run has ended and everything was sent; nothing more will come.
+      if (message.event === "end") ended = true;
+      coalesced();
+    };
     const connect = () => {
       setConnected(true);
-      followRunEvents(runId, coalesced, abort.signal)
+      followRunEvents(runId, onMessage, abort.signal, lastId)
         .catch(() => undefined)
         .finally(() => {
           setConnected(false);
-          if (!abort.signal.aborted) retry = setTimeout(connect, 3000);
+          if (!abort.signal.aborted && !ended) retry = setTimeout(connect, 3000);
         });
     };
     connect();

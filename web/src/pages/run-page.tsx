@@ -1,6 +1,7 @@
 import { useCallback, useState, type ReactNode } from "react";
 import { ApiError, enc, post } from "../api/client.js";
-import type { RunDetail, RunPhase, RunReport, RunStep, WhoAmI } from "../api/types.js";
+import type { RunDetail, RunReport, RunStep, WhoAmI } from "../api/types.js";
+import { canTearDown, executionOrder, runIsLive } from "../format/run-life.js";
 import { ApprovalCard } from "../components/approval-card.js";
 import { Badge } from "../components/badge.js";
 import { ErrorNote } from "../components/error-note.js";
@@ -16,27 +17,16 @@ import { useNow } from "../hooks/use-now.js";
 import { hrefs } from "../hooks/use-route.js";
 import { useRunEvents } from "../hooks/use-run-events.js";
 
-const settled: ReadonlySet<RunPhase> = new Set([
-  "succeeded",
-  "failed",
-  "cancelled",
-  "torn-down",
-  "teardown-failed",
-]);
-
 /** One run, live: steps update as the event stream reports them; actions match the run's phase. */
 export function RunPage({ id, who }: { id: string; who: WhoAmI }) {
-  // Live until the run settles; an action (resume, teardown) reloads at once and the new
-  // phase makes it live again.
-  const [settledPhase, setSettledPhase] = useState(false);
-  const live = !settledPhase;
+  // Live while something is still to happen (runIsLive); an action reloads at once and the
+  // new phase makes the page live again.
+  const [live, setLive] = useState(true);
   const { data, error, reload } = useApi<RunDetail>(
     `/api/v1/runs/${enc(id)}`,
     live ? 2000 : 15_000,
   );
-  const phase = data?.run.phase;
-  const nowSettled = phase !== undefined && settled.has(phase);
-  if (nowSettled !== settledPhase) setSettledPhase(nowSettled);
+  if (data && runIsLive(data) !== live) setLive(!live);
   const onEvent = useCallback(() => reload(), [reload]);
   const streaming = useRunEvents(id, live, onEvent);
   const now = useNow(1000);
@@ -74,7 +64,17 @@ export function RunPage({ id, who }: { id: string; who: WhoAmI }) {
           <span className="mono muted">{run.id.slice(0, 8)}</span>
         </h1>
         <Badge state={stateOf(runPhaseState, run.phase)} testId="run-phase" />
-        <span className="muted">{live ? (streaming ? "live" : "reconnecting…") : ""}</span>
+        {data.report?.teardown ? (
+          <Badge
+            state={
+              data.report.teardown.phase === "succeeded"
+                ? { tone: "ok", label: "Torn down" }
+                : stateOf(runPhaseState, data.report.teardown.phase)
+            }
+            testId="teardown-phase"
+          />
+        ) : null}
+        <span className="muted">{live ? (streaming ? "live" : "updating every 2 s") : ""}</span>
       </div>
       <ErrorNote error={error} />
       <ErrorNote error={actionError} />
@@ -107,8 +107,7 @@ export function RunPage({ id, who }: { id: string; who: WhoAmI }) {
                 Resume
               </button>
             ) : null}
-            {operator &&
-            ["succeeded", "failed", "cancelled", "teardown-failed"].includes(run.phase) ? (
+            {operator && canTearDown(data) ? (
               <button
                 type="button"
                 className="danger"
@@ -132,14 +131,14 @@ export function RunPage({ id, who }: { id: string; who: WhoAmI }) {
             )}
           />
           <Stat label="RPO (achieved)" value={formatDuration(run.rpoMs)} />
-          <Stat label="Verification" value={verification(data.report)} />
+          <Stat label="Verification" value={verification(data.report)} testId="verification" />
         </div>
         <RunProgress steps={steps} />
         <ReportLine report={data.report} parentRunId={run.parentRunId ?? null} />
       </Section>
 
       <Section title={`Steps (${steps.length})`}>
-        <StepTable steps={steps} now={now} />
+        <StepTable steps={executionOrder(steps)} now={now} />
       </Section>
     </>
   );
@@ -185,9 +184,9 @@ function ReportLine({
   );
 }
 
-function Stat({ label, value }: { label: string; value: ReactNode }) {
+function Stat({ label, value, testId }: { label: string; value: ReactNode; testId?: string }) {
   return (
-    <div className="stat">
+    <div className="stat" data-testid={testId}>
       <div className="label">{label}</div>
       <div className="value">{value}</div>
     </div>
