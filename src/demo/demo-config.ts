@@ -70,6 +70,11 @@ export async function writeDemoConfig(
           mapping: { zones: { [`${source}a`]: `${target}a` }, nameSuffix: "-dr" },
         },
         failover: { action: "alert", after: 3 },
+        // The shop's apex record: a failover moves it to the rebuilt load balancer.
+        dns: {
+          zone: `${options.environment}.example.com`,
+          records: [`${options.environment}.example.com`],
+        },
       },
     },
   };

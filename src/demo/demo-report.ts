@@ -1,10 +1,14 @@
+import type { RecordView } from "../providers/aws/shop/read-record.js";
 import type { RecoveryReport } from "../recover/index.js";
 import type { SampleVolumeReport } from "./sample-volume.js";
 import type { StageRecord } from "./stage-runner.js";
 
 /** What `lifeboat demo` did and measured (the `--json` document, docs/cli-json.md). */
 export interface DemoReport {
-  /** True when every stage that ran succeeded and the drill verified equivalent. */
+  /**
+   * True when the drill and the failover verified equivalent (the drill also torn down), the
+   * failover moved the shop's record, and the sample volume restored byte-identical.
+   */
   readonly ok: boolean;
   /** The demo folder: config, password file, state store, repository, sample volume. */
   readonly dir: string;
@@ -33,8 +37,17 @@ export interface DemoReport {
   readonly protection: SampleVolumeReport;
   /** The drill into the target region: RTO, RPO, steps, verification, teardown. */
   readonly drill: RecoveryReport;
-  /** The failover with DNS cut-over; null until that stage is part of the demo. */
-  readonly failover: null;
+  /** The failover into the target region with its DNS cut-over. */
+  readonly failover: {
+    readonly report: RecoveryReport;
+    /** The shop's public record before and after the run. */
+    readonly record: {
+      readonly name: string;
+      readonly before: RecordView | null;
+      readonly after: RecordView | null;
+      readonly moved: boolean;
+    };
+  };
   readonly stages: readonly StageRecord[];
   /** From start to the report. */
   readonly wallMs: number;
@@ -47,6 +60,11 @@ export function drillOk(drill: RecoveryReport): boolean {
     drill.verification?.result === "equivalent" &&
     drill.teardown?.phase === "succeeded"
   );
+}
+
+/** A failover ended well: built, verified equivalent. */
+export function failoverOk(run: RecoveryReport): boolean {
+  return run.phase === "succeeded" && run.verification?.result === "equivalent";
 }
 
 /** Resources per kind, e.g. `{ subnet: 4, "security-group": 4, … }`. */

@@ -6,11 +6,12 @@ import { captureNow, openRepository, withEnvironment, withRecovery } from "../co
 import { loadConfig } from "../config/load-config.js";
 import { followRunEvents } from "../execute/event-stream.js";
 import { recoverEnvironment, type RecoveryReport } from "../recover/index.js";
+import { readRecord } from "../providers/aws/shop/read-record.js";
 import type { Store } from "../store/store.js";
 import { buildDemoShop, openDemoCloud, type DemoCloud } from "./demo-cloud.js";
 import { demoRegions, prepareDemoDir, writeDemoConfig, type DemoWorkspace } from "./demo-config.js";
 import type { DemoListener } from "./demo-events.js";
-import { countByKind, drillOk, type DemoReport } from "./demo-report.js";
+import { countByKind, drillOk, failoverOk, type DemoReport } from "./demo-report.js";
 import { protectSampleVolume } from "./sample-volume.js";
 import { StageRunner } from "./stage-runner.js";
 
@@ -44,8 +45,8 @@ export interface DemoSession {
 
 /**
  * `lifeboat demo` up to its report: start moto (or use `endpoint`), build the web shop in
- * us-east-1, write a demo config, capture, protect a sample volume, and drill a recovery into
- * us-west-2. On failure or abort everything it started is stopped before it throws.
+ * us-east-1, write a demo config, capture, protect a sample volume, drill a recovery into
+ * us-west-2, then fail over there for real, moving the shop's DNS record. On failure or abort everything it started is stopped before it throws.
  */
 export async function runDemo(options: DemoOptions = {}): Promise<DemoSession> {
   const stages = new StageRunner(options.onEvent ?? (() => undefined), options.signal);
@@ -122,25 +123,44 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSession> {
         `${kib(p.points[1]?.bytesRead ?? 0)} of ${kib(p.size)}; ` +
         `restore ${p.restoreVerified ? "byte-identical" : "DIFFERENT"}`,
     );
+    const recover = (mode: "drill" | "failover") =>
+      withRecovery(name, composition, (deps) =>
+        recoverEnvironment(
+          deps,
+          { mode },
+          {
+            onRun: (run, plan) =>
+              followSteps(deps.store, run.id, plan.steps.length, mode, stages, options),
+          },
+        ),
+      );
     const drill = await stages.run(
       "drill",
       `drilling a recovery of ${name} into ${demoRegions.target}`,
-      () =>
-        withRecovery(name, composition, (deps) =>
-          recoverEnvironment(
-            deps,
-            { mode: "drill" },
-            {
-              onRun: (run, plan) =>
-                followSteps(deps.store, run.id, plan.steps.length, stages, options),
-            },
-          ),
-        ),
-      (r) => drillSummary(r),
+      () => recover("drill"),
+      (r) => runSummary(r),
     );
-    stages.skip("failover", "failover with DNS cut-over is not part of this version of the demo");
+    const recordName = shop.dns.shopRecordName;
+    const failover = await stages.run(
+      "failover",
+      `failing ${name} over into ${demoRegions.target}: rebuild, verify, move ${recordName}`,
+      async () => {
+        const before = await readRecord(endpoint, shop.dns.hostedZoneId, recordName);
+        const run = await recover("failover");
+        const after = await readRecord(endpoint, shop.dns.hostedZoneId, recordName);
+        const moved = before !== null && after !== null && before.target !== after.target;
+        return { report: run, record: { name: recordName, before, after, moved } };
+      },
+      (f) =>
+        `${runSummary(f.report)}; ${recordName} ${f.record.before?.target ?? "-"} → ` +
+        `${f.record.after?.target ?? "-"}`,
+    );
     const report: DemoReport = {
-      ok: drillOk(drill) && protection.restoreVerified,
+      ok:
+        drillOk(drill) &&
+        failoverOk(failover.report) &&
+        failover.record.moved &&
+        protection.restoreVerified,
       dir,
       kept,
       config: workspace.configPath,
@@ -162,7 +182,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSession> {
       },
       protection,
       drill,
-      failover: null,
+      failover,
       stages: [...stages.records],
       wallMs: stages.elapsedMs(),
     };
@@ -181,19 +201,21 @@ function kindsText(counts: Readonly<Record<string, number>>): string {
     .join(", ");
 }
 
-function drillSummary(r: RecoveryReport): string {
+function runSummary(r: RecoveryReport): string {
   const rto = r.wallMs === null ? "-" : `${(r.wallMs / 1000).toFixed(1)} s`;
   const verified = r.verification
     ? `${r.verification.result} (${r.verification.checked} compared)`
     : "not verified";
-  return `run ${r.runId} ${r.phase}: RTO ${rto}, ${r.created} created, ${verified}, teardown ${r.teardown?.phase ?? "none"}`;
+  const teardown = r.mode === "drill" ? `, teardown ${r.teardown?.phase ?? "none"}` : "";
+  return `run ${r.runId} ${r.phase}: RTO ${rto}, ${r.created} created, ${verified}${teardown}`;
 }
 
-/** Step progress of the drill run as `progress` events (best effort: the report is what counts). */
+/** Step progress of a run as `progress` events (best effort: the report is what counts). */
 function followSteps(
   store: Store,
   runId: string,
   total: number,
+  stage: "drill" | "failover",
   stages: StageRunner,
   options: DemoOptions,
 ): void {
@@ -210,7 +232,7 @@ function followSteps(
         done++;
         listener({
           type: "progress",
-          stage: "drill",
+          stage,
           elapsedMs: stages.elapsedMs(),
           done,
           total,

@@ -34,7 +34,7 @@ function assertCleanedUp(report: DemoReport): void {
   assert.ok(report.motoPid !== null && !alive(report.motoPid), "moto_server still running");
 }
 
-test("demo --no-serve --json: drill succeeded and verified, RTO and RPO measured, cleaned up", async (t) => {
+test("demo --no-serve --json: drill and failover verified, DNS moved, RTO and RPO measured, cleaned up", async (t) => {
   const cwd = makeTempDir();
   try {
     const run = await runLifeboat(["demo", "--no-serve", "--json"], { cwd: cwd.path, timeoutMs });
@@ -56,6 +56,15 @@ test("demo --no-serve --json: drill succeeded and verified, RTO and RPO measured
     assert.ok((r.drill.recoveryPoint?.ageMs ?? -1) >= 0, "RPO measured");
     assert.equal(r.drill.teardown?.phase, "succeeded");
     assert.ok(!r.drill.steps.some((s) => s.stepId.startsWith("dns:")), "drills never move DNS");
+    // The failover: rebuilt, verified, and the shop's record moved to the rebuilt load balancer.
+    const f = r.failover;
+    assert.equal(f.report.mode, "failover");
+    assert.equal(f.report.phase, "succeeded");
+    assert.equal(f.report.verification?.result, "equivalent");
+    assert.ok((f.report.wallMs ?? 0) > 0, "failover RTO measured");
+    assert.match(f.record.before?.target ?? "", /us-east-1/);
+    assert.match(f.record.after?.target ?? "", /us-west-2/);
+    assert.equal(f.record.moved, true);
     // The sample volume: a full point, an incremental reading only what changed, a true restore.
     const [full, incremental] = r.protection.points;
     assert.equal(full?.bytesRead, r.protection.size);
@@ -63,7 +72,7 @@ test("demo --no-serve --json: drill succeeded and verified, RTO and RPO measured
     assert.equal(r.protection.restoreVerified, true);
     // Progress: every stage that ran started and succeeded, in order, with step progress.
     const events = eventsOf(run.stderr);
-    const ran = ["moto", "build", "config", "capture", "protect", "drill"];
+    const ran = ["moto", "build", "config", "capture", "protect", "drill", "failover"];
     for (const stage of ran) {
       const statuses = events.filter((e) => e.type === "stage" && e.stage === stage);
       assert.deepEqual(

@@ -71,7 +71,9 @@ function eventPrinter(
 
 /** The report a person reads: the drill's verdict and numbers, the volume, the stage times. */
 export function renderDemoReport(r: DemoReport): string {
-  const drill = renderRecoveryReport(r.drill).split("\n\n")[0] ?? "";
+  const summary = (run: DemoReport["drill"]) => renderRecoveryReport(run).split("\n\n")[0] ?? "";
+  const f = r.failover;
+  const record = (v: typeof f.record.before) => (v ? `${v.type} ${v.target}` : "(none)");
   const p = r.protection;
   const points = p.points
     .map(
@@ -87,9 +89,16 @@ export function renderDemoReport(r: DemoReport): string {
   return [
     "",
     `Demo ${r.ok ? "OK" : "NOT OK"}: ${r.environment.name} (${r.environment.resources} resources in ` +
-      `${r.environment.region}), drilled into ${r.environment.targetRegion}`,
+      `${r.environment.region}), drilled and failed over into ${r.environment.targetRegion}`,
     "",
-    drill,
+    "Drill (isolated, torn down after verification):",
+    summary(r.drill),
+    "",
+    "Failover with DNS cut-over:",
+    summary(f.report),
+    `  DNS ${f.record.name}`,
+    `    before          ${record(f.record.before)}`,
+    `    after           ${record(f.record.after)}${f.record.moved ? "" : "  (NOT MOVED)"}`,
     "",
     `Sample volume ${p.volume} (${formatBytes(p.size)}): ${points}`,
     `  restore of the latest point: ${p.restoreVerified ? "byte-identical" : "DIFFERENT"} (sha256 ${p.sha256.slice(0, 16)}…)`,
@@ -111,7 +120,8 @@ function exploreText(session: DemoSession | undefined): string {
     "  export LIFEBOAT_DEMO_ACCESS_KEY_ID=testing LIFEBOAT_DEMO_SECRET_ACCESS_KEY=testing",
     `  lifeboat history ${r.environment.name}; lifeboat inventory ${r.environment.name}`,
     `  lifeboat run ${r.drill.runId}            # every step of the drill with its timing`,
-    `  lifeboat recover ${r.environment.name} --drill   # drill again`,
+    `  lifeboat run ${r.failover.report.runId}            # the failover, DNS step included`,
+    "  lifeboat runs",
     "",
   ].join("\n");
 }
@@ -142,7 +152,7 @@ export const registerDemo: RegisterCommand = (program, io) => {
   program
     .command("demo")
     .description(
-      "Run the whole story on an emulated AWS: build a web shop, capture, protect, drill into another region, report.",
+      "Run the whole story on an emulated AWS: build a web shop, capture, protect, drill and fail over into another region, report, serve the dashboard.",
     )
     .option("--no-serve", "exit after the report instead of staying up until Ctrl-C")
     .option("--keep", "keep the demo folder (config, state, repository) afterwards")
