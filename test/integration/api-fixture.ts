@@ -68,6 +68,8 @@ export interface ApiFixtureOptions {
   readonly config?: string;
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly runs?: (options: CompositionOptions) => RunControl;
+  /** Record two versions of `shop` (default true for a new workspace). */
+  readonly versions?: boolean;
 }
 
 export async function startApiFixture(options: ApiFixtureOptions = {}): Promise<ApiFixture> {
@@ -84,7 +86,7 @@ export async function startApiFixture(options: ApiFixtureOptions = {}): Promise<
   const env = options.env ?? { LIFEBOAT_PASSWORD: password.reveal() };
   const runs = options.runs?.({ config, env });
   const { deps, close } = await openApiServices({ config, env, ...(runs ? { runs } : {}) });
-  if (options.config === undefined) {
+  if (options.config === undefined && options.versions !== false) {
     await recordVersion(deps, "shop", shopInventory().build(), new Date("2026-03-01T10:00:00Z"));
     const changed = shopInventory().network("vpc-2", "10.9.0.0/16").build();
     await recordVersion(deps, "shop", changed, new Date("2026-03-01T11:00:00Z"));

@@ -199,6 +199,35 @@ describe("API runs on moto", () => {
     );
     assert.equal(cancel.status, 202);
     assert.equal((cancel.json.run as { phase: string }).phase, "succeeded");
+    // Resume and teardown of a drill already torn down only report: nothing is made again.
+    const resume = await f.call(
+      f.tokens["a.operator"],
+      "POST",
+      `/api/v1/runs/${run.id}/resume`,
+      {},
+    );
+    assert.equal(resume.status, 202, JSON.stringify(resume.json));
+    const teardown = await f.call(
+      f.tokens["a.operator"],
+      "POST",
+      `/api/v1/runs/${run.id}/teardown`,
+      {},
+    );
+    assert.equal(teardown.status, 202, JSON.stringify(teardown.json));
+    await f.deps.runs?.drain();
+    const runs = await f.call(f.tokens["a.viewer"], "GET", "/api/v1/runs?environment=shop");
+    const teardowns = (runs.json.runs as { mode: string; parentRunId: string | null }[]).filter(
+      (r) => r.mode === "teardown" && r.parentRunId === run.id,
+    );
+    assert.equal(teardowns.length, 1, "one teardown run, however often asked");
+    assert.deepEqual(await world.targetCounts(), world.baseline);
+    const viewerResume = await f.call(
+      f.tokens["a.viewer"],
+      "POST",
+      `/api/v1/runs/${run.id}/resume`,
+      {},
+    );
+    assert.equal(viewerResume.status, 403);
     const approve = await f.call(f.tokens["a.approver"], "POST", `/api/v1/runs/${run.id}/approve`, {
       decision: "approve",
     });
