@@ -3,6 +3,7 @@
  * real repository and SQLite store in a temp folder, two inventory versions of `shop` recorded
  * the way a capture records them, and tokens of every role. `app.inject` talks to it.
  */
+import { strict as assert } from "node:assert";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -35,6 +36,14 @@ export interface ApiFixture {
     url: string,
     body?: unknown,
   ): Promise<{ status: number; json: Record<string, unknown> & { error?: { code: string } } }>;
+  /** Calls and asserts the error status and code (the message is never asserted). */
+  expectError(
+    token: string | undefined,
+    method: "GET" | "POST",
+    url: string,
+    expected: { readonly status: number; readonly code: string },
+    body?: unknown,
+  ): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -102,20 +111,26 @@ export async function startApiFixture(options: ApiFixtureOptions = {}): Promise<
     }
   }
   const app = buildApp(deps);
+  const call: ApiFixture["call"] = async (token, method, url, body) => {
+    const response = await app.inject({
+      method,
+      url,
+      headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+      ...(body === undefined ? {} : { payload: body as object }),
+    });
+    return { status: response.statusCode, json: response.json() };
+  };
   return {
     app,
     deps,
     dir,
     config,
     tokens: tokens as ApiFixture["tokens"],
-    call: async (token, method, url, body) => {
-      const response = await app.inject({
-        method,
-        url,
-        headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
-        ...(body === undefined ? {} : { payload: body as object }),
-      });
-      return { status: response.statusCode, json: response.json() };
+    call,
+    expectError: async (token, method, url, expected, body) => {
+      const r = await call(token, method, url, body);
+      const what = `${method} ${url} ${body === undefined ? "" : JSON.stringify(body)}`;
+      assert.deepEqual({ status: r.status, code: r.json.error?.code }, expected, what);
     },
     close: async () => {
       await runs?.drain();

@@ -133,9 +133,7 @@ describe("API read routes", () => {
       "/api/v1/environments/shop/points",
       "/api/v1/runs?environment=shop",
     ]) {
-      const r = await f.call(b, "GET", url);
-      assert.equal(r.status, 404, url);
-      assert.equal(r.json.error?.code, "LB_ENV_NOT_FOUND", url);
+      await f.expectError(b, "GET", url, { status: 404, code: "LB_ENV_NOT_FOUND" });
     }
     const run = await f.call(b, "GET", `/api/v1/runs/${runId}`);
     assert.equal(run.status, 404);
@@ -192,9 +190,7 @@ describe("API read routes", () => {
       "/api/v1/environments/shop/events?colour=red",
       "/api/v1/runs?limit=9999",
     ]) {
-      const r = await f.call(a, "GET", url);
-      assert.equal(r.status, 400, url);
-      assert.equal(r.json.error?.code, "LB_API_INVALID_REQUEST", url);
+      await f.expectError(a, "GET", url, { status: 400, code: "LB_API_INVALID_REQUEST" });
     }
     const nowhere = await f.call(a, "GET", "/api/v1/nowhere");
     assert.equal(nowhere.status, 404);

@@ -74,9 +74,8 @@ describe("API runs on moto", () => {
       { environment: "shop", mode: "drill", at: "yesterday" },
       { environment: "shop", mode: "drill", only: [] },
     ]) {
-      const r = await f.call(op, "POST", "/api/v1/runs", body);
-      assert.equal(r.status, 400, JSON.stringify(body));
-      assert.equal(r.json.error?.code, "LB_API_INVALID_REQUEST", JSON.stringify(body));
+      const invalid = { status: 400, code: "LB_API_INVALID_REQUEST" };
+      await f.expectError(op, "POST", "/api/v1/runs", invalid, body);
     }
     const raw = await f.app.inject({
       method: "POST",
@@ -87,26 +86,14 @@ describe("API runs on moto", () => {
     assert.equal(raw.statusCode, 400);
     assert.equal(raw.json().error.code, "LB_API_INVALID_REQUEST");
 
-    const viewer = await f.call(f.tokens["a.viewer"], "POST", "/api/v1/runs", {
-      environment: "shop",
-      mode: "drill",
-    });
-    assert.equal(viewer.status, 403);
-    assert.equal(viewer.json.error?.code, "LB_API_FORBIDDEN");
-    const plan = await f.call(f.tokens["a.viewer"], "POST", "/api/v1/environments/shop/plan", {
-      mode: "drill",
-    });
-    assert.equal(plan.status, 403);
-    const other = await f.call(f.tokens["b.operator"], "POST", "/api/v1/runs", {
-      environment: "shop",
-      mode: "drill",
-    });
-    assert.equal(other.status, 404);
-    assert.equal(other.json.error?.code, "LB_ENV_NOT_FOUND");
-    const otherPlan = await f.call(f.tokens["b.admin"], "POST", "/api/v1/environments/shop/plan", {
-      mode: "drill",
-    });
-    assert.equal(otherPlan.status, 404);
+    const drill = { environment: "shop", mode: "drill" };
+    const forbidden = { status: 403, code: "LB_API_FORBIDDEN" };
+    const hidden = { status: 404, code: "LB_ENV_NOT_FOUND" };
+    const planUrl = "/api/v1/environments/shop/plan";
+    await f.expectError(f.tokens["a.viewer"], "POST", "/api/v1/runs", forbidden, drill);
+    await f.expectError(f.tokens["a.viewer"], "POST", planUrl, forbidden, { mode: "drill" });
+    await f.expectError(f.tokens["b.operator"], "POST", "/api/v1/runs", hidden, drill);
+    await f.expectError(f.tokens["b.admin"], "POST", planUrl, hidden, { mode: "drill" });
   });
 
   test("plan is a dry run: steps in order, nothing created", async () => {
