@@ -12,7 +12,10 @@ import { parseDuration } from "../model/duration.js";
 import { asLifeboatError } from "../model/errors.js";
 import type { Logger } from "../model/logger.js";
 import { appendEvent } from "../store/events-repo.js";
+import { terminalRunPhases } from "../store/phases.js";
 import { listOrphanedRuns } from "../store/run-lease.js";
+import { listRuns } from "../store/runs-repo.js";
+import { runDrillSchedule } from "./drill-schedule.js";
 import type { Store } from "../store/store.js";
 import type { RunControl } from "./run-control.js";
 
@@ -37,7 +40,8 @@ export const captureEvents = {
 
 /**
  * The leader's work: a capture loop per environment (every `capture.every`), the watcher of
- * each environment with health checks, and resuming orphaned runs. `start` once leadership is
+ * each environment with health checks, scheduled drills (`drill.every`), and resuming
+ * orphaned runs. `start` once leadership is
  * gained; `stop` aborts the loops and waits for a capture in progress to end (it gets the
  * abort signal), so a process that lost the lease is done before another can have taken it.
  */
@@ -62,6 +66,7 @@ export class Scheduler {
         logged(`captures of ${name}`, this.#captures(name, controller.signal)),
       ),
       ...names.map((name) => logged(`watch of ${name}`, this.#watch(name, controller.signal))),
+      ...names.map((name) => logged(`drills of ${name}`, this.#drills(name, controller.signal))),
       logged("resuming orphaned runs", this.#resumeOrphans()),
     ];
     this.#running = { controller, tasks };
@@ -123,6 +128,28 @@ export class Scheduler {
       await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve()));
     }
     await watch.stop();
+  }
+
+  async #drills(name: string, signal: AbortSignal): Promise<void> {
+    const { runs, store, clock, logger } = this.#o;
+    const every = this.#o.loaded.config.environments[name]?.drill?.every;
+    const everyMs = every === undefined ? undefined : parseDuration(every);
+    if (!runs || everyMs === undefined) return;
+    const drills = () => listRuns(store, { environment: name, limit: 50 });
+    await runDrillSchedule({
+      everyMs,
+      clock,
+      signal,
+      lastDrillAt: async () => (await drills()).find((r) => r.mode === "drill")?.createdAt ?? null,
+      drillActive: async () =>
+        (await drills()).some((r) => r.mode === "drill" && !terminalRunPhases.includes(r.phase)),
+      startDrill: async () => {
+        const run = await runs.start(name, { mode: "drill" });
+        logger.log("info", "drill.scheduled", { environment: name, runId: run.id });
+      },
+      onError: (error) =>
+        logger.log("warn", "drill.schedule.failed", { environment: name, error: String(error) }),
+    });
   }
 
   async #resumeOrphans(): Promise<void> {

@@ -113,3 +113,30 @@ test("defaults are fresh objects, never shared between parses", () => {
   assert.notEqual(a.zones, b.zones);
   assert.notEqual(a.instanceTypes, b.instanceTypes);
 });
+
+test("server, tenant and drill keys: optional, defaulted, strict", () => {
+  const shop = minimal.environments.shop;
+  const config = configSchema.parse({
+    ...minimal,
+    server: { port: 0 },
+    environments: { shop: { ...shop, tenant: "team-a", drill: { every: "7d" } } },
+  });
+  assert.deepEqual(config.server, {
+    host: "127.0.0.1",
+    port: 0,
+    leaderTtl: "30s",
+    shutdownGrace: "30s",
+    metricsNeedToken: true,
+  });
+  assert.equal(config.environments.shop?.tenant, "team-a");
+  assert.deepEqual(config.environments.shop?.drill, { every: "7d" });
+  assert.equal(configSchema.parse(minimal).server, undefined);
+  for (const bad of [
+    { ...minimal, server: { port: 70000 } },
+    { ...minimal, server: { listen: "x" } },
+    { ...minimal, environments: { shop: { ...shop, tenant: "a b" } } },
+    { ...minimal, environments: { shop: { ...shop, drill: { every: "weekly" } } } },
+  ]) {
+    assert.equal(configSchema.safeParse(bad).success, false, JSON.stringify(bad));
+  }
+});

@@ -306,6 +306,8 @@ const environmentSchema = z.strictObject({
   protect: z.array(protectSchema).default([]),
   recovery: recoverySchema,
   health: z.array(healthSchema).default([]),
+  /** Scheduled drills, run by `lifeboat serve`'s scheduler (docs/api.md, "Serving"). */
+  drill: z.strictObject({ every: durationSchema }).optional(),
   failover: failoverPolicySchema.default({
     action: "alert",
     after: 3,
