@@ -2,7 +2,9 @@
 # Installs what Lifeboat's tests and benchmarks need on a fresh Debian machine, then the npm
 # dependencies. Safe to run again: it installs only what is missing.
 #   - Debian packages: postgresql (state store + database protection), restic and borgbackup
-#     (benchmark peers), zstd, chromium (the dashboard's browser test drives it headless).
+#     (benchmark peers), zstd, chromium (the dashboard's browser test drives it headless); fuse3,
+#     libfuse3-dev, gcc, pkg-config, zlib1g-dev (the journal pass-through of volume protection,
+#     built into dist/native by scripts/build-journalfs.sh).
 #   - moto_server (the AWS emulator): used from PATH when present, else a virtualenv in
 #     .venv-moto with moto[server] 5.2.1 from PyPI.
 #   --demo: only what `lifeboat demo` needs (moto_server and the npm dependencies); no Debian
@@ -13,7 +15,7 @@ cd "$(dirname "$0")/.."
 demo_only=false
 [ "${1:-}" = "--demo" ] && demo_only=true
 
-packages=(postgresql restic borgbackup zstd chromium)
+packages=(postgresql restic borgbackup zstd chromium fuse3 libfuse3-dev gcc pkg-config zlib1g-dev)
 missing=()
 if ! $demo_only; then
   for pkg in "${packages[@]}"; do
@@ -43,3 +45,5 @@ else
 fi
 
 npm ci --no-fund --no-audit
+# The journal pass-through needs libfuse3-dev, which --demo does not install.
+$demo_only || scripts/build-journalfs.sh

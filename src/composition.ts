@@ -51,6 +51,18 @@ import { awsTargetFacts } from "./providers/aws/aws-target-facts-source.js";
 import type { RecoveryDeps, RunAccess } from "./recover/index.js";
 import { requireRun } from "./store/runs-repo.js";
 import type { RecoveryPointReader } from "./watch/recovery-point-reader.js";
+import { hostname } from "node:os";
+import type { AgentDeps, AgentVolume } from "./protect/agent.js";
+import { bindVolumes } from "./protect/agent-volumes.js";
+import { applyRetention } from "./protect/apply-retention.js";
+import type { PointLog } from "./protect/point-log.js";
+import { recordHeartbeat } from "./store/agent-heartbeats-repo.js";
+import {
+  deleteRecoveryPoints,
+  listRecoveryPoints,
+  newestRecoveryPoint,
+  recordRecoveryPoint,
+} from "./store/recovery-points-repo.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -473,16 +485,118 @@ export async function openServerServices(
 
 // ---- Status: what `lifeboat status` and the watcher read ----
 
-/**
- * Recovery points as `status` and the watcher read them. The `recovery_points` table arrives
- * with data protection (issue 3, the `protect` engineer); until it is on main nothing can have
- * been recorded, so the newest point is honestly "none".
- */
-export function recoveryPointReader(_store: Store): RecoveryPointReader {
-  return { newest: async () => null };
+/** Recovery points as `status` and the watcher read them: the `recovery_points` table. */
+export function recoveryPointReader(store: Store): RecoveryPointReader {
+  return {
+    newest: async (environment) => {
+      const point = await newestRecoveryPoint(store, environment);
+      return point && { id: point.id, source: point.source, kind: point.kind, at: point.at };
+    },
+  };
 }
 
 export { environmentWatch, type EnvironmentWatch } from "./composition-watch.js";
 
 // Workflows (docs/workflow-semantics.md): plug-in registry, definitions, runner.
 export { pluginRegistry, withWorkflows, type WorkflowServices } from "./compose-workflows.js";
+
+// Data protection (docs/protect.md): recovery points in the state store behind the engine's port.
+/** The protect engine's point log over the state store's `recovery_points` table. */
+export function storePointLog(store: Store): PointLog {
+  return {
+    newest: (environment, source) => newestRecoveryPoint(store, environment, source),
+    record: (point) => recordRecoveryPoint(store, point),
+    list: (environment, source) => listRecoveryPoints(store, environment, { source }),
+    remove: async (ids) => void (await deleteRecoveryPoints(store, ids)),
+  };
+}
+
+/** What `lifeboat agent` runs: the bound volumes and the loop's dependencies. */
+export interface ProtectionAgent {
+  readonly environment: string;
+  readonly name: string;
+  readonly heartbeatMs: number;
+  readonly volumes: readonly AgentVolume[];
+  readonly deps: AgentDeps;
+}
+
+/**
+ * Wires `lifeboat agent` for environment `name` (or the only environment with an `agent`
+ * section): the state store, the repository (opened at the first cycle and retried while it is
+ * unreachable), the bound volumes (journal pass-throughs mounted), heartbeats and retention.
+ * Unmounts and closes everything when `body` settles.
+ */
+export async function withProtectionAgent<T>(
+  name: string | undefined,
+  options: CompositionOptions & { readonly agentName?: string },
+  body: (agent: ProtectionAgent) => Promise<T>,
+): Promise<T> {
+  const env = options.env ?? process.env;
+  const clock = options.clock ?? systemClock;
+  const loaded = await loadConfig({ config: options.config, env });
+  const withAgent = Object.keys(loaded.config.environments).filter(
+    (n) => loaded.config.environments[n]?.agent !== undefined,
+  );
+  const envName = name ?? (withAgent.length === 1 ? withAgent[0]! : undefined);
+  if (envName === undefined) {
+    throw new LifeboatError("LB_USAGE", "name the environment the agent protects", {
+      remedy: `Run \`lifeboat agent <env>\`; environments with an agent section: ${withAgent.join(", ") || "none"}.`,
+    });
+  }
+  const environment = environmentNamed(loaded, envName);
+  const agentConfig = environment.agent;
+  if (agentConfig === undefined) {
+    throw new LifeboatError("LB_CONFIG_INVALID", `environment ${envName} has no agent section`, {
+      remedy: `Add environments.${envName}.agent.volumes (docs/config.md).`,
+    });
+  }
+  const store = await openStore(loaded.config.state, {
+    baseDir: loaded.dir,
+    now: () => clock.now(),
+  });
+  let repository: Repository | undefined;
+  const bound = await bindVolumes(agentConfig, environment.protect, loaded.dir, clock).catch(
+    async (error: unknown) => {
+      await store.close();
+      throw error;
+    },
+  );
+  const agentName = options.agentName ?? agentConfig.name ?? hostname();
+  const points = storePointLog(store);
+  const keepOf = (id: string) =>
+    environment.protect.find((p) => p.volumes?.ids?.includes(id))?.keep;
+  const deps: AgentDeps = {
+    clock,
+    openProtect: async () => ({
+      repo: (repository ??= await openRepository(loaded)),
+      points,
+      environment: envName,
+    }),
+    heartbeat: (volumes) =>
+      recordHeartbeat(store, {
+        agent: agentName,
+        environment: envName,
+        data: { volumes: volumes.map((v) => ({ ...v })) },
+      }),
+    afterCycle: async (volume) => {
+      const keep = keepOf(volume.id);
+      if (keep === undefined || repository === undefined) return;
+      await applyRetention(points, repository, envName, volume.id, {
+        ...(keep.last !== undefined ? { last: keep.last } : {}),
+        ...(keep.within !== undefined ? { withinMs: parseDuration(keep.within) ?? 0 } : {}),
+      });
+    },
+  };
+  try {
+    return await body({
+      environment: envName,
+      name: agentName,
+      heartbeatMs: parseDuration(agentConfig.heartbeat) ?? 30_000,
+      volumes: bound.volumes,
+      deps,
+    });
+  } finally {
+    await bound.close();
+    await Promise.allSettled([repository?.close(), store.close()]);
+  }
+}

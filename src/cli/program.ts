@@ -60,6 +60,8 @@ const commands: readonly (readonly [
   ["events", async () => (await import("./commands/events.js")).registerEvents],
   ["workflow", async () => (await import("./commands/workflow.js")).registerWorkflow],
   ["demo", async () => (await import("./commands/demo.js")).registerDemo],
+  ["points", async () => (await import("./commands/points.js")).registerPoints],
+  ["agent", async () => (await import("./commands/agent.js")).registerAgent],
 ];
 
 /**

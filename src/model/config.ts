@@ -157,8 +157,38 @@ const protectSchema = z
     rpo: durationSchema,
     /** How often a recovery point is made; defaults to the rpo. */
     every: durationSchema.optional(),
+    /** Retention of recovery points (docs/protect.md); the newest point is always kept. */
+    keep: z
+      .strictObject({
+        last: z.number().int().min(1).optional(),
+        within: durationSchema.optional(),
+      })
+      .optional(),
   })
   .superRefine(requireKeys(["volumes", "databases", "postgres"], "exactly-one"));
+
+/** One local device or image file the agent protects as a volume of the environment. */
+const agentVolumeSchema = z.strictObject({
+  /** A block device or an image file on the agent's machine. */
+  path: nonEmpty,
+  /** `journal`: writes go through the journal pass-through; `scan`: hash-compare each cycle. */
+  mode: z.enum(["journal", "scan"]).default("scan"),
+  /** journal: where the protected image is exposed; default `<state>/<volume>/mnt`. */
+  mountpoint: nonEmpty.optional(),
+  /** Overrides the schedule from the matching `protect` item. */
+  every: durationSchema.optional(),
+});
+
+/** `lifeboat agent` (docs/protect.md, "Agent"). */
+const agentSchema = z.strictObject({
+  /** The agent's name in heartbeats; default the host name. */
+  name: nonEmpty.optional(),
+  /** Directory for journals and mount points, relative to the config file. */
+  state: nonEmpty.default(".lifeboat/agent"),
+  heartbeat: durationSchema.default("30s"),
+  /** Volume id (as captured) → local device or image file. */
+  volumes: z.record(nonEmpty, agentVolumeSchema),
+});
 
 const cidrPattern = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
 const cidr = z.string().regex(cidrPattern, {
@@ -304,6 +334,7 @@ const environmentSchema = z.strictObject({
   select: selectSchema,
   capture: z.strictObject({ every: durationSchema }).default({ every: "5m" }),
   protect: z.array(protectSchema).default([]),
+  agent: agentSchema.optional(),
   recovery: recoverySchema,
   health: z.array(healthSchema).default([]),
   /** Scheduled drills, run by `lifeboat serve`'s scheduler (docs/api.md, "Serving"). */
@@ -366,6 +397,8 @@ export type HealthCheckConfig = z.infer<typeof healthSchema>;
 export type AlertsConfig = z.infer<typeof alertsSchema>;
 export type ProtectConfig = z.infer<typeof protectSchema>;
 export type PostgresProtectConfig = z.infer<typeof postgresSchema>;
+export type AgentConfig = z.infer<typeof agentSchema>;
+export type AgentVolumeConfig = z.infer<typeof agentVolumeSchema>;
 export type RecoveryMappingConfig = z.infer<typeof mappingSchema>;
 export type ServerConfig = z.infer<typeof serverSchema>;
 export type FailoverAction = (typeof failoverActions)[number];

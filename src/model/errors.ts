@@ -338,6 +338,21 @@ export const errorCatalogue = {
     "failed",
     "A demo stage failed; the message names it and the cause. Rerun with --keep to inspect the folder.",
   ),
+
+  // Data protection (docs/protect.md)
+  LB_POINT_NOT_FOUND: entry(
+    "not-found",
+    "List recovery points with `lifeboat points <env>`; pick a time at or after the oldest one.",
+  ),
+  LB_JOURNAL_CORRUPT: entry(
+    "integrity",
+    "A write-journal record failed its checksum; the agent rescans the volume for the next point.",
+  ),
+  LB_VOLUME_UNAVAILABLE: entry(
+    "failed",
+    "Check the device or image file the agent binds to this volume (`agent.volumes` in the config).",
+    true,
+  ),
 } as const satisfies Record<`LB_${string}`, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -18,6 +18,8 @@ export interface StoreSchema {
   approvals: ApprovalsTable;
   api_tokens: ApiTokensTable;
   leases: LeasesTable;
+  recovery_points: RecoveryPointsTable;
+  agent_heartbeats: AgentHeartbeatsTable;
 }
 
 export interface EnvironmentsTable {
@@ -123,4 +125,29 @@ export interface LeasesTable {
   owner: string;
   acquired_at: number;
   expires_at: number;
+}
+
+/** Migration 0004 (data protection, docs/protect.md). */
+export interface RecoveryPointsTable {
+  id: string;
+  environment: string;
+  /** A volume id or a database name. */
+  source: string;
+  kind: string;
+  method: string;
+  /** The instant the point represents (a journal cut, a scan's start). */
+  at: number;
+  created_at: number;
+  snapshot_id: string;
+  size_bytes: number;
+  changed_bytes: number;
+  group_id: string | null;
+  meta_json: string;
+}
+
+export interface AgentHeartbeatsTable {
+  agent: string;
+  environment: string;
+  at: number;
+  data_json: string;
 }

@@ -4,7 +4,7 @@
  * snapshot, and store/load a named JSON document. docs/backup-restore.md describes each.
  */
 export { backup, type BackupRequest, type BackupResult, type BackupKind } from "./backup.js";
-export type { ChangedRange } from "./image-backup.js";
+export { imageSize, type ChangedRange, type ImageSource } from "./image-backup.js";
 export type { ArchiveOptions } from "./archive-context.js";
 export { newCounters, type TransferCounters } from "./backup-progress.js";
 export { restore, type RestoreRequest, type RestoreResult } from "../restorer/restore.js";

@@ -11,7 +11,7 @@ import { resolveSnapshot } from "../restorer/resolve-snapshot.js";
 import { BlobReader } from "../restorer/blob-reader.js";
 import { withArchive, type ArchiveOptions } from "./archive-context.js";
 import { FileTreeArchiver } from "./file-tree-backup.js";
-import { archiveImage, type ChangedRange } from "./image-backup.js";
+import { archiveImage, type ChangedRange, type ImageSource } from "./image-backup.js";
 import { layoutOfNode, layoutToNode, type ImageLayout } from "./image-layout.js";
 import { nodeMetadata } from "./node-metadata.js";
 import { scanSize } from "./scan-size.js";
@@ -32,6 +32,11 @@ export interface BackupRequest {
   readonly parent?: string;
   /** Image only: back up just the chunks these ranges touch, relative to the parent. */
   readonly changedRanges?: readonly ChangedRange[];
+  /**
+   * Image only: read the image from this view instead of opening `source`, which is then a
+   * logical name (a volume id) stored as is.
+   */
+  readonly image?: ImageSource;
   readonly chunkSize?: number;
   readonly fields?: Readonly<Record<string, unknown>>;
   readonly time?: Date;
@@ -58,7 +63,7 @@ export interface BackupResult {
 async function detectKind(request: BackupRequest): Promise<BackupKind> {
   if (request.source === "-") return "stream";
   if (request.kind !== undefined) return request.kind;
-  if (request.changedRanges !== undefined) return "image";
+  if (request.changedRanges !== undefined || request.image !== undefined) return "image";
   const st = await lstat(request.source).catch((error: unknown) => {
     throw new LifeboatError("LB_INVALID_INPUT", `cannot read ${request.source}`, {
       cause: error,
@@ -101,7 +106,13 @@ export async function backup(
   if (kind === "stream" && !request.stdinName) {
     throw new LifeboatError("LB_USAGE", "a backup of stdin needs a name (--stdin-name)");
   }
-  const source = kind === "stream" ? request.stdinName! : resolve(request.source);
+  // An image view's source is a logical name (a volume id), not a path to resolve.
+  const source =
+    kind === "stream"
+      ? request.stdinName!
+      : request.image
+        ? request.source
+        : resolve(request.source);
   const parent = await findParent(repo, kind, source, request.parent);
   if (request.changedRanges !== undefined && (kind !== "image" || parent === undefined)) {
     throw new LifeboatError(
@@ -137,14 +148,15 @@ export async function backup(
       size = node.size ?? 0;
       root = await ctx.session.saveTree([node]);
     } else if (kind === "image") {
-      const st = await lstat(source, { bigint: true });
-      const image = await archiveImage(ctx, source, {
+      const st = request.image ? undefined : await lstat(source, { bigint: true });
+      const image = await archiveImage(ctx, request.image ?? source, {
         chunkSize: request.chunkSize ?? layout?.chunkSize ?? DEFAULT_FIXED_CHUNK_SIZE,
         ...(layout ? { parent: layout } : {}),
         ...(request.changedRanges ? { changed: request.changedRanges } : {}),
       });
       size = image.size;
-      const meta = { ...nodeMetadata(basename(source), st), type: "file" as const };
+      const name = basename(source) || "image";
+      const meta = { ...(st ? nodeMetadata(name, st) : { name }), type: "file" as const };
       root = await ctx.session.saveTree([{ ...meta, ...layoutToNode(image) }]);
     } else {
       const stream = request.stdin ?? process.stdin;

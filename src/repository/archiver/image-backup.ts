@@ -12,6 +12,16 @@ export interface ChangedRange {
   readonly length: number;
 }
 
+/**
+ * An image that is not a file to open: a point-in-time view (a journal replayed over the parent,
+ * a provider snapshot read block by block). `read` fills `buffer` with the bytes at `offset`.
+ */
+export interface ImageSource {
+  readonly size: number;
+  read(buffer: Uint8Array, offset: number): Promise<void>;
+  close?(): Promise<void>;
+}
+
 export interface ImageBackupOptions {
   readonly chunkSize: number;
   /**
@@ -41,11 +51,12 @@ export async function imageSize(path: string): Promise<number> {
  */
 export async function archiveImage(
   ctx: ArchiveContext,
-  path: string,
+  input: string | ImageSource,
   options: ImageBackupOptions,
 ): Promise<ImageLayout> {
   const { chunkSize, parent, changed } = options;
-  const size = await imageSize(path);
+  const source = typeof input === "string" ? await fileSource(input) : input;
+  const size = source.size;
   const count = chunkCount(size, chunkSize);
   let todo: number[];
   const slots: (Promise<string | null> | string | null)[] = new Array(count).fill(null);
@@ -72,15 +83,11 @@ export async function archiveImage(
     todo = Array.from({ length: count }, (_, i) => i);
   }
   ctx.counters.bytesTotal = todo.reduce((n, i) => n + Math.min(chunkSize, size - i * chunkSize), 0);
-  const handle = await open(path, "r");
   try {
     for (const i of todo) {
       const length = Math.min(chunkSize, size - i * chunkSize);
       const buffer = ctx.pipeline.buffer(length);
-      const { bytesRead } = await handle.read(buffer, 0, length, i * chunkSize);
-      if (bytesRead !== length) {
-        throw new LifeboatError("LB_INVALID_INPUT", `${path} shrank while it was read`);
-      }
+      await source.read(buffer, i * chunkSize);
       ctx.counters.bytesDone += length;
       if (isZero(buffer)) {
         slots[i] = null;
@@ -88,9 +95,24 @@ export async function archiveImage(
       } else slots[i] = (await ctx.pipeline.submit(buffer)).id;
     }
   } finally {
-    await handle.close();
+    await source.close?.();
   }
   const positions = await Promise.all(slots);
   ctx.counters.filesDone++;
   return { size, chunkSize, positions };
+}
+
+async function fileSource(path: string): Promise<ImageSource> {
+  const size = await imageSize(path);
+  const handle = await open(path, "r");
+  return {
+    size,
+    async read(buffer, offset) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
+      if (bytesRead !== buffer.length) {
+        throw new LifeboatError("LB_INVALID_INPUT", `${path} shrank while it was read`);
+      }
+    },
+    close: () => handle.close(),
+  };
 }

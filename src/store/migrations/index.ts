@@ -3,6 +3,7 @@ import type { StoreDialect } from "../store.js";
 import { initialMigration } from "./0001-initial.js";
 import { approvalsMigration } from "./0002-approvals.js";
 import { apiServerMigration } from "./0003-api-server.js";
+import { recoveryPointsMigration } from "./0004-recovery-points.js";
 
 /**
  * Every migration this build knows, by name; names sort in the order they run. Compiled in
@@ -13,5 +14,6 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     "0001-initial": initialMigration(dialect),
     "0002-approvals": approvalsMigration(),
     "0003-api-server": apiServerMigration(),
+    "0004-recovery-points": recoveryPointsMigration(),
   };
 }

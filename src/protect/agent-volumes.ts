@@ -1,0 +1,88 @@
+import { spawnSync } from "node:child_process";
+import { isAbsolute, join } from "node:path";
+import type { DeepReadonly } from "../config/deep-freeze.js";
+import type { Clock } from "../model/clock.js";
+import type { AgentConfig, ProtectConfig } from "../model/config.js";
+import { parseDuration } from "../model/duration.js";
+import { BugError, LifeboatError } from "../model/errors.js";
+import type { AgentVolume } from "./agent.js";
+import { JournalMount } from "./journal/journal-mount.js";
+import { JournalSource } from "./journal/journal-source.js";
+import { ScanSource } from "./scan-source.js";
+
+/** The volumes of an agent config, started: journal volumes get their pass-through mounted. */
+export interface BoundVolumes {
+  readonly volumes: AgentVolume[];
+  readonly mounts: ReadonlyMap<string, JournalMount>;
+  /** Unmounts every pass-through. */
+  close(): Promise<void>;
+}
+
+/** A volume's interval: its own `every`, else the `protect` item listing its id. */
+function intervalOf(
+  id: string,
+  own: string | undefined,
+  protect: readonly DeepReadonly<ProtectConfig>[],
+): number {
+  const item = protect.find((p) => p.volumes?.ids?.includes(id));
+  const every = own ?? item?.every ?? item?.rpo;
+  if (every === undefined) {
+    throw new LifeboatError("LB_CONFIG_INVALID", `agent volume ${id} has no schedule`, {
+      remedy: `Add \`every\` to agent.volumes.${id}, or list ${id} in a protect item's volumes.ids.`,
+    });
+  }
+  const ms = parseDuration(every);
+  if (ms === undefined) throw new BugError(`a validated duration did not parse: ${every}`);
+  return ms;
+}
+
+/**
+ * Binds the config's local devices and image files to volume ids. A journal volume's stale
+ * mount (an agent killed with -9 leaves its pass-through behind) is unmounted first, so the new
+ * pass-through starts a new session and the first cycle resynchronises.
+ */
+export async function bindVolumes(
+  agent: DeepReadonly<AgentConfig>,
+  protect: readonly DeepReadonly<ProtectConfig>[],
+  baseDir: string,
+  clock: Clock,
+): Promise<BoundVolumes> {
+  const mounts = new Map<string, JournalMount>();
+  const volumes: AgentVolume[] = [];
+  const at = (p: string) => (isAbsolute(p) ? p : join(baseDir, p));
+  const state = at(agent.state);
+  try {
+    for (const [id, binding] of Object.entries(agent.volumes)) {
+      const everyMs = intervalOf(id, binding.every, protect);
+      const path = at(binding.path);
+      if (binding.mode === "scan") {
+        volumes.push({ id, everyMs, source: new ScanSource(id, path, clock) });
+        continue;
+      }
+      const mountpoint = at(binding.mountpoint ?? join(state, id, "mnt"));
+      spawnSync("fusermount3", ["-u", "-z", mountpoint], { stdio: "ignore" });
+      const mount = await JournalMount.start({
+        image: path,
+        journalDir: join(state, id, "journal"),
+        mountpoint,
+      });
+      mounts.set(id, mount);
+      const source = new JournalSource({
+        volume: id,
+        image: path,
+        journalDir: mount.journalDir,
+        clock,
+        rotate: () => mount.rotate(),
+      });
+      volumes.push({ id, everyMs, source });
+    }
+  } catch (error) {
+    await Promise.allSettled([...mounts.values()].map((m) => m.stop()));
+    throw error;
+  }
+  return {
+    volumes,
+    mounts,
+    close: async () => void (await Promise.allSettled([...mounts.values()].map((m) => m.stop()))),
+  };
+}

@@ -1,0 +1,103 @@
+import type { Clock } from "../model/clock.js";
+import { asLifeboatError } from "../model/errors.js";
+import type { ChangeSource } from "./change-source.js";
+import { protectVolume, type ProtectDeps, type VolumeCycle } from "./protect-volume.js";
+
+/** One volume the agent protects, with its schedule. */
+export interface AgentVolume {
+  readonly id: string;
+  readonly everyMs: number;
+  readonly source: ChangeSource;
+}
+
+/** A volume's state as heartbeats report it. */
+export interface VolumeStatus {
+  id: string;
+  method: string;
+  lastPointAt: string | null;
+  lastChangedBytes: number | null;
+  lastError: { code: string; message: string } | null;
+  cycles: number;
+  failures: number;
+}
+
+export interface AgentDeps {
+  /**
+   * Opened per cycle (a repository that was unreachable is retried at the next cycle); a failure
+   * fails that cycle only.
+   */
+  openProtect(): Promise<ProtectDeps>;
+  heartbeat(volumes: readonly VolumeStatus[]): Promise<void>;
+  clock: Clock;
+  /** After each successful cycle (retention). */
+  afterCycle?(volume: AgentVolume, cycle: VolumeCycle): Promise<void>;
+  onCycle?(volume: VolumeStatus, cycle: VolumeCycle | null): void;
+}
+
+export interface AgentOptions {
+  readonly heartbeatMs: number;
+  /** Retry delay after a failed cycle (capped by the volume's interval). */
+  readonly retryMs?: number;
+  /** One cycle per volume, then return. */
+  readonly once?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * The agent's loop (docs/protect.md, "Agent"): runs each volume's protection cycle on its
+ * schedule and sends a heartbeat after every round. A failed cycle (repository unreachable,
+ * device gone, corrupt journal) is reported in the heartbeat and retried; nothing is lost
+ * meanwhile, because a source keeps its changes until a point is recorded (the journal keeps
+ * growing, a scan finds everything again). Returns the statuses when `once` or aborted.
+ */
+export async function runAgent(
+  deps: AgentDeps,
+  volumes: readonly AgentVolume[],
+  options: AgentOptions,
+): Promise<VolumeStatus[]> {
+  const status = volumes.map<VolumeStatus>((v) => ({
+    id: v.id,
+    method: v.source.method,
+    lastPointAt: null,
+    lastChangedBytes: null,
+    lastError: null,
+    cycles: 0,
+    failures: 0,
+  }));
+  const nextAt = volumes.map(() => 0);
+  const retryMs = options.retryMs ?? 10_000;
+  while (!options.signal?.aborted) {
+    for (const [i, volume] of volumes.entries()) {
+      const now = deps.clock.now().getTime();
+      if (nextAt[i]! > now || options.signal?.aborted) continue;
+      const s = status[i]!;
+      try {
+        const protect = await deps.openProtect();
+        const cycle = await protectVolume(protect, volume.source);
+        Object.assign(s, {
+          lastPointAt: cycle.point.at.toISOString(),
+          lastChangedBytes: cycle.point.changedBytes,
+          lastError: null,
+          cycles: s.cycles + 1,
+        });
+        nextAt[i] = now + volume.everyMs;
+        await deps.afterCycle?.(volume, cycle);
+        deps.onCycle?.(s, cycle);
+      } catch (error) {
+        const e = asLifeboatError(error);
+        Object.assign(s, {
+          lastError: { code: e.code, message: e.message },
+          failures: s.failures + 1,
+        });
+        nextAt[i] = now + Math.min(retryMs, volume.everyMs);
+        deps.onCycle?.(s, null);
+      }
+    }
+    await deps.heartbeat(status).catch(() => undefined);
+    if (options.once) break;
+    const now = deps.clock.now().getTime();
+    const wait = Math.max(0, Math.min(options.heartbeatMs, ...nextAt.map((t) => t - now)));
+    await deps.clock.sleep(wait, options.signal).catch(() => undefined);
+  }
+  return status;
+}
