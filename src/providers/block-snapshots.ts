@@ -23,6 +23,16 @@ export interface BlockSnapshotStore {
   /** Every written block, ascending, with the token `getBlock` needs; and the block size. */
   listBlocks(snapshotId: string): Promise<{ blockSize: number; blocks: BlockRef[] }>;
   getBlock(snapshotId: string, block: BlockRef): Promise<Uint8Array>;
+  /**
+   * Blocks that differ between two snapshots of one volume, ascending, each with the token of
+   * its content in `second` (changed-block tracking; the protect engine's CBT source). On moto
+   * the list misses blocks present only in `second` (docs/protect.md); callers that need them
+   * compare `listBlocks` of both.
+   */
+  listChangedBlocks(
+    first: string,
+    second: string,
+  ): Promise<{ blockSize: number; blocks: BlockRef[] }>;
   /** A snapshot an earlier attempt started under `key`; `finished` once it was marked. */
   findSnapshot(key: string): Promise<{ snapshotId: string; finished: boolean } | undefined>;
   /** Records that the snapshot under its key is complete (a later attempt reuses it). */

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import {
   CompleteSnapshotCommand,
   GetSnapshotBlockCommand,
+  ListChangedBlocksCommand,
   ListSnapshotBlocksCommand,
   PutSnapshotBlockCommand,
   StartSnapshotCommand,
@@ -35,6 +36,30 @@ const tagList = (tags: Readonly<Record<string, string>>) =>
   Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
 const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("base64");
+
+interface BlockPage {
+  readonly BlockSize?: number | undefined;
+  readonly NextToken?: string | undefined;
+  readonly blocks: readonly { index?: number | undefined; token?: string | undefined }[];
+}
+
+/** Collects every page of a block listing, ascending by index. */
+async function pagedBlocks(
+  fetch: (token: string | undefined) => Promise<BlockPage>,
+): Promise<{ blockSize: number; blocks: BlockRef[] }> {
+  const blocks: BlockRef[] = [];
+  let blockSize = 0;
+  let token: string | undefined;
+  do {
+    const page = await fetch(token);
+    blockSize = Number(page.BlockSize ?? blockSize);
+    // moto sends BlockIndex as a JSON string; Number() accepts both.
+    for (const b of page.blocks) blocks.push({ index: Number(b.index), token: b.token ?? "" });
+    token = page.NextToken || undefined;
+  } while (token !== undefined);
+  blocks.sort((a, b) => a.index - b.index);
+  return { blockSize, blocks };
+}
 
 /**
  * {@link BlockSnapshotStore} on the EBS direct APIs (StartSnapshot, PutSnapshotBlock,
@@ -112,24 +137,36 @@ export function awsBlockSnapshots(connection: AwsConnection): BlockSnapshotStore
       }
     },
 
-    async listBlocks(snapshotId) {
-      const blocks: BlockRef[] = [];
-      let blockSize = 0;
-      let token: string | undefined;
-      do {
+    listBlocks: (snapshotId) =>
+      pagedBlocks(async (token) => {
         const page = await call("ebs.ListSnapshotBlocks", () =>
           ebs.send(new ListSnapshotBlocksCommand({ SnapshotId: snapshotId, NextToken: token })),
         );
-        blockSize = Number(page.BlockSize ?? blockSize);
-        for (const b of page.Blocks ?? []) {
-          // moto sends BlockIndex as a JSON string; Number() accepts both.
-          blocks.push({ index: Number(b.BlockIndex), token: b.BlockToken ?? "" });
-        }
-        token = page.NextToken || undefined;
-      } while (token !== undefined);
-      blocks.sort((a, b) => a.index - b.index);
-      return { blockSize, blocks };
-    },
+        const blocks = (page.Blocks ?? []).map((b) => ({
+          index: b.BlockIndex,
+          token: b.BlockToken,
+        }));
+        return { ...page, blocks };
+      }),
+
+    listChangedBlocks: (first, second) =>
+      pagedBlocks(async (token) => {
+        const page = await call("ebs.ListChangedBlocks", () =>
+          ebs.send(
+            new ListChangedBlocksCommand({
+              FirstSnapshotId: first,
+              SecondSnapshotId: second,
+              NextToken: token,
+            }),
+          ),
+        );
+        // A block deleted in `second` has no second token: it reads as zeros there.
+        const blocks = (page.ChangedBlocks ?? []).map((b) => ({
+          index: b.BlockIndex,
+          token: b.SecondBlockToken,
+        }));
+        return { ...page, blocks };
+      }),
 
     async getBlock(snapshotId, block) {
       const got = await call("ebs.GetSnapshotBlock", () =>
