@@ -2,7 +2,7 @@
 // protected sample volume, a drill into us-west-2 and the report; then clean-up.
 import { strict as assert } from "node:assert";
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { DemoDashboardEvent, DemoEvent } from "../../src/demo/demo-events.js";
@@ -192,5 +192,51 @@ test("demo refuses a non-empty --dir and a missing moto_server, with codes and r
     assert.match(missing.stderr, /remedy: Run `bash scripts\/setup\.sh`/);
   } finally {
     dir.remove();
+  }
+});
+
+test("Ctrl-C during a stage stops moto, removes the folder, ends with LB_CANCELLED", async () => {
+  const cwd = makeTempDir();
+  // A private TMPDIR: the demo's temporary folder goes there, so the test sees it go.
+  const tmp = join(cwd.path, "tmp");
+  mkdirSync(tmp);
+  const child = spawn(process.execPath, [cliPath, "demo", "--no-serve", "--json"], {
+    cwd: cwd.path,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, NO_COLOR: "1", LIFEBOAT_DEMO_ENDPOINT: "", TMPDIR: tmp },
+  });
+  try {
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
+    const building = new Promise<number>((resolve) =>
+      child.stderr.setEncoding("utf8").on("data", (c: string) => {
+        stderr += c;
+        const events = eventsOf(stderr);
+        const moto = events.find(
+          (e) => e.type === "stage" && e.stage === "moto" && e.status === "succeeded",
+        );
+        const build = events.some((e) => e.type === "stage" && e.stage === "build");
+        const pid = /\(pid (\d+)\)/.exec(moto?.type === "stage" ? moto.summary : "")?.[1];
+        if (build && pid) resolve(Number(pid));
+      }),
+    );
+    const exited = new Promise<number>((resolve) =>
+      child.on("close", (code) => resolve(code ?? 1)),
+    );
+    const motoPid = await building;
+    assert.ok(alive(motoPid));
+    child.kill("SIGINT");
+    assert.equal(await exited, 1, stderr);
+    assert.equal(
+      jsonOf<{ error: { code: string } }>({ code: 1, stdout, stderr }).error.code,
+      "LB_CANCELLED",
+    );
+    assert.ok(!alive(motoPid), "moto_server still running");
+    const left = readdirSync(tmp).filter((name) => name.startsWith("lifeboat-demo-"));
+    assert.deepEqual(left, [], "the demo folder is removed");
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    cwd.remove();
   }
 });
