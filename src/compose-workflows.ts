@@ -12,11 +12,16 @@ import { systemClock, type Clock } from "./model/clock.js";
 import { LifeboatError } from "./model/errors.js";
 import { digestOf } from "./model/inventory/index.js";
 import type { WorkflowConfig } from "./model/workflow.js";
+import { repositoryRecoveryPoints } from "./compose-snapshot.js";
 import { standaloneBuiltins } from "./plugins/builtin/index.js";
+import { snapshotPlugin } from "./plugins/builtin/snapshot.js";
+import { approvalPlugin, type ApprovalPort } from "./plugins/builtin/approval.js";
+import { waitForApproval } from "./execute/approval-gate.js";
 import { loadPlugins } from "./plugins/load-plugins.js";
 import { PluginRegistry } from "./plugins/plugin-registry.js";
 import { ensureEnvironment } from "./store/environments-repo.js";
 import { openStore } from "./store/open-store.js";
+import type { Repository } from "./repository/repository.js";
 import type { Store } from "./store/store.js";
 import type { WorkflowEvent } from "./workflows/step-book.js";
 import { planWorkflow, type WorkflowPlan } from "./workflows/workflow-plan.js";
@@ -28,6 +33,11 @@ export interface WorkflowOptions {
   readonly file?: string | undefined;
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly clock?: Clock;
+}
+
+/** What composition.ts adds: how the config's repository is opened (for `snapshot`). */
+export interface WorkflowWiring extends WorkflowOptions {
+  readonly openRepository: (loaded: LoadedConfig) => Promise<Repository>;
 }
 
 /** Everything the `workflow` commands need; closed by {@link withWorkflows}. */
@@ -44,16 +54,39 @@ export interface WorkflowServices {
   runner(onEvent?: (event: WorkflowEvent) => void): WorkflowRunner;
 }
 
+/** What built-ins that need adapters get; each is opened on first use. */
+export interface BuiltinAdapters {
+  repository(): Promise<Repository>;
+  /** The state store the runs' approvals are recorded in. */
+  readonly store: Store;
+  readonly clock: Clock;
+}
+
+/** Workflow approvals through the same gate and records as failover approvals. */
+function storeApprovals(store: Store, clock: Clock): ApprovalPort {
+  return {
+    wait: async (request) => {
+      const record = await waitForApproval(store, { ...request, clock });
+      return { by: record.by, at: record.at, comment: record.comment };
+    },
+  };
+}
+
 /** Builds the registry: built-ins first, then the config's plug-ins in order. */
-export async function pluginRegistry(loaded: LoadedConfig): Promise<PluginRegistry> {
+export async function pluginRegistry(
+  loaded: LoadedConfig,
+  adapters: BuiltinAdapters,
+): Promise<PluginRegistry> {
   const registry = new PluginRegistry();
   for (const plugin of standaloneBuiltins) registry.register(plugin);
+  registry.register(snapshotPlugin(repositoryRecoveryPoints(() => adapters.repository())));
+  registry.register(approvalPlugin(storeApprovals(adapters.store, adapters.clock)));
   await loadPlugins(registry, loaded.config.plugins, loaded.dir);
   return registry;
 }
 
-export async function withWorkflows<T>(
-  options: WorkflowOptions,
+export async function withWorkflowServices<T>(
+  options: WorkflowWiring,
   body: (services: WorkflowServices) => Promise<T>,
 ): Promise<T> {
   const env = options.env ?? process.env;
@@ -61,10 +94,18 @@ export async function withWorkflows<T>(
   const loaded = await loadConfig({ config: options.config, env });
   const fromFile = options.file === undefined ? {} : await loadWorkflowFile(options.file);
   const workflows = { ...loaded.config.workflows, ...fromFile };
-  const registry = await pluginRegistry(loaded);
+  let repository: Promise<Repository> | undefined;
   const store = await openStore(loaded.config.state, {
     baseDir: loaded.dir,
     now: () => clock.now(),
+  });
+  const registry = await pluginRegistry(loaded, {
+    repository: () => (repository ??= options.openRepository(loaded)),
+    store,
+    clock,
+  }).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
   });
   const named = (name: string) => {
     const workflow = Object.hasOwn(workflows, name) ? workflows[name] : undefined;
@@ -101,6 +142,7 @@ export async function withWorkflows<T>(
         new WorkflowRunner({ store, registry, clock, env, ...(onEvent ? { onEvent } : {}) }),
     });
   } finally {
-    await store.close();
+    const repo = await repository?.catch(() => undefined);
+    await Promise.allSettled([repo?.close(), store.close()]);
   }
 }

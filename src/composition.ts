@@ -49,6 +49,11 @@ import { awsFailoverHandlers } from "./providers/aws/apply/failover-handlers.js"
 import { AwsConnection } from "./providers/aws/aws-connection.js";
 import { awsTargetFacts } from "./providers/aws/aws-target-facts-source.js";
 import type { RecoveryDeps, RunAccess } from "./recover/index.js";
+import {
+  withWorkflowServices,
+  type WorkflowOptions,
+  type WorkflowServices,
+} from "./compose-workflows.js";
 import { requireRun } from "./store/runs-repo.js";
 import type { RecoveryPointReader } from "./watch/recovery-point-reader.js";
 import { hostname } from "node:os";
@@ -498,7 +503,15 @@ export function recoveryPointReader(store: Store): RecoveryPointReader {
 export { environmentWatch, type EnvironmentWatch } from "./composition-watch.js";
 
 // Workflows (docs/workflow-semantics.md): plug-in registry, definitions, runner.
-export { pluginRegistry, withWorkflows, type WorkflowServices } from "./compose-workflows.js";
+export { pluginRegistry, type WorkflowServices } from "./compose-workflows.js";
+
+/** Runs `body` with the workflow services (src/compose-workflows.ts); closes them all. */
+export async function withWorkflows<T>(
+  options: WorkflowOptions,
+  body: (services: WorkflowServices) => Promise<T>,
+): Promise<T> {
+  return await withWorkflowServices({ ...options, openRepository: (l) => openRepository(l) }, body);
+}
 
 // Data protection (docs/protect.md): recovery points in the state store behind the engine's port.
 /** The protect engine's point log over the state store's `recovery_points` table. */

@@ -1,9 +1,16 @@
 import type { AnyPlugin } from "../plugin-api.js";
 import { execPlugin } from "./exec.js";
 import { httpPlugin } from "./http.js";
+import { pgQuiescePlugin } from "./pg-quiesce.js";
+import { pgUnquiescePlugin } from "./pg-unquiesce.js";
 
 /**
  * The built-in plug-ins that need nothing but the Lifeboat host. Built-ins that need adapters
  * (the state store, the repository, a cloud) are made by factories that composition.ts calls.
  */
-export const standaloneBuiltins: readonly AnyPlugin[] = [execPlugin, httpPlugin];
+export const standaloneBuiltins: readonly AnyPlugin[] = [
+  execPlugin,
+  httpPlugin,
+  pgQuiescePlugin,
+  pgUnquiescePlugin,
+];
