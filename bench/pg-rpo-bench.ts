@@ -5,7 +5,6 @@
  * failure at that moment would lose is `now − recoverableUntil`.
  */
 import { spawnSync } from "node:child_process";
-import { chownSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
@@ -13,7 +12,7 @@ import { Secret } from "../src/model/secret.js";
 import { pgStatus } from "../src/protect/pg/pg-status.js";
 import { FsBackend } from "../src/repository/backends/fs-backend.js";
 import { Repository } from "../src/repository/repository.js";
-import { startPgCluster } from "../test/harness/pg-cluster.js";
+import { startPgCluster, writeProtectionConfig } from "../test/harness/pg-cluster.js";
 
 const cli = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
 
@@ -39,26 +38,7 @@ export async function runPgRpoBench(
   }));
   const db = new pg.Client({ connectionString: cluster.url });
   try {
-    const files: Record<string, string> = {
-      password: "bench\n",
-      "lifeboat.yaml": [
-        `repository: { url: "file:${cluster.base}/repo", passwordFile: ${cluster.base}/password }`,
-        "providers: { east: { type: aws, region: us-east-1 } }",
-        "environments:",
-        "  shop:",
-        "    source: east",
-        "    select: { tags: { app: shop } }",
-        "    recovery: { target: east }",
-        "    protect:",
-        `      - postgres: { name: main, url: "${cluster.url}" }`,
-        `        rpo: ${options.archiveTimeoutSeconds * 2}s`,
-        "",
-      ].join("\n"),
-    };
-    for (const [name, text] of Object.entries(files)) {
-      writeFileSync(join(cluster.base, name), text, { mode: 0o600 });
-      if (cluster.user) chownSync(join(cluster.base, name), cluster.user.uid, cluster.user.gid);
-    }
+    writeProtectionConfig(cluster, "bench", `${options.archiveTimeoutSeconds * 2}s`);
     // The default key derivation (calibrated scrypt) on purpose: archive-wal pays it per segment.
     const repo = await Repository.init(
       new FsBackend(join(cluster.base, "repo")),

@@ -8,6 +8,22 @@ import { refsIn } from "./order-edges.js";
 
 const full = planOf(planShop());
 const ids = (plan: Plan) => plan.steps.map((s) => s.id);
+/** The shop with a 100 GiB data volume attached to the bastion at /dev/sdf. */
+const withDataVolume = (extra: { encrypted: boolean; kmsKey?: { ref: `kms-key:${string}` } }) =>
+  shopInventory().add(
+    "volume",
+    "vol-data",
+    {
+      size: 100,
+      volumeType: "gp3",
+      ...extra,
+      multiAttach: false,
+      attachments: [
+        { machine: { ref: "machine:i-bastion" }, device: "/dev/sdf", deleteOnTermination: false },
+      ],
+    },
+    { zone: "us-east-1a" },
+  );
 const resources = (plan: Plan) => [...new Set(plan.steps.map((s) => s.resource))].sort();
 
 test("groups that refer to each other are created empty, then get their rules", () => {
@@ -316,22 +332,7 @@ test("a mapped image is adopted and used by its id; key pairs become target name
 });
 
 test("references outside the plan become explicit externals, never unbound refs", () => {
-  const inventory = shopInventory()
-    .add(
-      "volume",
-      "vol-data",
-      {
-        size: 100,
-        volumeType: "gp3",
-        encrypted: true,
-        kmsKey: { ref: "kms-key:key-1" },
-        multiAttach: false,
-        attachments: [
-          { machine: { ref: "machine:i-bastion" }, device: "/dev/sdf", deleteOnTermination: false },
-        ],
-      },
-      { zone: "us-east-1a" },
-    )
+  const inventory = withDataVolume({ encrypted: true, kmsKey: { ref: "kms-key:key-1" } })
     .external("kms-key:key-1")
     .build();
   const plan = planOf(planShop({ inventory }));
@@ -376,22 +377,7 @@ test("--only any single resource plans, closed and bound, in every mode", () => 
 });
 
 test("a data volume with a recovery point is hydrated, then attached; the root volume is not", () => {
-  const inventory = shopInventory()
-    .add(
-      "volume",
-      "vol-data",
-      {
-        size: 100,
-        volumeType: "gp3",
-        encrypted: false,
-        multiAttach: false,
-        attachments: [
-          { machine: { ref: "machine:i-bastion" }, device: "/dev/sdf", deleteOnTermination: false },
-        ],
-      },
-      { zone: "us-east-1a" },
-    )
-    .build();
+  const inventory = withDataVolume({ encrypted: false }).build();
   const point = "ab".repeat(32);
   const plan = planOf(
     planShop({ inventory, volumeData: { "volume:vol-data": point, "volume:vol-root": point } }),

@@ -10,7 +10,12 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import pg from "pg";
 import { freePort } from "../harness/free-port.js";
-import { pgCtlStop, startPgCluster, type PgCluster } from "../harness/pg-cluster.js";
+import {
+  pgCtlStop,
+  startPgCluster,
+  writeProtectionConfig,
+  type PgCluster,
+} from "../harness/pg-cluster.js";
 import { cliPath, jsonOf, runLifeboat, type CliRun } from "./cli.js";
 
 let cluster: PgCluster;
@@ -38,28 +43,7 @@ before(async () => {
     log_min_messages: "log",
     checkpoint_timeout: "30s",
   }));
-  const files = {
-    password: "a pg test password\n",
-    "lifeboat.yaml": [
-      "state: sqlite:state.db",
-      `repository: { url: "file:${cluster.base}/repo", passwordFile: ${cluster.base}/password }`,
-      "providers: { east: { type: aws, region: us-east-1 } }",
-      "environments:",
-      "  shop:",
-      "    source: east",
-      "    select: { tags: { app: shop } }",
-      "    recovery: { target: east }",
-      "    protect:",
-      `      - postgres: { name: main, url: "${cluster.url}" }`,
-      "        rpo: 1m",
-      "        every: 1d",
-      "",
-    ].join("\n"),
-  };
-  for (const [name, text] of Object.entries(files)) {
-    writeFileSync(join(cluster.base, name), text, { mode: 0o600 });
-    if (cluster.user) chownSync(join(cluster.base, name), cluster.user.uid, cluster.user.gid);
-  }
+  writeProtectionConfig(cluster, "a pg test password", "1m");
   expectOk(await lifeboat(["repo", "init", "--kdf-n", "1024", "--json"]));
 });
 

@@ -1,10 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chownSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chownSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
 import { freePort, waitFor } from "./free-port.js";
-import { findPostgresBin, serverUser } from "./postgres.js";
+import { initCluster } from "./postgres.js";
 
 /** A private PostgreSQL cluster with its own settings (WAL archiving), in a temp directory. */
 export interface PgCluster {
@@ -29,20 +28,7 @@ export interface PgCluster {
 export async function startPgCluster(
   settings: (base: string) => Record<string, string>,
 ): Promise<PgCluster> {
-  const bin = findPostgresBin();
-  const user = serverUser();
-  const base = mkdtempSync(join(tmpdir(), "lifeboat-pgc-"));
-  if (user) chownSync(base, user.uid, user.gid);
-  const dataDir = join(base, "data");
-  const init = spawnSync(
-    join(bin, "initdb"),
-    ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "--locale=C"],
-    { ...user, encoding: "utf8" },
-  );
-  if (init.status !== 0) {
-    rmSync(base, { recursive: true, force: true });
-    throw new Error(`initdb failed: ${init.stderr || init.error?.message}`);
-  }
+  const { bin, user, base, dataDir } = initCluster("lifeboat-pgc-");
   const port = await freePort();
   const conf = Object.entries({
     listen_addresses: "'127.0.0.1'",
@@ -107,4 +93,35 @@ async function canConnect(url: string): Promise<boolean> {
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/**
+ * Writes `lifeboat.yaml` (one environment `shop` protecting this cluster as `main`) and its
+ * password file into the cluster's folder, readable by the server's user (its archive_command
+ * runs as that user). Returns the config's path.
+ */
+export function writeProtectionConfig(cluster: PgCluster, password: string, rpo: string): string {
+  const files = {
+    password: `${password}\n`,
+    "lifeboat.yaml": [
+      "state: sqlite:state.db",
+      `repository: { url: "file:${cluster.base}/repo", passwordFile: ${cluster.base}/password }`,
+      "providers: { east: { type: aws, region: us-east-1 } }",
+      "environments:",
+      "  shop:",
+      "    source: east",
+      "    select: { tags: { app: shop } }",
+      "    recovery: { target: east }",
+      "    protect:",
+      `      - postgres: { name: main, url: "${cluster.url}" }`,
+      `        rpo: ${rpo}`,
+      "        every: 1d",
+      "",
+    ].join("\n"),
+  };
+  for (const [name, text] of Object.entries(files)) {
+    writeFileSync(join(cluster.base, name), text, { mode: 0o600 });
+    if (cluster.user) chownSync(join(cluster.base, name), cluster.user.uid, cluster.user.gid);
+  }
+  return join(cluster.base, "lifeboat.yaml");
 }

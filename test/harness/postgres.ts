@@ -45,10 +45,16 @@ export function serverUser(): { uid: number; gid: number } | undefined {
   return { uid, gid };
 }
 
-export async function startPostgres(): Promise<PostgresServer> {
+/** A new cluster (initdb, trust auth) in a temp folder owned by the server's user. */
+export function initCluster(prefix: string): {
+  bin: string;
+  user: { uid: number; gid: number } | undefined;
+  base: string;
+  dataDir: string;
+} {
   const bin = findPostgresBin();
   const user = serverUser();
-  const base = mkdtempSync(join(tmpdir(), "lifeboat-pg-"));
+  const base = mkdtempSync(join(tmpdir(), prefix));
   if (user) chownSync(base, user.uid, user.gid);
   const dataDir = join(base, "data");
   const init = spawnSync(
@@ -60,6 +66,11 @@ export async function startPostgres(): Promise<PostgresServer> {
     rmSync(base, { recursive: true, force: true });
     throw new Error(`initdb failed: ${init.stderr || init.error?.message}`);
   }
+  return { bin, user, base, dataDir };
+}
+
+export async function startPostgres(): Promise<PostgresServer> {
+  const { bin, user, base, dataDir } = initCluster("lifeboat-pg-");
   const port = await freePort();
   const child: ChildProcess = spawn(
     join(bin, "postgres"),
