@@ -48,7 +48,13 @@ import { awsStepHandlers } from "./providers/aws/apply/aws-step-handlers.js";
 import { awsFailoverHandlers } from "./providers/aws/apply/failover-handlers.js";
 import { AwsConnection } from "./providers/aws/aws-connection.js";
 import { awsTargetFacts } from "./providers/aws/aws-target-facts-source.js";
-import type { RecoveryDeps, RunAccess } from "./recover/index.js";
+import {
+  failoverSettingsOf,
+  markEnvironmentStep,
+  verifyEndpointStep,
+  type RecoveryDeps,
+  type RunAccess,
+} from "./recover/index.js";
 import {
   withWorkflowServices,
   type WorkflowOptions,
@@ -332,6 +338,8 @@ function recoveryTargetAdapters(
       }),
       ...awsFailoverHandlers(connectionFor),
       approval: approvalStepHandler(store),
+      verify: verifyEndpointStep,
+      mark: markEnvironmentStep(store),
     },
     concurrency: recoveryConcurrency,
   });
@@ -381,6 +389,7 @@ export async function withRecovery<T>(
         executor: adapters.executor,
         store,
         clock: services.clock,
+        failover: failoverSettingsOf(services.environment),
       });
     } finally {
       adapters.close();

@@ -209,9 +209,29 @@ const mappingSchema = z.strictObject({
   tags: stringMap.optional(),
 });
 
+/** `recovery.verify`: the check of the recovered endpoint before traffic moves (docs/failover.md). */
+const verifySchema = z.strictObject({
+  /** `{dnsName}` stands for the recovered load balancer's DNS name. */
+  url: z
+    .string()
+    .refine((text) => /^https?:\/\/[^/\s]+/i.test(text.replaceAll("{dnsName}", "lb.example")), {
+      error: (issue) =>
+        `${quote(issue.input)} is not an http(s) URL (use e.g. http://{dnsName}/health)`,
+    }),
+  expectStatus: z.number().int().min(100).max(599).optional(),
+  bodyContains: z.string().optional(),
+  timeout: durationSchema.default("10m"),
+  every: durationSchema.default("10s"),
+});
+
 const recoverySchema = z.strictObject({
   target: nameSchema,
   mapping: mappingSchema.default(() => ({ zones: {}, keepPrivateIps: true, instanceTypes: {} })),
+  verify: verifySchema.optional(),
+  /** How long a failover waits at its approval step (failover-with-approval, `--approval`). */
+  approvalTimeout: durationSchema.default("1h"),
+  /** Fence the source (scaling groups to 0, machines stopped) after DNS moved. */
+  fence: z.boolean().default(true),
 });
 
 const port = z.number().int().min(1).max(65535);
@@ -352,6 +372,12 @@ const environmentSchema = z.strictObject({
     .strictObject({
       zone: nonEmpty,
       records: z.array(nonEmpty).min(1, "must list at least one record"),
+      /** Which load balancer the records move to (source name or id) when there are several. */
+      loadBalancer: nonEmpty.optional(),
+      /** TTL of moved records that are not aliases; default their current TTL. */
+      ttl: durationSchema.optional(),
+      /** Lower the records' TTL to this at the start of a failover (a `dns-ttl` step). */
+      lowerTtl: durationSchema.optional(),
     })
     .optional(),
 });

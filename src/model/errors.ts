@@ -125,6 +125,11 @@ export const errorCatalogue = {
     "The run is still in progress; wait for it to finish or cancel it with `lifeboat cancel <id>`.",
   ),
 
+  LB_ENDPOINT_UNHEALTHY: entry(
+    "failed",
+    "The recovered endpoint did not answer healthy in time, so traffic was not moved; check the target, then `lifeboat resume <id>`.",
+  ),
+
   // Approvals (docs/approvals.md)
   LB_APPROVAL_ALREADY_DECIDED: entry(
     "conflict",

@@ -12,3 +12,4 @@ export {
 export { planReport, renderPlanText, type PlanReport } from "./plan-report.js";
 export { preflight, targetFactsRequest, type PreflightReport } from "./preflight.js";
 export type * from "./target-facts.js";
+export * from "./failover-plan.js";

@@ -15,6 +15,7 @@ export const planProblemCodes = [
   "key-pair-missing",
   "names-collide",
   "isolation-outside-drill",
+  "failover-target-unclear",
 ] as const;
 export type PlanProblemCode = (typeof planProblemCodes)[number];
 

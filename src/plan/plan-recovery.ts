@@ -13,6 +13,7 @@ import type { Mapping } from "../model/mapping.js";
 import { planFormat, planSchema, type Plan, type RecoveryMode } from "../model/plan/index.js";
 import { orderEdges, refsIn } from "./order-edges.js";
 import { analyseGraph, reduceEdges, type GraphAnalysis } from "./plan-graph.js";
+import { withFailoverSteps, type FailoverOptions, type PlanStep } from "./failover-plan.js";
 import type { PlanProblem } from "./plan-problem.js";
 import { checkRequest } from "./preflight.js";
 import { resourceSteps, type DraftStep } from "./resource-steps.js";
@@ -37,6 +38,8 @@ export interface PlanRequest {
    * empty `create` (docs/hydration.md).
    */
   readonly volumeData?: Readonly<Record<LogicalId, string>>;
+  /** Failover only: verify, approval, DNS move, fence and mark steps (docs/failover.md). */
+  readonly failover?: FailoverOptions;
 }
 
 export type PlanOutcome =
@@ -83,12 +86,26 @@ export function planRecovery(request: PlanRequest): PlanOutcome {
     }
   }
   const graph = drafts.map((d) => ({ id: d.id, dependsOn: [...edges.get(d.id)!] }));
-  const analysis = analyseGraph(graph);
+  let analysis = analyseGraph(graph);
   const direct = reduceEdges(graph);
   const ordered = [...drafts].sort(
     (a, b) =>
       (analysis.waveOf.get(a.id) ?? 0) - (analysis.waveOf.get(b.id) ?? 0) || compare(a.id, b.id),
   );
+  let steps: PlanStep[] = ordered.map((d) => toStep(d, direct.get(d.id) ?? []));
+  if (request.mode === "failover" && request.failover) {
+    const added = withFailoverSteps({
+      steps,
+      bindings,
+      inventory: request.inventory,
+      planned: ctx.planned,
+      targetConnection: request.mapping.target,
+      options: request.failover,
+    });
+    if ("problems" in added) return { ok: false, problems: added.problems };
+    steps = added.steps;
+    analysis = analyseGraph(steps.map((s) => ({ id: s.id, dependsOn: s.dependsOn })));
+  }
   const body = {
     format: planFormat,
     environment: request.environment,
@@ -105,11 +122,11 @@ export function planRecovery(request: PlanRequest): PlanOutcome {
     mapping: { ...request.mapping, zones: resolution.zones },
     selection,
     bindings,
-    steps: ordered.map((d) => toStep(d, direct.get(d.id) ?? [])),
+    steps,
   };
   const id = `plan-${digestOf(body).slice("sha256:".length, "sha256:".length + 16)}`;
-  const steps = body.steps.map((s) => ({ ...s, idempotencyKey: idempotencyKey(id, s.id) }));
-  const plan = planSchema.parse(JSON.parse(canonicalJson({ ...body, id, steps })));
+  const keyed = body.steps.map((s) => ({ ...s, idempotencyKey: idempotencyKey(id, s.id) }));
+  const plan = planSchema.parse(JSON.parse(canonicalJson({ ...body, id, steps: keyed })));
   return { ok: true, plan, analysis };
 }
 
@@ -144,7 +161,7 @@ export function idempotencyKey(planId: string, stepId: string): string {
   return digestOf({ plan: planId, step: stepId }).slice("sha256:".length, "sha256:".length + 40);
 }
 
-function toStep(d: DraftStep, dependsOn: string[]) {
+function toStep(d: DraftStep, dependsOn: string[]): PlanStep {
   return {
     id: d.id,
     kind: d.kind,

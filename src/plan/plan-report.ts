@@ -28,7 +28,7 @@ export function planReport(plan: Plan): PlanReport {
     plan,
     summary: {
       steps: plan.steps.length,
-      resources: new Set(plan.steps.map((s) => s.resource)).size,
+      resources: new Set(plan.steps.flatMap((s) => (s.resource ? [s.resource] : []))).size,
       byStepKind,
       waves: analysis.waves,
       criticalPath: analysis.criticalPath,
@@ -62,7 +62,10 @@ export function renderPlanText(plan: Plan): string {
       const step = byId.get(id);
       if (!step) continue;
       const gate = step.gate ? ` [timeout ${step.gate.timeoutSeconds}s]` : "";
-      lines.push(`  ${step.kind.padEnd(9)} ${step.resource}`, `            ${step.summary}${gate}`);
+      lines.push(
+        `  ${step.kind.padEnd(9)} ${step.resource ?? step.id}`,
+        `            ${step.summary}${gate}`,
+      );
       if (step.dependsOn.length > 0) lines.push(`            after ${step.dependsOn.join(", ")}`);
     }
   });

@@ -6,3 +6,6 @@ export * from "./recovery-report.js";
 export * from "./release-dead-lease.js";
 export * from "./verify-recovery.js";
 export { ignoredProperties } from "./verify-rules.js";
+export * from "./failover-settings.js";
+export * from "./mark-environment-step.js";
+export * from "./verify-endpoint-step.js";

@@ -3,7 +3,12 @@ import type { InventoryVersion } from "../capture/version-ports.js";
 import { LifeboatError } from "../model/errors.js";
 import type { Inventory, LogicalId } from "../model/inventory/index.js";
 import type { Plan, RecoveryMode } from "../model/plan/index.js";
-import { planRecovery, targetFactsRequest, type GraphAnalysis } from "../plan/index.js";
+import {
+  planRecovery,
+  targetFactsRequest,
+  type FailoverOptions,
+  type GraphAnalysis,
+} from "../plan/index.js";
 import type { RecoveryDeps } from "./recovery-deps.js";
 
 /** What to plan: which recovery point, what to bring up, and how. */
@@ -17,6 +22,8 @@ export interface EnvironmentPlanRequest {
   readonly isolateEgress?: boolean;
   /** Volume logical id → repository image snapshot to hydrate it from (`--hydrate`). */
   readonly volumeData?: Readonly<Record<string, string>>;
+  /** Failover only: wait for `lifeboat approve` before DNS moves (docs/approvals.md). */
+  readonly approval?: boolean;
   readonly signal?: AbortSignal;
 }
 
@@ -71,6 +78,7 @@ export async function planEnvironment(
     ...(request.volumeData === undefined
       ? {}
       : { volumeData: request.volumeData as Readonly<Record<LogicalId, string>> }),
+    ...(request.mode === "failover" ? failoverOf(deps, request.approval === true) : {}),
   });
   if (!outcome.ok) {
     throw new LifeboatError(
@@ -88,4 +96,15 @@ export async function planEnvironment(
     );
   }
   return { plan: outcome.plan, analysis: outcome.analysis, version, inventory };
+}
+
+function failoverOf(deps: RecoveryDeps, approval: boolean): { failover?: FailoverOptions } {
+  if (!deps.failover) return {};
+  const { approvalTimeoutSeconds, ...options } = deps.failover;
+  return {
+    failover: {
+      ...options,
+      ...(approval ? { approval: { timeoutSeconds: approvalTimeoutSeconds } } : {}),
+    },
+  };
 }

@@ -3,6 +3,7 @@ import type { Executor } from "../execute/executor.js";
 import type { Clock } from "../model/clock.js";
 import type { Mapping } from "../model/mapping.js";
 import type { TargetFactsSource } from "../model/plan/target-facts.js";
+import type { FailoverOptions } from "../plan/failover-plan.js";
 import type { Provider } from "../providers/provider.js";
 import type { Store } from "../store/store.js";
 
@@ -26,4 +27,14 @@ export interface RecoveryDeps {
   readonly executor: Executor;
   readonly store: Store;
   readonly clock: Clock;
+  /**
+   * What a failover adds after the rebuild (verify, DNS move, fence, mark), from the config;
+   * absent: a failover only rebuilds (and the planner's own DNS steps move captured records).
+   */
+  readonly failover?: FailoverSettings;
 }
+
+/** {@link FailoverOptions} as configured; whether to ask for approval is up to each request. */
+export type FailoverSettings = Omit<FailoverOptions, "approval"> & {
+  readonly approvalTimeoutSeconds: number;
+};

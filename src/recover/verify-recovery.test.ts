@@ -10,8 +10,8 @@ const now = new Date("2026-11-22T02:00:00Z");
 /** What a perfect recovery of `plan` looks like when captured: specs with target ids. */
 function perfectCopy(plan: Plan): Resource[] {
   const targetId = new Map<string, string>();
-  const bound = plan.steps.filter((s) => plan.bindings[s.resource] === s.id);
-  bound.forEach((s, i) => targetId.set(s.resource, `${s.resourceKind}:t-${i}`));
+  const bound = plan.steps.filter((s) => plan.bindings[s.resource!] === s.id);
+  bound.forEach((s, i) => targetId.set(s.resource!, `${s.resourceKind}:t-${i}`));
   const rebind = (value: JsonValue): JsonValue => {
     if (Array.isArray(value)) return value.map(rebind);
     if (typeof value === "object" && value !== null) {
@@ -23,7 +23,7 @@ function perfectCopy(plan: Plan): Resource[] {
   return bound.map((s) => {
     const spec = s.input as { [key: string]: JsonValue };
     return {
-      id: targetId.get(s.resource),
+      id: targetId.get(s.resource!),
       kind: s.resourceKind,
       providerId: `t-${s.resource}`,
       name: spec.name ?? s.resource,
@@ -49,7 +49,7 @@ test("a perfect copy is equivalent; every created resource is compared", () => {
   assert.deepEqual(v.differences, []);
   assert.equal(v.result, "equivalent");
   const made = plan.steps.filter(
-    (s) => plan.bindings[s.resource] === s.id && (s.kind === "create" || s.kind === "copy"),
+    (s) => plan.bindings[s.resource!] === s.id && (s.kind === "create" || s.kind === "copy"),
   );
   assert.equal(v.checked, made.length);
   assert.ok(v.checked > 10);

@@ -118,9 +118,15 @@ export function compareRecovery(plan: Plan, target: Inventory, now: Date): Verif
 }
 
 /** The steps whose output is a resource the run made (not adopted, not a DNS change). */
-function madeSteps(plan: Plan): Step[] {
+/** A step that rebuilds one resource (create, copy): it always names it. */
+type ResourceStep = Step & { readonly resource: NonNullable<Step["resource"]> };
+
+function madeSteps(plan: Plan): ResourceStep[] {
   const binding = new Set(Object.values(plan.bindings));
-  return plan.steps.filter((s) => binding.has(s.id) && (s.kind === "create" || s.kind === "copy"));
+  return plan.steps.filter(
+    (s): s is ResourceStep =>
+      binding.has(s.id) && (s.kind === "create" || s.kind === "copy") && s.resource !== undefined,
+  );
 }
 
 type Push = (path: string, expected: JsonValue, actual: JsonValue | undefined) => void;

@@ -12,6 +12,7 @@ import { recoveryOk, renderRecoveryReport, type RunJson } from "./run.js";
 
 interface RecoverOptions extends RecoveryOptions {
   readonly drill?: boolean;
+  readonly approval?: boolean;
   readonly keep?: boolean;
   readonly yes?: boolean;
 }
@@ -35,7 +36,7 @@ async function confirm(
   }
   if (plan === undefined) return; // asked once the plan is known
   const creates = plan.steps.filter((s) => s.kind === "create" || s.kind === "copy").length;
-  const dns = plan.steps.filter((s) => s.kind === "dns").length;
+  const dns = plan.steps.filter((s) => s.kind === "dns" || s.kind === "dns-move").length;
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = await rl.question(
@@ -86,6 +87,7 @@ export const registerRecover: RegisterCommand = (program, io) => {
     .option("--only <sel>", "kind, logical id or tag=value to bring up (repeatable)", collect)
     .option("--hydrate <vol=snap>", "hydrate a volume from a repository image snapshot", collect)
     .option("--yes", "do not ask for confirmation (required for a failover off a terminal)")
+    .option("--approval", "failover: wait for `lifeboat approve <run>` before moving DNS")
     .option("--config <file>", "config file (default: $LIFEBOAT_CONFIG or ./lifeboat.yaml)")
     .option("--json", "print a JSON document (docs/cli-json.md)")
     .action(async (env: string, options: RecoverOptions) => {
@@ -106,6 +108,7 @@ export const registerRecover: RegisterCommand = (program, io) => {
                   mode: options.drill ? "drill" : "failover",
                   keep: options.keep === true,
                   volumeData: volumeDataOf(options.hydrate),
+                  approval: options.approval === true,
                   ...(selection === undefined ? {} : { selection }),
                 },
                 {

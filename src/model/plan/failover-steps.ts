@@ -58,3 +58,33 @@ export const fenceInputSchema = z.strictObject({
   instances: z.array(name).default([]),
 });
 export type FenceInput = z.infer<typeof fenceInputSchema>;
+
+/**
+ * `verify`: the recovered endpoint must answer as expected (an HTTP GET) before traffic moves.
+ * `{dnsName}` in `url` is replaced by the `dnsName` output of step `dnsNameFrom` (the recovered
+ * load balancer). Polled every `everySeconds` until healthy or `timeoutSeconds` pass.
+ */
+export const verifyEndpointInputSchema = z.strictObject({
+  url: name,
+  dnsNameFrom: name.optional(),
+  /** One status or an inclusive range; default any 2xx or 3xx. */
+  expectStatus: z
+    .union([
+      z.number().int().min(100).max(599),
+      z.strictObject({
+        min: z.number().int().min(100).max(599),
+        max: z.number().int().min(100).max(599),
+      }),
+    ])
+    .optional(),
+  bodyContains: z.string().optional(),
+  timeoutSeconds: z.number().int().positive(),
+  everySeconds: z.number().int().positive(),
+});
+export type VerifyEndpointInput = z.infer<typeof verifyEndpointInputSchema>;
+
+/** `mark`: set the environment's status in the state store (`failed-over` after a failover). */
+export const markEnvironmentInputSchema = z.strictObject({
+  status: z.enum(["active", "failing-over", "failed-over", "failing-back"]),
+});
+export type MarkEnvironmentInput = z.infer<typeof markEnvironmentInputSchema>;

@@ -15,6 +15,14 @@ import { logicalIdSchema, resourceKindSchema, type LogicalId } from "../inventor
  * - `dns`: change records in an existing public zone so traffic moves to the target;
  * - `hydrate`: write a volume's recovery point into a new block snapshot in the target, read it
  *   back and compare, and make the volume from it (docs/hydration.md).
+ *
+ * Failover runs add steps that concern the environment as a whole (docs/failover.md); they
+ * have no `resource`, and their ids are `<kind>:<what>` (`dns-move:records`):
+ * - `verify`: the recovered endpoint answers healthy before any traffic moves;
+ * - `approval`: a human approves before DNS changes (docs/approvals.md);
+ * - `dns-ttl`, `dns-move`: lower the records' TTL early; move the records;
+ * - `fence`: stop the source's writers (scaling groups to 0, machines stopped);
+ * - `mark`: record the environment's new status (`failed-over`).
  */
 export const stepKinds = [
   "create",
@@ -25,6 +33,12 @@ export const stepKinds = [
   "wait",
   "dns",
   "hydrate",
+  "verify",
+  "approval",
+  "dns-ttl",
+  "dns-move",
+  "fence",
+  "mark",
 ] as const;
 export type StepKind = (typeof stepKinds)[number];
 export const stepKindSchema = z.enum(stepKinds);
@@ -64,8 +78,9 @@ export type ReadinessGate = z.infer<typeof readinessGateSchema>;
 export const stepSchema = z.strictObject({
   id: z.string(),
   kind: stepKindSchema,
-  resource: logicalIdSchema,
-  resourceKind: resourceKindSchema,
+  /** Absent on the failover steps, which concern the environment as a whole. */
+  resource: logicalIdSchema.optional(),
+  resourceKind: resourceKindSchema.optional(),
   /** One line for people: what the step does (`create subnet shop-public-a-dr in us-west-2a`). */
   summary: z.string(),
   dependsOn: z.array(z.string()),

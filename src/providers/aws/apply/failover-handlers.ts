@@ -1,6 +1,6 @@
-import type { z } from "zod";
+import { z } from "zod";
 import type { StepHandler, StepHandlers } from "../../../execute/step-handler.js";
-import { LifeboatError } from "../../../model/errors.js";
+import { parseStepInput } from "../../../execute/step-input.js";
 import {
   dnsMoveInputSchema,
   dnsTtlInputSchema,
@@ -20,6 +20,8 @@ export type ConnectionFor = (name: string) => AwsConnection;
  * the connection it acts on, so a failover fences the source and a failback the target with
  * the same handler. All are idempotent (they compare before they change) and undoable.
  */
+const connectionOnly = z.looseObject({ connection: z.string().min(1) });
+
 export function awsFailoverHandlers(connectionFor: ConnectionFor): StepHandlers {
   return {
     "dns-move": build(dnsMoveInputSchema, {
@@ -63,26 +65,19 @@ export function awsFailoverHandlers(connectionFor: ConnectionFor): StepHandlers 
   ): StepHandler {
     return {
       execute: async (step, ctx) => {
-        const input = parse(schema, ctx.input, step.id);
+        const input = parseStepInput(schema, ctx.input, step.id);
         const connection = connectionFor(input.connection);
         return await connection.scoped(ctx.signal, () => ops.execute(input, connection, ctx));
       },
       undo: async (step, outputs, ctx) => {
-        const input = parse(schema, step.input, step.id);
+        // Undo sees the input as planned: a `{ref}` (dns-move's load balancer) is not bound
+        // then, so kinds whose undo works from the outputs only read the connection.
+        const input = schema.safeParse(step.input).success
+          ? parseStepInput(schema, step.input, step.id)
+          : ({ ...parseStepInput(connectionOnly, step.input, step.id) } as I);
         const connection = connectionFor(input.connection);
         return await connection.scoped(ctx.signal, () => ops.undo(input, connection, outputs));
       },
     };
   }
-}
-
-function parse<I>(schema: z.ZodType<I>, value: unknown, stepId: string): I {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  throw new LifeboatError("LB_INVALID_INPUT", `step ${stepId}: bad input`, {
-    details: {
-      stepId,
-      issues: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`),
-    },
-  });
 }
