@@ -13,6 +13,7 @@ import { AwsProvider } from "./providers/aws/aws-provider.js";
 import { Secret } from "./model/secret.js";
 import type { Store } from "./store/store.js";
 import { alertersFromConfig } from "./watch/alerts-from-config.js";
+import type { DecisionListener } from "./watch/decision-sink.js";
 import { listDecisions, storeDecisionSink } from "./watch/store-decision-sink.js";
 import { watchFromConfig } from "./watch/watch-from-config.js";
 import { Watcher } from "./watch/watcher.js";
@@ -35,6 +36,8 @@ export async function environmentWatch(
     readonly clock: Clock;
     readonly logger: Logger;
     readonly env: Readonly<Record<string, string | undefined>>;
+    /** Told about each decision after the alert channels: `lifeboat watch` starts failovers. */
+    readonly listeners?: readonly DecisionListener[];
   },
 ): Promise<EnvironmentWatch | undefined> {
   const environment = loaded.config.environments[name];
@@ -77,7 +80,7 @@ export async function environmentWatch(
     clock: deps.clock,
     logger: deps.logger,
     sink: storeDecisionSink(deps.store),
-    listeners: alerters,
+    listeners: [...alerters, ...(deps.listeners ?? [])],
     history,
   });
   return {

@@ -31,7 +31,7 @@ import { Repository } from "./repository/repository.js";
 import { ImageReader } from "./repository/restorer/read-image.js";
 import { hydrateStepHandler } from "./recover/hydrate-step.js";
 import { awsBlockSnapshots } from "./providers/aws/aws-block-snapshots.js";
-import { ensureEnvironment } from "./store/environments-repo.js";
+import { ensureEnvironment, getEnvironment } from "./store/environments-repo.js";
 import {
   getInventoryVersion,
   latestInventoryVersion,
@@ -51,8 +51,10 @@ import { awsTargetFacts } from "./providers/aws/aws-target-facts-source.js";
 import {
   failoverSettingsOf,
   markEnvironmentStep,
+  recoverEnvironment,
   verifyEndpointStep,
   type RecoveryDeps,
+  type RecoveryReport,
   type RunAccess,
 } from "./recover/index.js";
 import {
@@ -60,7 +62,8 @@ import {
   type WorkflowOptions,
   type WorkflowServices,
 } from "./compose-workflows.js";
-import { requireRun } from "./store/runs-repo.js";
+import { terminalRunPhases } from "./store/phases.js";
+import { listRuns, requireRun, type RunRecord } from "./store/runs-repo.js";
 import type { RecoveryPointReader } from "./watch/recovery-point-reader.js";
 import { hostname } from "node:os";
 import type { AgentDeps, AgentVolume } from "./protect/agent.js";
@@ -621,4 +624,31 @@ export async function withProtectionAgent<T>(
     await bound.close();
     await Promise.allSettled([repository?.close(), store.close()]);
   }
+}
+
+// ---- Failover on a watcher decision (`lifeboat watch`) ----
+
+/**
+ * Starts a failover run of `name` for a watcher decision and drives it to its end (with
+ * `approval` it waits at its approval step for `lifeboat approve`). Skipped — `undefined` —
+ * when the environment is already failed over or another failover run of it is unfinished, so
+ * a restarted watcher or a second decision never starts a second failover.
+ */
+export async function failoverOnDecision(
+  name: string,
+  options: CompositionOptions,
+  request: { readonly approval: boolean; readonly onRun?: (run: RunRecord) => void },
+): Promise<RecoveryReport | undefined> {
+  return await withRecovery(name, options, async (deps) => {
+    if ((await getEnvironment(deps.store, name))?.status === "failed-over") return undefined;
+    const runs = await listRuns(deps.store, { environment: name });
+    if (runs.some((r) => r.mode === "failover" && !terminalRunPhases.includes(r.phase))) {
+      return undefined;
+    }
+    return await recoverEnvironment(
+      deps,
+      { mode: "failover", approval: request.approval },
+      request.onRun ? { onRun: (run) => request.onRun?.(run) } : {},
+    );
+  });
 }

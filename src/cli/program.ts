@@ -40,6 +40,7 @@ const commands: readonly (readonly [
   ["cancel", async () => (await import("./commands/cancel.js")).registerCancel],
   ["teardown", async () => (await import("./commands/teardown.js")).registerTeardown],
   ["approve", async () => (await import("./commands/approve.js")).registerApprove],
+  ["watch", async () => (await import("./commands/watch.js")).registerWatch],
   [
     "pg",
     async () => (await import("./commands/pg-archive-wal.js")).registerPgArchiveWal,
