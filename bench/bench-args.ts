@@ -2,7 +2,7 @@
 export interface BenchArgs {
   /** Image size in bytes (`--size 256M`, default 1 GiB). */
   readonly size: number;
-  /** Tools to run (`--tools lifeboat,lifeboat-reread,restic,borg`, the default; `none` for stages only). */
+  /** Tools to run (`--tools lifeboat,lifeboat-agent,lifeboat-reread,restic,borg`, the default; `none` for stages only). */
   readonly tools: readonly string[];
   /** Parent of the temporary work folder (`--workdir`, default the OS temp folder). */
   readonly workdir: string | null;
@@ -27,7 +27,7 @@ export function parseSize(text: string): number {
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   let size = 2 ** 30;
-  let tools = ["lifeboat", "lifeboat-reread", "restic", "borg"];
+  let tools = ["lifeboat", "lifeboat-agent", "lifeboat-reread", "restic", "borg"];
   let workdir: string | null = null;
   let keep = false;
   let out = "bench-results";

@@ -19,8 +19,9 @@ import { runDataProtectionBench } from "./data-protection-bench.js";
 import type { BenchContext, Runner } from "./runner.js";
 
 const available: Record<string, () => Runner> = {
-  lifeboat: () => new LifeboatRunner(true),
-  "lifeboat-reread": () => new LifeboatRunner(false),
+  lifeboat: () => new LifeboatRunner("changed-ranges"),
+  "lifeboat-agent": () => new LifeboatRunner("in-agent"),
+  "lifeboat-reread": () => new LifeboatRunner("reread"),
   restic: () => new ResticRunner(),
   borg: () => new BorgRunner(),
 };

@@ -1,8 +1,6 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { repositoryLocation } from "../config/config-locations.js";
-import { loadConfig } from "../config/load-config.js";
 import { LifeboatError } from "../model/errors.js";
 import { Secret } from "../model/secret.js";
 import type { Backend } from "../repository/backend.js";
@@ -74,6 +72,12 @@ export async function repositoryTarget(options: RepositoryCliOptions): Promise<R
       password: () => passwordFrom(options.passwordFile),
     };
   }
+  // Loaded only without --repo: the config schema (zod, YAML) costs start-up a backup with
+  // --repo should not pay.
+  const [{ loadConfig }, { repositoryLocation }] = await Promise.all([
+    import("../config/load-config.js"),
+    import("../config/config-locations.js"),
+  ]);
   const loaded = await loadConfig({ config: options.config });
   const location = repositoryLocation(loaded);
   const url =
