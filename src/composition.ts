@@ -46,6 +46,7 @@ import { Executor } from "./execute/executor.js";
 import { parseMappingOrThrow, type Mapping } from "./model/mapping.js";
 import { awsStepHandlers } from "./providers/aws/apply/aws-step-handlers.js";
 import { awsFailoverHandlers } from "./providers/aws/apply/failover-handlers.js";
+import { awsReleaseHandler } from "./providers/aws/apply/release-handler.js";
 import { AwsConnection } from "./providers/aws/aws-connection.js";
 import { awsTargetFacts } from "./providers/aws/aws-target-facts-source.js";
 import {
@@ -63,6 +64,11 @@ import {
   type WorkflowServices,
 } from "./compose-workflows.js";
 import { terminalRunPhases } from "./store/phases.js";
+import {
+  failoverTarget,
+  failoverToUndo,
+  type FailbackDeps,
+} from "./recover/failback-environment.js";
 import { listRuns, requireRun, type RunRecord } from "./store/runs-repo.js";
 import type { RecoveryPointReader } from "./watch/recovery-point-reader.js";
 import { hostname } from "node:os";
@@ -340,6 +346,7 @@ function recoveryTargetAdapters(
         },
       }),
       ...awsFailoverHandlers(connectionFor),
+      release: awsReleaseHandler(connectionFor),
       approval: approvalStepHandler(store),
       verify: verifyEndpointStep,
       mark: markEnvironmentStep(store),
@@ -651,4 +658,31 @@ export async function failoverOnDecision(
       request.onRun ? { onRun: (run) => request.onRun?.(run) } : {},
     );
   });
+}
+
+// ---- Failback: the recovery engine wired to the copy's connection, plus the primary ----
+
+/**
+ * Runs `body` with a failback's dependencies for environment `name` (`lifeboat failback`): the
+ * executor is wired to the connection the newest un-torn-down failover rebuilt into (its copy
+ * is torn down with those handlers), `source` is the environment's primary. No such failover →
+ * `LB_FAILBACK_NOTHING` before any provider is opened.
+ */
+export async function withFailback<T>(
+  name: string,
+  options: CompositionOptions,
+  body: (deps: FailbackDeps) => Promise<T>,
+): Promise<T> {
+  const found = await withStateStore(options, async (store, loaded) => {
+    const environment = environmentNamed(loaded, name);
+    const failover = await failoverToUndo(store, name);
+    const source = providerNamed(loaded, environment.source);
+    return {
+      target: failoverTarget(failover).connection,
+      source: { connection: environment.source, region: source.region },
+    };
+  });
+  return await withRecovery(name, { ...options, target: found.target }, (deps) =>
+    body({ ...deps, source: found.source }),
+  );
 }

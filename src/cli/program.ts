@@ -63,6 +63,7 @@ const commands: readonly (readonly [
   ["demo", async () => (await import("./commands/demo.js")).registerDemo],
   ["points", async () => (await import("./commands/points.js")).registerPoints],
   ["agent", async () => (await import("./commands/agent.js")).registerAgent],
+  ["failback", async () => (await import("./commands/failback.js")).registerFailback],
 ];
 
 /**

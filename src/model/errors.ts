@@ -113,6 +113,10 @@ export const errorCatalogue = {
     "List inventory versions with `lifeboat history <env>`.",
   ),
   LB_STEP_NOT_FOUND: entry("not-found", "List the run's steps with `lifeboat run <id>`."),
+  LB_FAILBACK_NOTHING: entry(
+    "not-found",
+    "Fail back only after a failover succeeded (`lifeboat runs --env <env>`); a torn-down copy needs no failback.",
+  ),
 
   // Recovery runs
   LB_RUN_LOCKED: entry(

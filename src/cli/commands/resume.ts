@@ -2,6 +2,8 @@ import { continueRecovery } from "../../recover/index.js";
 import { requireRun } from "../../store/runs-repo.js";
 import type { GlobalOptions } from "../output.js";
 import { runAction, type RegisterCommand } from "../run-action.js";
+import { continueFailback } from "../../recover/failback-environment.js";
+import { finishFailback } from "./failback.js";
 import { finishRecovery } from "./recover.js";
 import { withRecovery, withStateStore, withWorkflows } from "../../composition.js";
 import { releaseDeadLease } from "../../recover/release-dead-lease.js";
@@ -43,7 +45,9 @@ export const registerResume: RegisterCommand = (program, io) => {
         }
         io.stderr(`run ${id} (resuming)\n`);
         await withRecovery(environment, { config: options.config, target }, async (deps) => {
-          finishRecovery(io, options.json, await continueRecovery(deps, id));
+          if (mode === "failback")
+            finishFailback(io, options.json, await continueFailback(deps, id));
+          else finishRecovery(io, options.json, await continueRecovery(deps, id));
         });
       });
     });

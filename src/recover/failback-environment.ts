@@ -1,0 +1,162 @@
+import { loadVersion } from "../capture/stored-versions.js";
+import { findTeardownRun } from "../execute/teardown-run.js";
+import { LifeboatError } from "../model/errors.js";
+import {
+  createEnvironment,
+  getEnvironment,
+  updateEnvironment,
+} from "../store/environments-repo.js";
+import { appendEvent } from "../store/events-repo.js";
+import type { EnvironmentStatus } from "../store/phases.js";
+import { listRuns, requireRun, type RunRecord } from "../store/runs-repo.js";
+import { appendStepEvent, listStepEvents } from "../store/step-events-repo.js";
+import type { StoreSession } from "../store/store.js";
+import { planFailback, type ConnectionRef, type FailbackPlan } from "./failback-plan.js";
+import { recoveryReport, type RecoverHooks } from "./recover-environment.js";
+import type { RecoveryDeps } from "./recovery-deps.js";
+import { recoveryEvents, type RecoveryReport } from "./recovery-report.js";
+import { releaseDeadLease } from "./release-dead-lease.js";
+
+/** Journal entries of a failback run beyond the executor's own. */
+export const failbackEvents = {
+  /** Data written on the copy is not carried back yet (no protection sync-back): said once. */
+  dataSync: "failback.data-sync",
+  /** The failover run's copy was torn down: `teardown` run id and phase. */
+  copyRemoved: "failback.copy-removed",
+} as const;
+
+/** A failback's dependencies: the recovery engine's, wired to the copy's connection. */
+export interface FailbackDeps extends RecoveryDeps {
+  /** The primary: the environment's `source` connection of the config. */
+  readonly source: ConnectionRef;
+}
+
+/** `lifeboat failback` / `resume` output: the run's report and what followed it. */
+export interface FailbackReport {
+  readonly report: RecoveryReport;
+  readonly failoverRunId: string;
+  /** The failover run's teardown (the copy removed), once started. */
+  readonly copyTeardown: { readonly runId: string; readonly phase: string } | null;
+  readonly environmentStatus: EnvironmentStatus;
+}
+
+/**
+ * The failover run a failback undoes: the newest succeeded `failover` run of the environment
+ * whose copy has not been torn down. None → `LB_FAILBACK_NOTHING` (exit 3).
+ */
+export async function failoverToUndo(s: StoreSession, environment: string): Promise<RunRecord> {
+  const runs = await listRuns(s, { environment });
+  for (const run of runs) {
+    if (run.mode !== "failover" || run.phase !== "succeeded") continue;
+    if (!(await findTeardownRun(s, run))) return run;
+  }
+  throw new LifeboatError(
+    "LB_FAILBACK_NOTHING",
+    `${environment} has no succeeded failover whose copy is still up`,
+    { details: { environment } },
+  );
+}
+
+/** The connection and region the failover run rebuilt into (its plan's `target`). */
+export function failoverTarget(run: RunRecord): ConnectionRef {
+  const target = (run.plan as { target?: Partial<ConnectionRef> } | null)?.target;
+  if (typeof target?.connection !== "string" || typeof target.region !== "string") {
+    throw new LifeboatError("LB_STORE_CORRUPT", `run ${run.id} has no plan with a target`, {
+      details: { runId: run.id },
+    });
+  }
+  return { connection: target.connection, region: target.region };
+}
+
+/**
+ * A failback from start to end (docs/recovery.md, "Failback"): find the failover to undo,
+ * plan from the inventory version it rebuilt, persist the run (`mode: failback`, parent = the
+ * failover run), mark the environment `failing-back`, then {@link continueFailback}.
+ */
+export async function failbackEnvironment(
+  deps: FailbackDeps,
+  hooks: RecoverHooks = {},
+): Promise<FailbackReport> {
+  const failover = await failoverToUndo(deps.store, deps.environment);
+  const events = await listStepEvents(deps.store, failover.id);
+  const point = events.find((e) => e.type === recoveryEvents.point)?.data.version;
+  const archive = await deps.archive();
+  const { version, inventory } = await loadVersion(
+    { archive, index: deps.index },
+    deps.environment,
+    typeof point === "number" ? { version: point } : { latest: true },
+  );
+  const plan = planFailback({
+    environment: deps.environment,
+    failoverRunId: failover.id,
+    inventoryVersion: version.version,
+    inventory,
+    source: deps.source,
+    target: failoverTarget(failover),
+  });
+  const run = await deps.executor.createRun({
+    environment: deps.environment,
+    mode: "failback",
+    parentRunId: failover.id,
+    plan,
+  });
+  // The call point for the final data delta: protection has no sync-back yet (issue 3), so a
+  // failback says so in its journal instead of pretending to have copied anything.
+  await appendStepEvent(deps.store, {
+    runId: run.id,
+    type: failbackEvents.dataSync,
+    data: { implemented: false, detail: "data written on the copy is not synced back yet" },
+  });
+  await setStatus(deps.store, deps.environment, "failing-back");
+  hooks.onRun?.(run, plan as never);
+  return await continueFailback(deps, run.id);
+}
+
+/**
+ * Carries a failback run on (`lifeboat resume <id>`): executes what is left; once every step
+ * succeeded, tears the failover run's copy down (idempotent: an ended teardown is returned as
+ * it is) and marks the environment `active`. Each stage is recorded, so a crash anywhere is
+ * completed by the next resume.
+ */
+export async function continueFailback(deps: RecoveryDeps, runId: string): Promise<FailbackReport> {
+  await releaseDeadLease(deps.store, runId);
+  const { run } = await deps.executor.execute(runId);
+  const plan = run.plan as unknown as FailbackPlan;
+  let copyTeardown: FailbackReport["copyTeardown"] = null;
+  if (run.phase === "succeeded") {
+    const parent = await requireRun(deps.store, plan.failoverRunId);
+    await releaseDeadLease(deps.store, parent.id);
+    const existing = await findTeardownRun(deps.store, parent);
+    if (existing) await releaseDeadLease(deps.store, existing.id);
+    const teardown = await deps.executor.teardown(parent.id);
+    copyTeardown = { runId: teardown.run.id, phase: teardown.run.phase };
+    await appendStepEvent(deps.store, {
+      runId,
+      type: failbackEvents.copyRemoved,
+      data: copyTeardown,
+    });
+    if (teardown.run.phase === "succeeded") {
+      await setStatus(deps.store, deps.environment, "active");
+      await appendEvent(deps.store, {
+        environment: deps.environment,
+        runId,
+        type: "failback.completed",
+        severity: "info",
+        data: { failoverRunId: parent.id, teardownRunId: teardown.run.id },
+      });
+    }
+  }
+  const row = await getEnvironment(deps.store, deps.environment);
+  return {
+    report: await recoveryReport(deps, runId),
+    failoverRunId: plan.failoverRunId,
+    copyTeardown,
+    environmentStatus: row?.status ?? "active",
+  };
+}
+
+async function setStatus(s: StoreSession, name: string, status: EnvironmentStatus) {
+  const row = await getEnvironment(s, name);
+  if (!row) await createEnvironment(s, { name, configDigest: "", status });
+  else if (row.status !== status) await updateEnvironment(s, name, row.revision, { status });
+}

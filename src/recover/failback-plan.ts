@@ -1,0 +1,124 @@
+import type { ExecutableStep, ExecutionPlan } from "../execute/execution-plan.js";
+import type { Inventory, Resource } from "../model/inventory/index.js";
+
+export const failbackPlanFormat = "lifeboat.failback/v1";
+
+/** A provider connection of the config and its region. */
+export interface ConnectionRef {
+  readonly connection: string;
+  readonly region: string;
+}
+
+/**
+ * The plan of a failback run: the executor's steps plus where they came from. `target` is the
+ * side that served during the failover (the copy): the run's executor is wired to it, so the
+ * failover run's teardown (which deletes the copy) uses its handlers; the steps themselves name
+ * the connection they act on (`source` for the primary).
+ */
+export interface FailbackPlan extends ExecutionPlan {
+  readonly format: typeof failbackPlanFormat;
+  readonly environment: string;
+  readonly failoverRunId: string;
+  /** The inventory version the failover rebuilt: the primary as it was before the failover. */
+  readonly inventoryVersion: number;
+  readonly source: ConnectionRef;
+  readonly target: ConnectionRef;
+  readonly steps: readonly ExecutableStep[];
+}
+
+export interface FailbackPlanRequest {
+  readonly environment: string;
+  readonly failoverRunId: string;
+  readonly inventoryVersion: number;
+  /** The pre-failover inventory of the primary. */
+  readonly inventory: Inventory;
+  readonly source: ConnectionRef;
+  readonly target: ConnectionRef;
+}
+
+const ofKind = <K extends Resource["kind"]>(inventory: Inventory, kind: K) =>
+  inventory.resources.filter((r): r is Resource & { kind: K } => r.kind === kind);
+
+/**
+ * Plans a failback (docs/recovery.md, "Failback"). Pure: the same request gives the same plan.
+ *
+ * The primary's resources are adopted, never created: they are the inventory's own provider
+ * ids, so a failback cannot duplicate them. Steps:
+ * 1. `release:source` — scaling groups back to their captured sizes and stopped machines
+ *    started (undoes a failover's fence, or an outage's aftermath);
+ * 2. `dns-move:<zone>` per public zone — the records that pointed at a load balancer of the
+ *    primary before the failover are pointed at it again (after the release).
+ * Tearing down the copy and marking the environment `active` follow once these succeeded
+ * (src/recover/failback-environment.ts), from the run's journal, so a resume completes them.
+ */
+export function planFailback(request: FailbackPlanRequest): FailbackPlan {
+  const { inventory, source } = request;
+  const key = (step: string) => `failback/${request.failoverRunId}/${step}`;
+  const groups = ofKind(inventory, "scaling-group").map((g) => ({
+    name: g.providerId,
+    minSize: g.properties.minSize,
+    maxSize: g.properties.maxSize,
+    desiredCapacity: g.properties.desiredCapacity,
+  }));
+  const release: ExecutableStep = {
+    id: "release:source",
+    kind: "release",
+    dependsOn: [],
+    idempotencyKey: key("release"),
+    summary: `give ${source.connection} (${source.region}) its capacity back`,
+    input: {
+      connection: source.connection,
+      scalingGroups: groups,
+      instances: ofKind(inventory, "machine").map((m) => m.providerId),
+    },
+  };
+  return {
+    format: failbackPlanFormat,
+    environment: request.environment,
+    failoverRunId: request.failoverRunId,
+    inventoryVersion: request.inventoryVersion,
+    source,
+    target: request.target,
+    steps: [release, ...dnsSteps(inventory, source.connection, release.id, key)],
+    bindings: {},
+  };
+}
+
+/** One `dns-move` per public zone, for the records that aliased a load balancer. */
+function dnsSteps(
+  inventory: Inventory,
+  connection: string,
+  after: string,
+  key: (step: string) => string,
+): ExecutableStep[] {
+  const byId = new Map(inventory.resources.map((r) => [r.id, r]));
+  const moves = new Map<string, { zone: string; balancer: string; records: string[] }>();
+  for (const record of ofKind(inventory, "dns-record")) {
+    const zone = byId.get(record.properties.zone.ref);
+    const target = record.properties.alias?.target;
+    const balancer = target && "ref" in target ? byId.get(target.ref) : undefined;
+    if (zone?.kind !== "dns-zone" || zone.properties.private) continue;
+    if (balancer?.kind !== "load-balancer") continue;
+    const id = `${zone.properties.zoneName}→${balancer.providerId}`;
+    const move = moves.get(id) ?? {
+      zone: zone.properties.zoneName,
+      balancer: balancer.providerId,
+      records: [],
+    };
+    move.records.push(record.properties.recordName);
+    moves.set(id, move);
+  }
+  return [...moves.values()].map((move, i) => ({
+    id: `dns-move:${move.zone}${i === 0 ? "" : `#${i}`}`,
+    kind: "dns-move",
+    dependsOn: [after],
+    idempotencyKey: key(`dns-move/${move.zone}/${i}`),
+    summary: `point ${move.records.join(", ")} back at the primary's load balancer`,
+    input: {
+      connection,
+      zone: move.zone,
+      records: [...new Set(move.records)].sort(),
+      to: { loadBalancer: move.balancer },
+    },
+  }));
+}

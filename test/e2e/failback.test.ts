@@ -1,0 +1,236 @@
+// `lifeboat failback` end to end against moto through the built CLI: the shop fails over from
+// us-east-1 into us-west-2 (`recover --yes`), the primary is fenced the way a failover fences it
+// (scaling group to 0, instances stopped), then `failback` is killed with -9 while it tears the
+// copy down and `resume` completes it: DNS leads to the us-east-1 load balancer again, us-east-1
+// has the same resources by kind as before (adopted, none duplicated), us-west-2 is back at its
+// baseline with nothing tagged by the failover run, and the environment is active.
+import { strict as assert } from "node:assert";
+import { after, before, test } from "node:test";
+import {
+  DescribeAutoScalingGroupsCommand,
+  UpdateAutoScalingGroupCommand,
+} from "@aws-sdk/client-auto-scaling";
+import {
+  DescribeAddressesCommand,
+  DescribeImagesCommand,
+  DescribeInstancesCommand,
+  DescribeInternetGatewaysCommand,
+  DescribeLaunchTemplatesCommand,
+  DescribeNatGatewaysCommand,
+  DescribeNetworkInterfacesCommand,
+  DescribeRouteTablesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVolumesCommand,
+  DescribeVpcsCommand,
+  StopInstancesCommand,
+} from "@aws-sdk/client-ec2";
+import { ListResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
+import { listRuns } from "../../src/store/runs-repo.js";
+import { listSteps } from "../../src/store/steps-repo.js";
+import { countRegion } from "../integration/recover-fixture.js";
+import { expectError, expectJson } from "./capture-fixture.js";
+import {
+  recoverWorld,
+  runIdOf,
+  source,
+  spawnLifeboat,
+  target,
+  workspaceStore,
+  type RecoverWorld,
+  type ReportJson,
+} from "./recover-fixture.js";
+
+let world: RecoverWorld;
+
+before(async () => {
+  world = await recoverWorld();
+});
+
+after(async () => {
+  await world?.close();
+});
+
+interface FailbackJson {
+  ok: boolean;
+  failoverRunId: string;
+  copyTeardown: { runId: string; phase: string } | null;
+  environmentStatus: string;
+  report: ReportJson["report"];
+}
+
+/** Where the shop's alias record leads now. */
+async function shopAlias(): Promise<string | undefined> {
+  const { dns } = world.shop;
+  const sets = await world.clients
+    .region(source)
+    .route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: dns.hostedZoneId }));
+  const name = `${dns.shopRecordName.replace(/\.$/, "")}.`;
+  return sets.ResourceRecordSets?.find((s) => s.Name === name && s.Type === "A")?.AliasTarget
+    ?.DNSName;
+}
+
+/**
+ * EC2 resources that exist and carry `lifeboat:run=<runId>`. (moto's DescribeTags keeps the
+ * tags of deleted resources, so each kind is asked with a tag filter instead.)
+ */
+async function liveTaggedByRun(region: string, runId: string): Promise<string[]> {
+  const { ec2 } = world.clients.region(region);
+  const Filters = [{ Name: "tag:lifeboat:run", Values: [runId] }];
+  const ids = [
+    ...((await ec2.send(new DescribeVpcsCommand({ Filters }))).Vpcs ?? []).map((x) => x.VpcId),
+    ...((await ec2.send(new DescribeSubnetsCommand({ Filters }))).Subnets ?? []).map(
+      (x) => x.SubnetId,
+    ),
+    ...((await ec2.send(new DescribeSecurityGroupsCommand({ Filters }))).SecurityGroups ?? []).map(
+      (x) => x.GroupId,
+    ),
+    ...((await ec2.send(new DescribeRouteTablesCommand({ Filters }))).RouteTables ?? []).map(
+      (x) => x.RouteTableId,
+    ),
+    ...(
+      (await ec2.send(new DescribeInternetGatewaysCommand({ Filters }))).InternetGateways ?? []
+    ).map((x) => x.InternetGatewayId),
+    ...((await ec2.send(new DescribeNatGatewaysCommand({ Filter: Filters }))).NatGateways ?? [])
+      .filter((x) => x.State === "available" || x.State === "pending")
+      .map((x) => x.NatGatewayId),
+    ...((await ec2.send(new DescribeAddressesCommand({ Filters }))).Addresses ?? []).map(
+      (x) => x.AllocationId,
+    ),
+    ...((await ec2.send(new DescribeInstancesCommand({ Filters }))).Reservations ?? [])
+      .flatMap((r) => r.Instances ?? [])
+      .filter((x) => x.State?.Name !== "terminated")
+      .map((x) => x.InstanceId),
+    ...((await ec2.send(new DescribeVolumesCommand({ Filters }))).Volumes ?? []).map(
+      (x) => x.VolumeId,
+    ),
+    ...(
+      (await ec2.send(new DescribeLaunchTemplatesCommand({ Filters }))).LaunchTemplates ?? []
+    ).map((x) => x.LaunchTemplateId),
+    ...(
+      (await ec2.send(new DescribeImagesCommand({ Filters, Owners: ["self"] }))).Images ?? []
+    ).map((x) => x.ImageId),
+  ];
+  return ids.filter((id): id is string => id !== undefined);
+}
+
+/** Network interfaces not attached to a terminated instance. */
+async function interfacesInUse(): Promise<number> {
+  const { ec2 } = world.clients.region(source);
+  const instances = ((await ec2.send(new DescribeInstancesCommand({}))).Reservations ?? [])
+    .flatMap((r) => r.Instances ?? [])
+    .filter((i) => i.State?.Name === "terminated")
+    .map((i) => i.InstanceId);
+  const found = await ec2.send(new DescribeNetworkInterfacesCommand({}));
+  return (found.NetworkInterfaces ?? []).filter(
+    (n) => !instances.includes(n.Attachment?.InstanceId),
+  ).length;
+}
+
+test("failover, fenced primary, failback killed -9 and resumed: traffic home, no duplicates, copy gone", async (t) => {
+  const east = world.clients.region(source);
+  const { shop } = world;
+  const homeAlias = await shopAlias();
+  assert.ok(homeAlias?.includes(shop.loadBalancer.dnsName.toLowerCase().replace(/\.$/, "")));
+
+  // Nothing to fail back before a failover.
+  assert.equal(
+    expectError(await world.ws.cli(["failback", "shop", "--yes", "--json"]), 3).code,
+    "LB_FAILBACK_NOTHING",
+  );
+
+  const failover = await world.ws.cli(["recover", "shop", "--yes", "--json"]);
+  const failoverReport = expectJson<ReportJson>(failover).report;
+  const failoverId = runIdOf(failover);
+  assert.equal(failoverReport.phase, "succeeded");
+  assert.match((await shopAlias()) ?? "", new RegExp(target));
+  assert.ok((await liveTaggedByRun(target, failoverId)).length > 10);
+
+  const inUseBefore = await interfacesInUse();
+  // What a failover's fence does to the primary: the group to 0, the other machines stopped.
+  const group = shop.compute.autoScalingGroupName;
+  const before = (
+    await east.autoscaling.send(
+      new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [group] }),
+    )
+  ).AutoScalingGroups?.[0];
+  assert.ok(before && (before.DesiredCapacity ?? 0) > 0);
+  await east.autoscaling.send(
+    new UpdateAutoScalingGroupCommand({
+      AutoScalingGroupName: group,
+      MinSize: 0,
+      DesiredCapacity: 0,
+    }),
+  );
+  await east.ec2.send(new StopInstancesCommand({ InstanceIds: [shop.compute.bastionInstanceId] }));
+
+  assert.equal(expectError(await world.ws.cli(["failback", "shop", "--json"]), 2).code, "LB_USAGE");
+
+  // Kill -9 once the copy's teardown is under way, then resume.
+  const live = spawnLifeboat(world.ws, ["failback", "shop", "--yes", "--json"]);
+  const failbackId = await live.runId;
+  const store = await workspaceStore(world.ws);
+  try {
+    for (;;) {
+      const teardown = (await listRuns(store, { environment: "shop" })).find(
+        (r) => r.mode === "teardown" && r.parentRunId === failoverId,
+      );
+      const done = teardown
+        ? (await listSteps(store, teardown.id)).filter((s) => s.phase === "succeeded").length
+        : 0;
+      if (done >= 1) break;
+      if (live.proc.exitCode !== null)
+        throw new Error(`failback ended first: ${(await live.done).stdout}`);
+      await new Promise((resolve) => setTimeout(resolve, 10)); // polling another process
+    }
+    live.proc.kill("SIGKILL");
+    await live.done;
+    const mid = (await listRuns(store, { environment: "shop" })).find((r) => r.id === failbackId);
+    t.diagnostic(`killed with the failback run ${mid?.phase}`);
+  } finally {
+    await store.close();
+  }
+
+  const resumed = expectJson<FailbackJson>(await world.ws.cli(["resume", failbackId, "--json"]));
+  t.diagnostic(
+    `failback: wall ${resumed.report.wallMs} ms, steps ${resumed.report.steps.map((s) => `${s.stepId}=${s.phase}`).join(", ")}`,
+  );
+  assert.equal(resumed.ok, true);
+  assert.equal(resumed.failoverRunId, failoverId);
+  assert.equal(resumed.report.mode, "failback");
+  assert.equal(resumed.copyTeardown?.phase, "succeeded");
+  assert.equal(resumed.environmentStatus, "active");
+
+  // Traffic home: the record aliases the us-east-1 load balancer again.
+  assert.equal(await shopAlias(), homeAlias);
+  // The primary's capacity is back, its resources reused: same counts by kind as before.
+  const after = (
+    await east.autoscaling.send(
+      new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [group] }),
+    )
+  ).AutoScalingGroups?.[0];
+  assert.equal(after?.DesiredCapacity, before.DesiredCapacity);
+  assert.equal(after?.MinSize, before.MinSize);
+  const bastion = (
+    await east.ec2.send(
+      new DescribeInstancesCommand({ InstanceIds: [shop.compute.bastionInstanceId] }),
+    )
+  ).Reservations?.[0]?.Instances?.[0];
+  assert.equal(bastion?.State?.Name, "running");
+  // moto keeps the interfaces of the instances the fence's scale-to-0 terminated, still
+  // attached to them: interfaces are compared without those, every other kind by count.
+  const { "network-interface": _left, ...others } = await countRegion(east);
+  const { "network-interface": _was, ...was } = world.sourceCounts;
+  assert.deepEqual(others, was);
+  assert.equal(await interfacesInUse(), inUseBefore);
+  // The copy is gone.
+  assert.deepEqual(await world.targetCounts(), world.baseline);
+  assert.deepEqual(await liveTaggedByRun(target, failoverId), []);
+
+  const status = expectJson<{ status: string }>(await world.ws.cli(["status", "shop", "--json"]));
+  assert.equal(status.status, "active");
+  assert.equal(
+    expectError(await world.ws.cli(["failback", "shop", "--yes", "--json"]), 3).code,
+    "LB_FAILBACK_NOTHING",
+  );
+});
