@@ -1,20 +1,21 @@
 /**
- * The dashboard in a real browser against a real server: Debian's Chromium (headless, through
- * playwright-core) opens the real API server (src/api, as `lifeboat serve` hosts it), which
- * serves the built dashboard and the API for a
- * workspace whose `shop` environment was built in moto and captured. The test signs in with a
- * token from `lifeboat token create`, reads the environment page, starts a drill from the UI,
- * follows the run page until the drill has succeeded, and saves the screenshots the README
- * shows (docs/dashboard.png, docs/dashboard-environment.png; see `shots` below).
+ * The dashboard in a real browser against a running demo: `lifeboat demo` builds the web shop
+ * in its own moto, captures it, runs a first drill and serves the dashboard (`lifeboat serve`).
+ * Debian's Chromium (headless, through playwright-core) opens it; the test signs in with a token
+ * made by `lifeboat token create`, reads the environment page, starts a drill from the UI,
+ * follows the run page until the drill has succeeded, verified and torn down, and saves the
+ * screenshots the README shows (docs/dashboard.png, docs/dashboard-environment.png; see `shots`).
  */
 import { strict as assert } from "node:assert";
 import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
 import type { Page } from "playwright-core";
+import { awsClients, type AwsClients } from "../harness/aws-clients.js";
 import { launchChromium, type Browser } from "../harness/chromium.js";
-import { expectJson } from "../e2e/capture-fixture.js";
-import { recoverWorld, type RecoverWorld, type ReportJson } from "../e2e/recover-fixture.js";
-import { startDashboardServer, type DashboardServer } from "./dashboard-server.js";
+import { jsonOf, makeTempDir, runLifeboat } from "../e2e/cli.js";
+import type { ReportJson } from "../e2e/recover-fixture.js";
+import { countRegion } from "../integration/recover-fixture.js";
+import { startDemo, type RunningDemo } from "./demo-server.js";
 
 /**
  * Screenshots go to dist/screenshots on every run, and into docs/ (the README's copies) when
@@ -30,19 +31,36 @@ const shots = fileURLToPath(
 /** Generous: two cores shared by many test processes; nothing here measures speed. */
 const slow = 240_000;
 
-let world: RecoverWorld;
-let server: DashboardServer;
+let demo: RunningDemo;
+let clients: AwsClients;
 let browser: Browser;
 let page: Page;
 let token: string;
+const cwd = makeTempDir("lifeboat-browser-");
+
+/** `lifeboat <args>` on the demo's config, with the demo cloud's credentials. */
+const cli = (args: readonly string[]) =>
+  runLifeboat([...args, "--config", demo.report.config], {
+    cwd: cwd.path,
+    env: { LIFEBOAT_DEMO_ACCESS_KEY_ID: "testing", LIFEBOAT_DEMO_SECRET_ACCESS_KEY: "testing" },
+    timeoutMs: 120_000,
+  });
+const targetCounts = () => countRegion(clients.region(demo.report.environment.targetRegion));
 
 before(async () => {
-  world = await recoverWorld();
-  const created = expectJson<{ secret: string }>(
-    await world.ws.cli(["token", "create", "--name", "browser-test", "--role", "admin", "--json"]),
-  );
-  token = created.secret;
-  server = await startDashboardServer(world.ws);
+  demo = await startDemo();
+  clients = awsClients({ endpoint: demo.report.endpoint });
+  const created = await cli([
+    "token",
+    "create",
+    "--name",
+    "browser-test",
+    "--role",
+    "admin",
+    "--json",
+  ]);
+  assert.equal(created.code, 0, created.stderr);
+  token = jsonOf<{ secret: string }>(created).secret;
   browser = await launchChromium();
   page = browser.page;
   page.setDefaultTimeout(60_000);
@@ -50,13 +68,14 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  await server?.stop();
-  await world?.close();
+  clients?.destroy();
+  await demo?.stop();
+  cwd.remove();
 });
 
 /** GET an API path with the test's token, as the dashboard does. */
 async function apiGet<T>(path: string): Promise<T> {
-  const response = await fetch(new URL(path.replace(/^\//, ""), server.url), {
+  const response = await fetch(new URL(path.replace(/^\//, ""), demo.url), {
     headers: { authorization: `Bearer ${token}` },
   });
   assert.equal(response.status, 200, `${path}: ${await response.clone().text()}`);
@@ -64,7 +83,7 @@ async function apiGet<T>(path: string): Promise<T> {
 }
 
 test("a wrong token is refused with the server's words; the right one signs in", async () => {
-  await page.goto(server.url);
+  await page.goto(demo.url);
   await page.fill("#token", "lbt_not-a-token");
   await page.click("button[type=submit]");
   const refusal = await page.locator("[role=alert]").innerText();
@@ -99,6 +118,11 @@ test("the environment page draws every captured resource and its history", async
     graph.edges.filter((e) => ids.has(e.from) && ids.has(e.to)).map((e) => `${e.from} ${e.to}`),
   );
   assert.equal(await page.locator(".graph-edge").count(), pairs.size);
+  // The demo's own drill is in the history already.
+  assert.match(
+    await page.locator("[data-testid=runs]").innerText(),
+    new RegExp(demo.report.drill.runId.slice(0, 8)),
+  );
   const versions = page.locator("[data-testid=versions] tbody tr");
   assert.equal(await versions.count(), 1);
   assert.match(await versions.first().innerText(), /v1/);
@@ -114,6 +138,7 @@ test("a drill started from the UI runs to success on the live run page", async (
   const steps = Number(/(\d+) steps/.exec(await preview.innerText())?.[1]);
   assert.ok(steps > 20, `plan preview shows ${steps} steps`);
 
+  const baseline = await targetCounts();
   await page.click("text=Start drill");
   await page.waitForURL(/#\/runs\//, { timeout: slow });
   const runId = decodeURIComponent(page.url().split("#/runs/")[1] ?? "");
@@ -128,10 +153,7 @@ test("a drill started from the UI runs to success on the live run page", async (
     const approve = page.locator("[data-testid=approval] button.approve");
     if (await approve.count()) await approve.first().click();
     if (finished.test(await phase.innerText())) break;
-    assert.ok(
-      Date.now() < deadline,
-      `run ${runId} did not finish: ${await phase.innerText()}\n${JSON.stringify(server.logger.records)}`,
-    );
+    assert.ok(Date.now() < deadline, `run ${runId} did not finish: ${await phase.innerText()}`);
     await page.waitForTimeout(500); // polling the page the operator watches
   }
   assert.match(await phase.innerText(), /^(Succeeded|Tearing down|Torn down)$/);
@@ -151,12 +173,14 @@ test("a drill started from the UI runs to success on the live run page", async (
   await page.screenshot({ path: `${shots}dashboard.png`, fullPage: true });
 
   // The server's own record agrees with what the page showed.
-  const report = expectJson<ReportJson>(await world.ws.cli(["run", runId, "--json"])).report;
+  const shown = await cli(["run", runId, "--json"]);
+  assert.equal(shown.code, 0, shown.stderr);
+  const report = jsonOf<ReportJson>(shown).report;
   assert.equal(report.mode, "drill");
   assert.equal(report.phase, "succeeded");
   assert.equal(report.verification?.result, "equivalent");
   assert.equal(report.teardown?.phase, "succeeded");
-  assert.deepEqual(await world.targetCounts(), world.baseline, "the drill left resources behind");
+  assert.deepEqual(await targetCounts(), baseline, "the drill left resources behind");
 
   // The drill history on the environment page shows it with its measured RTO and RPO.
   await page.click(`a[href="#/environments/shop"]`);
