@@ -1,8 +1,10 @@
 /**
  * The dashboard in a real browser against a running demo: `lifeboat demo` builds the web shop
- * in its own moto, captures it, runs a first drill and serves the dashboard (`lifeboat serve`).
+ * in its own moto, captures it, runs a drill and a failover and serves the dashboard
+ * (`lifeboat serve`).
  * Debian's Chromium (headless, through playwright-core) opens it; the test signs in with a token
- * made by `lifeboat token create`, reads the environment page, starts a drill from the UI,
+ * made by `lifeboat token create`, reads the environment page, tears the demo's failover down
+ * from its run page, starts a drill from the UI,
  * follows the run page until the drill has succeeded, verified and torn down, and saves the
  * screenshots the README shows (docs/dashboard.png, docs/dashboard-environment.png; see `shots`).
  */
@@ -123,10 +125,29 @@ test("the environment page draws every captured resource and its history", async
     await page.locator("[data-testid=runs]").innerText(),
     new RegExp(demo.report.drill.runId.slice(0, 8)),
   );
-  const versions = page.locator("[data-testid=versions] tbody tr");
-  assert.equal(await versions.count(), 1);
-  assert.match(await versions.first().innerText(), /v1/);
+  const { versions } = await apiGet<{ versions: { version: number }[] }>(
+    "/api/v1/environments/shop/versions",
+  );
+  const rows = page.locator("[data-testid=versions] tbody tr");
+  assert.equal(await rows.count(), versions.length);
+  assert.match(await rows.first().innerText(), new RegExp(`v${versions[0]?.version}`));
   await page.locator("[data-testid=recovery-timeline]").waitFor();
+});
+
+test("the demo's failover is torn down from its run page", async () => {
+  // The failover's network occupies us-west-2, so a drill there would overlap it: tear it down.
+  const failover = demo.report.failover.report.runId;
+  await page.goto(`${demo.url}#/runs/${encodeURIComponent(failover)}`);
+  await page.locator("[data-testid=run-phase]", { hasText: "Succeeded" }).waitFor();
+  await page.click("button:has-text('Tear down')");
+  await page
+    .locator("[data-testid=teardown-phase]", { hasText: "Torn down" })
+    .waitFor({ timeout: slow });
+  const shown = await cli(["run", failover, "--json"]);
+  assert.equal(shown.code, 0, shown.stderr);
+  assert.equal(jsonOf<ReportJson>(shown).report.teardown?.phase, "succeeded");
+  await page.click(`a[href="#/environments/shop"]`);
+  await page.locator("[data-testid=resource-graph]").waitFor();
 });
 
 test("a drill started from the UI runs to success on the live run page", async () => {
