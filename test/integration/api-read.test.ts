@@ -14,6 +14,7 @@ import { storeDecisionSink } from "../../src/watch/store-decision-sink.js";
 import { createRun, updateRun } from "../../src/store/runs-repo.js";
 import { appendStepEvent } from "../../src/store/step-events-repo.js";
 import { revokeApiToken, listApiTokens } from "../../src/store/api-tokens-repo.js";
+import { recordRecoveryPoint } from "../../src/store/recovery-points-repo.js";
 import { startApiFixture, type ApiFixture } from "./api-fixture.js";
 
 function decision(environment: string, kind: "action" | "suppressed"): WatchDecision {
@@ -226,6 +227,47 @@ describe("API read routes", () => {
     );
     assert.equal((detail.json.incident as { id: string }).id, "shop@2026-03-01T11:29:00.000Z");
     assert.equal((detail.json.decisions as unknown[]).length, 1);
+  });
+
+  test("points: every recorded recovery point, newest first, with a limit; newest on the list", async () => {
+    for (const [minute, method] of [
+      [0, "scan"],
+      [5, "journal"],
+      [10, "journal"],
+    ] as const) {
+      await recordRecoveryPoint(f.deps.store, {
+        environment: "other",
+        source: "vol-data",
+        kind: "volume",
+        method,
+        at: new Date(Date.UTC(2026, 2, 1, 12, minute)),
+        snapshotId: `snap-${minute}`,
+        sizeBytes: 1 << 20,
+        changedBytes: minute === 0 ? 1 << 20 : 4096,
+        groupId: null,
+      });
+    }
+    const b = f.tokens["b.viewer"];
+    const all = await f.call(b, "GET", "/api/v1/environments/other/points");
+    assert.equal(all.status, 200);
+    const points = all.json.points as { at: string; method: string; changedBytes: number }[];
+    assert.deepEqual(
+      points.map((p) => [p.at, p.method, p.changedBytes]),
+      [
+        ["2026-03-01T12:10:00.000Z", "journal", 4096],
+        ["2026-03-01T12:05:00.000Z", "journal", 4096],
+        ["2026-03-01T12:00:00.000Z", "scan", 1 << 20],
+      ],
+    );
+    const one = await f.call(b, "GET", "/api/v1/environments/other/points?limit=1");
+    assert.equal((one.json.points as unknown[]).length, 1);
+    await f.expectError(b, "GET", "/api/v1/environments/other/points?limit=0", {
+      status: 400,
+      code: "LB_API_INVALID_REQUEST",
+    });
+    const list = await f.call(b, "GET", "/api/v1/environments");
+    const other = (list.json.environments as { name: string; newestRecoveryPointAt: string }[])[0];
+    assert.equal(other?.newestRecoveryPointAt, "2026-03-01T12:10:00.000Z");
   });
 
   test("repository stats", async () => {

@@ -1,7 +1,21 @@
 import { z } from "zod";
+import { listRecoveryPoints } from "../../store/recovery-points-repo.js";
 import { route } from "../route.js";
 import { visibleEnvironment } from "../tenancy.js";
 import { envParams } from "./environment-routes.js";
+
+const pointSchema = z.object({
+  id: z.string(),
+  source: z.string(),
+  kind: z.string(),
+  method: z.string(),
+  at: z.string(),
+  createdAt: z.string(),
+  snapshotId: z.string(),
+  sizeBytes: z.number(),
+  changedBytes: z.number(),
+  groupId: z.string().nullable(),
+});
 
 /** `whoami`, recovery points and repository stats. */
 export const miscRoutes = [
@@ -20,15 +34,28 @@ export const miscRoutes = [
   route({
     method: "GET",
     url: "/api/v1/environments/:env/points",
-    summary: "Data recovery points of the environment, newest first.",
+    summary: "Data recovery points of the environment (volumes and databases), newest first.",
     role: "viewer",
     params: envParams,
-    response: z.object({ points: z.array(z.record(z.string(), z.unknown())) }),
-    handler: async ({ deps, principal, params }) => {
+    query: z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(200) }),
+    response: z.object({ points: z.array(pointSchema) }),
+    handler: async ({ deps, principal, params, query }) => {
       const environment = visibleEnvironment(deps, principal, params.env);
-      // Until data protection lists its points, the newest one is all the store can tell.
-      const newest = await deps.recoveryPoints?.newest(environment.name);
-      return { points: newest ? [{ ...newest, at: newest.at.toISOString() }] : [] };
+      const points = await listRecoveryPoints(deps.store, environment.name, { limit: query.limit });
+      return {
+        points: points.map((p) => ({
+          id: p.id,
+          source: p.source,
+          kind: p.kind,
+          method: p.method,
+          at: p.at.toISOString(),
+          createdAt: p.createdAt.toISOString(),
+          snapshotId: p.snapshotId,
+          sizeBytes: p.sizeBytes,
+          changedBytes: p.changedBytes,
+          groupId: p.groupId,
+        })),
+      };
     },
   }),
   route({
