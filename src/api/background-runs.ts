@@ -19,6 +19,7 @@ const planRequest = (request: RunRequest) => {
   return {
     point: request.at === undefined ? ({ latest: true } as const) : { at: request.at },
     mode: request.mode,
+    approval: request.approval === true,
     ...(selection === undefined ? {} : { selection }),
   };
 };

@@ -7,6 +7,8 @@ export interface RunRequest {
   readonly at?: Date;
   /** Partial recovery: kinds, logical ids or tag=value selectors. */
   readonly only?: readonly string[];
+  /** Failover only: wait at an `approval` step before DNS moves (`recover --approval`). */
+  readonly approval?: boolean;
 }
 
 /**

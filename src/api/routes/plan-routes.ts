@@ -2,7 +2,7 @@ import { z } from "zod";
 import { route } from "../route.js";
 import { visibleEnvironment } from "../tenancy.js";
 import { envParams } from "./environment-routes.js";
-import { runControlOf, runRequestFields } from "./run-action-routes.js";
+import { checkRunRequest, runControlOf, runRequestFields } from "./run-action-routes.js";
 
 /** `POST /api/v1/environments/:env/plan`: the dry run (operator; creates nothing). */
 export const planRoutes = [
@@ -21,7 +21,7 @@ export const planRoutes = [
     }),
     handler: async ({ deps, principal, params, body }) => {
       const environment = visibleEnvironment(deps, principal, params.env);
-      return await runControlOf(deps).plan(environment.name, body);
+      return await runControlOf(deps).plan(environment.name, checkRunRequest(body));
     },
   }),
 ];

@@ -8,9 +8,13 @@ import { visibleEnvironment, visibleRun } from "../tenancy.js";
 import type { ApiDeps } from "../api-deps.js";
 import { runParams } from "./run-routes.js";
 
-/** `mode`, `at`, `only`: what to recover (shared with the plan route). */
+/**
+ * `mode`, `at`, `only`, `approval`: what to recover (shared with the plan route). `approval`
+ * (failover only) holds the run at an `approval` step before DNS moves, as `recover --approval`.
+ */
 export const runRequestFields = {
   mode: z.enum(["drill", "failover"]),
+  approval: z.boolean().optional(),
   at: z.iso
     .datetime({ offset: true })
     .transform((text) => new Date(text))
@@ -23,6 +27,19 @@ export function runControlOf(deps: ApiDeps): RunControl {
   throw new LifeboatError("LB_USAGE", "this server does not run recoveries", {
     remedy: "Start runs from a server started with `lifeboat serve`, or with `lifeboat recover`.",
   });
+}
+
+/** A drill moves no DNS, so there is nothing to approve: asking for it is a mistake, not a no-op. */
+export function checkRunRequest<T extends { mode: string; approval?: boolean }>(request: T): T {
+  if (request.approval === true && request.mode !== "failover") {
+    const problems = [
+      "body.approval: only a failover waits for approval; drop it or use mode failover",
+    ];
+    throw new LifeboatError("LB_API_INVALID_REQUEST", `bad request: ${problems[0]}`, {
+      details: { problems },
+    });
+  }
+  return request;
 }
 
 const runAnswer = z.object({ run: runSummarySchema });
@@ -48,7 +65,7 @@ export const runActionRoutes = [
     handler: async ({ deps, principal, body }) => {
       const environment = visibleEnvironment(deps, principal, body.environment);
       const { environment: _name, ...request } = body;
-      const run = await runControlOf(deps).start(environment.name, request);
+      const run = await runControlOf(deps).start(environment.name, checkRunRequest(request));
       return { run: await runSummary(deps.store, run) };
     },
   }),
