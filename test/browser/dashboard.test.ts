@@ -5,12 +5,15 @@
  * Debian's Chromium (headless, through playwright-core) opens it; the test signs in with a token
  * made by `lifeboat token create`, reads the environment page, tears the demo's failover down
  * from its run page, starts a drill from the UI,
- * follows the run page until the drill has succeeded, verified and torn down, and saves the
- * screenshots the README shows (docs/dashboard.png, docs/dashboard-environment.png; see `shots`).
+ * follows the run page until the drill has succeeded, verified and torn down, then starts a
+ * failover that asks for approval, approves its DNS step on the run page and sees the shop's
+ * record move; it saves the screenshots the README shows (docs/dashboard.png,
+ * docs/dashboard-environment.png, docs/dashboard-approval.png; see `shots`).
  */
 import { strict as assert } from "node:assert";
 import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
+import { ListHostedZonesCommand, ListResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
 import type { Page } from "playwright-core";
 import { awsClients, type AwsClients } from "../harness/aws-clients.js";
 import { launchChromium, type Browser } from "../harness/chromium.js";
@@ -74,6 +77,19 @@ after(async () => {
   await demo?.stop();
   cwd.remove();
 });
+
+/** Where the shop's public record points now, read from the demo's Route53 (moto). */
+async function shopRecordTarget(): Promise<string | undefined> {
+  const route53 = clients.region(demo.report.environment.region).route53;
+  const wanted = `${demo.report.failover.record.name.replace(/\.$/, "")}.`;
+  const zones = (await route53.send(new ListHostedZonesCommand({}))).HostedZones ?? [];
+  for (const zone of zones) {
+    const listed = await route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zone.Id }));
+    const record = listed.ResourceRecordSets?.find((r) => r.Name === wanted);
+    if (record) return record.AliasTarget?.DNSName?.replace(/\.$/, "");
+  }
+  return undefined;
+}
 
 /** GET an API path with the test's token, as the dashboard does. */
 async function apiGet<T>(path: string): Promise<T> {
@@ -219,5 +235,49 @@ test("a drill started from the UI runs to success on the live run page", async (
   assert.match(cells[5] ?? "", /^\d+(\.\d+)? (ms|s|min)/, `RPO cell: ${cells[5]}`);
   await page.locator("[data-testid=resource-graph]").waitFor();
   await page.screenshot({ path: `${shots}dashboard-environment.png`, fullPage: true });
+  assert.deepEqual(browser.pageErrors, []);
+});
+
+test("a failover started from the UI waits for approval; approved on the run page, DNS moves", async () => {
+  // The drill's test leaves the page on the environment; the demo's failover was torn down.
+  const before = await shopRecordTarget();
+  assert.equal(before, demo.report.failover.record.before?.target, "record back on the primary");
+  await page.selectOption("#mode", "failover");
+  const ask = page.getByLabel("Ask for approval before moving DNS");
+  assert.equal(await ask.isChecked(), true, "approval is asked for by default");
+  await page.click("text=Preview plan");
+  const preview = page.locator("[data-testid=plan-preview]");
+  await preview.waitFor({ timeout: slow });
+  await page.fill("[aria-label='Type the environment name to confirm a failover']", "shop");
+  await page.click("text=Start failover");
+  await page.waitForURL(/#\/runs\//, { timeout: slow });
+  const runId = decodeURIComponent(page.url().split("#/runs/")[1] ?? "");
+
+  // The run stops at its approval step before DNS, and says so at the top of the page.
+  const card = page.locator("[data-testid=approval]");
+  await card.waitFor({ timeout: slow });
+  assert.match(await card.innerText(), /Waiting for approval[\s\S]*approval:dns/);
+  assert.equal(await page.locator("[data-testid=run-phase]").innerText(), "Running");
+  assert.equal(await shopRecordTarget(), before, "DNS untouched while waiting");
+  await page.screenshot({ path: `${shots}dashboard-approval.png` });
+
+  await card.locator("[aria-label=Comment]").fill("primary region is down");
+  await card.locator("button.approve").click();
+  await card.waitFor({ state: "detached" });
+  await page
+    .locator("[data-testid=run-phase]", { hasText: /^Succeeded$/ })
+    .waitFor({ timeout: slow });
+
+  const shown = await cli(["run", runId, "--json"]);
+  assert.equal(shown.code, 0, shown.stderr);
+  const report = jsonOf<ReportJson>(shown).report;
+  assert.equal(report.mode, "failover");
+  assert.equal(report.phase, "succeeded");
+  const step = (id: string) => report.steps.find((s) => s.stepId === id)?.phase;
+  assert.equal(step("approval:dns"), "succeeded");
+  assert.equal(step("dns-move:records"), "succeeded");
+  const after = await shopRecordTarget();
+  assert.notEqual(after, before, "the record moved");
+  assert.match(after ?? "", new RegExp(demo.report.environment.targetRegion));
   assert.deepEqual(browser.pageErrors, []);
 });

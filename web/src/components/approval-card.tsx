@@ -16,10 +16,15 @@ export function ApprovalCard(props: {
       <header className="card-head">
         <h2>Waiting for approval</h2>
       </header>
+      <p className="muted">
+        The run is paused at this step. Approve to let it go on (a failover then moves DNS to the
+        recovered side); reject to stop it with nothing moved.
+      </p>
       {steps.map((step) => (
         <div key={step.id} className="actions" style={{ marginBottom: "0.75rem" }}>
           <span>
-            <strong>{step.summary ?? step.id}</strong> <span className="muted mono">{step.id}</span>
+            <strong>{step.summary ?? questionOf(step.id)}</strong>{" "}
+            <span className="muted mono">{step.id}</span>
           </span>
           {canApprove ? (
             <>
@@ -56,4 +61,9 @@ export function ApprovalCard(props: {
       ) : null}
     </section>
   );
+}
+
+/** The question a step without a summary asks, from its id (`approval:dns` holds a DNS move). */
+function questionOf(stepId: string): string {
+  return stepId === "approval:dns" ? "Move DNS to the recovered side?" : "Continue the run?";
 }

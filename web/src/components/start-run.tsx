@@ -16,6 +16,8 @@ export function StartRun({ env, canStart }: { env: string; canStart: boolean }) 
   const [mode, setMode] = useState<Extract<RecoveryMode, "drill" | "failover">>("drill");
   const [plan, setPlan] = useState<PlanPreview>();
   const [confirm, setConfirm] = useState("");
+  // A failover waits for an approver before moving DNS unless the operator says otherwise.
+  const [approval, setApproval] = useState(true);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError>();
 
@@ -32,14 +34,18 @@ export function StartRun({ env, canStart }: { env: string; canStart: boolean }) 
     }
   }
 
+  const request = mode === "failover" ? { mode, approval } : { mode };
   const preview = () =>
     attempt(async () => {
-      const body = await post<PlanBody>(`/api/v1/environments/${enc(env)}/plan`, { mode });
+      const body = await post<PlanBody>(`/api/v1/environments/${enc(env)}/plan`, request);
       setPlan(body.plan ?? body);
     });
   const start = () =>
     attempt(async () => {
-      const { run } = await post<{ run: RunSummary }>("/api/v1/runs", { environment: env, mode });
+      const { run } = await post<{ run: RunSummary }>("/api/v1/runs", {
+        environment: env,
+        ...request,
+      });
       window.location.hash = hrefs.run(run.id);
     });
 
@@ -60,6 +66,19 @@ export function StartRun({ env, canStart }: { env: string; canStart: boolean }) 
           <option value="drill">Drill (isolated, torn down after)</option>
           <option value="failover">Failover (moves traffic)</option>
         </select>
+        {mode === "failover" ? (
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={approval}
+              onChange={(event) => {
+                setApproval(event.target.checked);
+                setPlan(undefined);
+              }}
+            />
+            Ask for approval before moving DNS
+          </label>
+        ) : null}
         <button type="button" onClick={() => void preview()} disabled={busy || !canStart}>
           Preview plan
         </button>
