@@ -30,6 +30,9 @@ import type { KdfParams } from "./repository/crypto/kdf.js";
 import { Repository } from "./repository/repository.js";
 import { ImageReader } from "./repository/restorer/read-image.js";
 import { hydrateStepHandler } from "./recover/hydrate-step.js";
+import { chooseTarget } from "./recover/choose-target.js";
+import { loadVersion } from "./capture/stored-versions.js";
+import type { TargetSelection } from "./plan/select-target.js";
 import { awsBlockSnapshots } from "./providers/aws/aws-block-snapshots.js";
 import { ensureEnvironment, getEnvironment } from "./store/environments-repo.js";
 import {
@@ -374,6 +377,40 @@ function recoveryMappingOf(
   return parseMappingOrThrow({ ...recovery.mapping, target: target ?? recovery.target });
 }
 
+/**
+ * `recovery.targets` without `--target`: the first that qualifies for the latest inventory
+ * version (docs/recovery.md, "Target selection"); each candidate's connection is closed after.
+ */
+async function selectRecoveryTarget(
+  name: string,
+  services: EnvironmentServices,
+  targets: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<TargetSelection & { readonly chosen: string }> {
+  const { inventory } = await loadVersion(
+    { archive: await services.archive(), index: services.index },
+    name,
+    { latest: true },
+  );
+  const opened: AwsConnection[] = [];
+  try {
+    return await chooseTarget(
+      name,
+      targets,
+      (connection) => {
+        const config = providerNamed(services.loaded, connection) as ProviderConfig;
+        const open = new AwsConnection(awsConnectionOptions(connection, config, env));
+        opened.push(open);
+        return awsTargetFacts(open);
+      },
+      inventory,
+      recoveryMappingOf(services.environment.recovery, targets[0]),
+    );
+  } finally {
+    for (const open of opened) open.destroy();
+  }
+}
+
 /** Runs `body` with the recovery engine's dependencies for environment `name`; closes all. */
 export async function withRecovery<T>(
   name: string,
@@ -382,7 +419,12 @@ export async function withRecovery<T>(
 ): Promise<T> {
   return await withEnvironment(name, options, async (services) => {
     const env = options.env ?? process.env;
-    const mapping = recoveryMappingOf(services.environment.recovery, options.target);
+    const { recovery } = services.environment;
+    const targetSelection =
+      options.target === undefined && recovery.targets.length > 1
+        ? await selectRecoveryTarget(name, services, recovery.targets, env)
+        : undefined;
+    const mapping = recoveryMappingOf(recovery, options.target ?? targetSelection?.chosen);
     const store = await openStore(services.loaded.config.state, {
       baseDir: services.loaded.dir,
       now: () => services.clock.now(),
@@ -400,6 +442,7 @@ export async function withRecovery<T>(
         store,
         clock: services.clock,
         failover: failoverSettingsOf(services.environment),
+        ...(targetSelection === undefined ? {} : { targetSelection }),
       });
     } finally {
       adapters.close();

@@ -31,6 +31,9 @@ export function checkProviderNames(raw: unknown, report: ReportProblem): void {
       [["source"], env.source],
       [["recovery", "target"], recovery.target],
     ];
+    if (Array.isArray(recovery.targets)) {
+      recovery.targets.forEach((t, i) => references.push([["recovery", "targets", i], t]));
+    }
     // A provider probe asks the API of a named connection.
     if (Array.isArray(env.health)) {
       env.health.forEach((check, i) => {
@@ -55,7 +58,8 @@ export function checkReferences(config: LifeboatConfig, report: ReportProblem): 
   for (const [name, env] of Object.entries(config.environments)) {
     const at = (...rest: PropertyKey[]) => ["environments", name, ...rest];
     const source = config.providers[env.source];
-    const target = config.providers[env.recovery.target];
+    // With `targets`, an explicit zone must be in one of their regions.
+    const regions = env.recovery.targets.flatMap((t) => config.providers[t]?.region ?? []);
 
     for (const [from, to] of Object.entries(env.recovery.mapping.zones)) {
       if (source && !from.startsWith(source.region)) {
@@ -64,10 +68,10 @@ export function checkReferences(config: LifeboatConfig, report: ReportProblem): 
           `zone "${from}" is not in the source region ${source.region}`,
         );
       }
-      if (target && !to.startsWith(target.region)) {
+      if (regions.length > 0 && !regions.some((region) => to.startsWith(region))) {
         report(
           at("recovery", "mapping", "zones", from),
-          `zone "${to}" is not in the target region ${target.region}`,
+          `zone "${to}" is not in the target region ${regions.join(" or ")}`,
         );
       }
     }

@@ -249,3 +249,31 @@ test("a postgres protect item: every spaces base backups and may exceed rpo; bad
     problemsOf(validateConfigText(both, { secrets })).some((p) => /exactly one/.test(p.message)),
   );
 });
+
+test("recovery.targets: a preference list; its first is the target; exactly one of the two", () => {
+  const listed = validateConfigText(variant("target: aws-west", "targets: [aws-west, aws-east]"));
+  assert.ok(listed.ok, JSON.stringify(listed));
+  assert.equal(listed.config.environments.shop?.recovery.target, "aws-west");
+  assert.deepEqual(listed.config.environments.shop?.recovery.targets, ["aws-west", "aws-east"]);
+  const single = validateConfigText(good);
+  assert.ok(single.ok);
+  assert.deepEqual(single.config.environments.shop?.recovery.targets, ["aws-west"]);
+
+  const both = problemsOf(
+    validateConfigText(variant("target: aws-west", "target: aws-west\n      targets: [aws-east]")),
+  );
+  assert.ok(
+    both.some((p) => /exactly one of target/.test(p.message)),
+    JSON.stringify(both),
+  );
+  const neither = problemsOf(validateConfigText(variant("target: aws-west", "fence: true")));
+  assert.ok(
+    neither.some((p) => /exactly one of target/.test(p.message)),
+    JSON.stringify(neither),
+  );
+  const unknown = problemsOf(
+    validateConfigText(variant("target: aws-west", "targets: [aws-west, aws-wset]")),
+  );
+  assert.equal(unknown[0]?.path, "environments.shop.recovery.targets[1]");
+  assert.match(unknown[0]?.message ?? "", /unknown provider "aws-wset"/);
+});

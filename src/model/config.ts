@@ -224,15 +224,34 @@ const verifySchema = z.strictObject({
   every: durationSchema.default("10s"),
 });
 
-const recoverySchema = z.strictObject({
-  target: nameSchema,
-  mapping: mappingSchema.default(() => ({ zones: {}, keepPrivateIps: true, instanceTypes: {} })),
-  verify: verifySchema.optional(),
-  /** How long a failover waits at its approval step (failover-with-approval, `--approval`). */
-  approvalTimeout: durationSchema.default("1h"),
-  /** Fence the source (scaling groups to 0, machines stopped) after DNS moved. */
-  fence: z.boolean().default(true),
-});
+const recoverySchema = z
+  .strictObject({
+    /** The provider connection to recover into; or `targets`, in preference order. */
+    target: nameSchema.optional(),
+    /** Candidate connections, most preferred first (docs/recovery.md, "Target selection"). */
+    targets: z.array(nameSchema).min(1, "must list at least one connection").optional(),
+    mapping: mappingSchema.default(() => ({ zones: {}, keepPrivateIps: true, instanceTypes: {} })),
+    verify: verifySchema.optional(),
+    /** How long a failover waits at its approval step (failover-with-approval, `--approval`). */
+    approvalTimeout: durationSchema.default("1h"),
+    /** Fence the source (scaling groups to 0, machines stopped) after DNS moved. */
+    fence: z.boolean().default(true),
+  })
+  .superRefine((r, ctx) => {
+    if ((r.target === undefined) === (r.targets === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["target"],
+        message: "set exactly one of target (one connection) or targets (a preference list)",
+      });
+    }
+  })
+  // `target` is the first preference, so code that needs one connection keeps working.
+  .transform(({ target, targets, ...rest }) => ({
+    ...rest,
+    target: target ?? targets?.[0] ?? "",
+    targets: targets ?? [target ?? ""],
+  }));
 
 const port = z.number().int().min(1).max(65535);
 const defaultProbeTimeout = "5s";

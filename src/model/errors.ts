@@ -235,6 +235,10 @@ export const errorCatalogue = {
     "usage",
     "Fix every problem listed (mapping, selection or target); nothing was created.",
   ),
+  LB_PLAN_NO_TARGET: entry(
+    "usage",
+    "No target in recovery.targets answered and offers the needed instance types; fix the reasons listed or add a target.",
+  ),
   LB_PLAN_MAPPING_INVALID: entry(
     "usage",
     "Fix the recovery mapping keys named in the message (config or command line).",

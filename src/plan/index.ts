@@ -13,3 +13,10 @@ export { planReport, renderPlanText, type PlanReport } from "./plan-report.js";
 export { preflight, targetFactsRequest, type PreflightReport } from "./preflight.js";
 export type * from "./target-facts.js";
 export * from "./failover-plan.js";
+export {
+  selectTarget,
+  type TargetAnswer,
+  type TargetNeeds,
+  type TargetSelection,
+  type TargetVerdict,
+} from "./select-target.js";

@@ -9,3 +9,4 @@ export { ignoredProperties } from "./verify-rules.js";
 export * from "./failover-settings.js";
 export * from "./mark-environment-step.js";
 export * from "./verify-endpoint-step.js";
+export * from "./choose-target.js";

@@ -34,6 +34,8 @@ export interface EnvironmentPlan {
   /** The recovery point: the inventory version the plan rebuilds. */
   readonly version: InventoryVersion;
   readonly inventory: Inventory;
+  /** How the target was chosen from `recovery.targets`; absent with a single target. */
+  readonly targetSelection?: RecoveryDeps["targetSelection"];
 }
 
 /**
@@ -95,7 +97,14 @@ export async function planEnvironment(
       },
     );
   }
-  return { plan: outcome.plan, analysis: outcome.analysis, version, inventory };
+  const { targetSelection } = deps;
+  return {
+    plan: outcome.plan,
+    analysis: outcome.analysis,
+    version,
+    inventory,
+    ...(targetSelection === undefined ? {} : { targetSelection }),
+  };
 }
 
 function failoverOf(deps: RecoveryDeps, approval: boolean): { failover?: FailoverOptions } {

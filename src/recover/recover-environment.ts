@@ -60,6 +60,13 @@ export async function recoverEnvironment(
       teardownAfter: request.mode === "drill" && request.keep !== true,
     },
   });
+  if (planned.targetSelection !== undefined) {
+    await appendStepEvent(deps.store, {
+      runId: run.id,
+      type: recoveryEvents.target,
+      data: JSON.parse(JSON.stringify(planned.targetSelection)) as never,
+    });
+  }
   hooks.onRun?.(run, planned.plan);
   return await continueRecovery(deps, run.id);
 }

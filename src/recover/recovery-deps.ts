@@ -4,6 +4,7 @@ import type { Clock } from "../model/clock.js";
 import type { Mapping } from "../model/mapping.js";
 import type { TargetFactsSource } from "../model/plan/target-facts.js";
 import type { FailoverOptions } from "../plan/failover-plan.js";
+import type { TargetSelection } from "../plan/select-target.js";
 import type { Provider } from "../providers/provider.js";
 import type { Store } from "../store/store.js";
 
@@ -32,6 +33,8 @@ export interface RecoveryDeps {
    * absent: a failover only rebuilds (and the planner's own DNS steps move captured records).
    */
   readonly failover?: FailoverSettings;
+  /** How `mapping.target` was chosen from `recovery.targets`, when there was a choice. */
+  readonly targetSelection?: TargetSelection;
 }
 
 /** {@link FailoverOptions} as configured; whether to ask for approval is up to each request. */

@@ -8,6 +8,8 @@ import type { Verification } from "./verify-recovery.js";
 export const recoveryEvents = {
   point: "recovery.point",
   verified: "recovery.verified",
+  /** How the target was chosen from `recovery.targets` (docs/recovery.md, "Target selection"). */
+  target: "recovery.target",
 } as const;
 
 /** The recovery point a run rebuilds, as recorded when the run was created. */

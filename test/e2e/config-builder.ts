@@ -66,6 +66,13 @@ export class ConfigBuilder {
     return this;
   }
 
+  /** The value at a dotted path, or undefined. */
+  get(path: string): unknown {
+    let node: unknown = this.#tree;
+    for (const key of path.split(".")) node = (node as Tree | undefined)?.[key];
+    return node;
+  }
+
   /** Removes the key at a dotted path. */
   remove(path: string): this {
     return this.set(path, undefined);

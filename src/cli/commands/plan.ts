@@ -2,7 +2,12 @@ import type { VersionRef } from "../../capture/stored-versions.js";
 import { parseVersionRef } from "../../capture/stored-versions.js";
 import { LifeboatError } from "../../model/errors.js";
 import type { Plan, RecoveryMode } from "../../model/plan/index.js";
-import { planReport, renderPlanText, type PlanReport } from "../../plan/index.js";
+import {
+  planReport,
+  renderPlanText,
+  type PlanReport,
+  type TargetSelection,
+} from "../../plan/index.js";
 import { planEnvironment } from "../../recover/index.js";
 import { printResult, type GlobalOptions } from "../output.js";
 import { runAction, type RegisterCommand } from "../run-action.js";
@@ -81,6 +86,18 @@ export interface PlanJson {
   readonly recoveryPoint: { readonly version: number; readonly capturedAt: string };
   readonly summary: PlanReport["summary"];
   readonly plan: Plan;
+  /** How the target was chosen from `recovery.targets`; absent with a single target. */
+  readonly targetSelection?: TargetSelection;
+}
+
+/** One line per candidate judged: chosen, or skipped and why. */
+export function renderTargetSelection(selection: TargetSelection | undefined): string[] {
+  if (selection === undefined) return [];
+  return selection.considered.map((v) =>
+    v.chosen
+      ? `target ${v.connection}: chosen`
+      : `target ${v.connection}: skipped (${v.reasons.join("; ")})`,
+  );
 }
 
 function modeOf(mode: string | undefined): RecoveryMode {
@@ -126,11 +143,15 @@ export const registerPlan: RegisterCommand = (program, io) => {
               },
               summary: planReport(planned.plan).summary,
               plan: planned.plan,
+              ...(planned.targetSelection === undefined
+                ? {}
+                : { targetSelection: planned.targetSelection }),
             };
             printResult(io, options.json, result, (r) =>
               [
                 `${env} version ${r.recoveryPoint.version} (captured ${r.recoveryPoint.capturedAt})` +
                   ` → ${r.plan.target.connection} ${r.plan.target.region}, mode ${r.plan.mode}`,
+                ...renderTargetSelection(r.targetSelection),
                 renderPlanText(r.plan),
                 "Dry run: nothing was created. Run `lifeboat recover` to execute this plan.",
               ].join("\n"),
