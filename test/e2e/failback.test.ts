@@ -6,10 +6,7 @@
 // baseline with nothing tagged by the failover run, and the environment is active.
 import { strict as assert } from "node:assert";
 import { after, before, test } from "node:test";
-import {
-  DescribeAutoScalingGroupsCommand,
-  UpdateAutoScalingGroupCommand,
-} from "@aws-sdk/client-auto-scaling";
+import { DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
 import {
   DescribeAddressesCommand,
   DescribeImagesCommand,
@@ -23,7 +20,6 @@ import {
   DescribeSubnetsCommand,
   DescribeVolumesCommand,
   DescribeVpcsCommand,
-  StopInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import { ListResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
 import { listRuns } from "../../src/store/runs-repo.js";
@@ -114,6 +110,16 @@ async function liveTaggedByRun(region: string, runId: string): Promise<string[]>
   return ids.filter((id): id is string => id !== undefined);
 }
 
+/** The primary's bastion machine's state (running, stopped …). */
+async function bastionState(): Promise<string | undefined> {
+  const found = await world.clients
+    .region(source)
+    .ec2.send(
+      new DescribeInstancesCommand({ InstanceIds: [world.shop.compute.bastionInstanceId] }),
+    );
+  return found.Reservations?.[0]?.Instances?.[0]?.State?.Name;
+}
+
 /** Network interfaces not attached to a terminated instance. */
 async function interfacesInUse(): Promise<number> {
   const { ec2 } = world.clients.region(source);
@@ -139,15 +145,7 @@ test("failover, fenced primary, failback killed -9 and resumed: traffic home, no
     "LB_FAILBACK_NOTHING",
   );
 
-  const failover = await world.ws.cli(["recover", "shop", "--yes", "--json"]);
-  const failoverReport = expectJson<ReportJson>(failover).report;
-  const failoverId = runIdOf(failover);
-  assert.equal(failoverReport.phase, "succeeded");
-  assert.match((await shopAlias()) ?? "", new RegExp(target));
-  assert.ok((await liveTaggedByRun(target, failoverId)).length > 10);
-
   const inUseBefore = await interfacesInUse();
-  // What a failover's fence does to the primary: the group to 0, the other machines stopped.
   const group = shop.compute.autoScalingGroupName;
   const before = (
     await east.autoscaling.send(
@@ -155,14 +153,22 @@ test("failover, fenced primary, failback killed -9 and resumed: traffic home, no
     )
   ).AutoScalingGroups?.[0];
   assert.ok(before && (before.DesiredCapacity ?? 0) > 0);
-  await east.autoscaling.send(
-    new UpdateAutoScalingGroupCommand({
-      AutoScalingGroupName: group,
-      MinSize: 0,
-      DesiredCapacity: 0,
-    }),
-  );
-  await east.ec2.send(new StopInstancesCommand({ InstanceIds: [shop.compute.bastionInstanceId] }));
+
+  const failover = await world.ws.cli(["recover", "shop", "--yes", "--json"]);
+  const failoverReport = expectJson<ReportJson>(failover).report;
+  const failoverId = runIdOf(failover);
+  assert.equal(failoverReport.phase, "succeeded");
+  assert.match((await shopAlias()) ?? "", new RegExp(target));
+  assert.ok((await liveTaggedByRun(target, failoverId)).length > 10);
+
+  // The failover's fence scaled the primary's group to 0 and stopped its other machines.
+  const fenced = (
+    await east.autoscaling.send(
+      new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [group] }),
+    )
+  ).AutoScalingGroups?.[0];
+  assert.equal(fenced?.DesiredCapacity, 0);
+  assert.equal(await bastionState(), "stopped");
 
   assert.equal(expectError(await world.ws.cli(["failback", "shop", "--json"]), 2).code, "LB_USAGE");
 
@@ -211,12 +217,7 @@ test("failover, fenced primary, failback killed -9 and resumed: traffic home, no
   ).AutoScalingGroups?.[0];
   assert.equal(after?.DesiredCapacity, before.DesiredCapacity);
   assert.equal(after?.MinSize, before.MinSize);
-  const bastion = (
-    await east.ec2.send(
-      new DescribeInstancesCommand({ InstanceIds: [shop.compute.bastionInstanceId] }),
-    )
-  ).Reservations?.[0]?.Instances?.[0];
-  assert.equal(bastion?.State?.Name, "running");
+  assert.equal(await bastionState(), "running");
   // moto keeps the interfaces of the instances the fence's scale-to-0 terminated, still
   // attached to them: interfaces are compared without those, every other kind by count.
   const { "network-interface": _left, ...others } = await countRegion(east);
