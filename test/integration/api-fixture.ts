@@ -8,17 +8,20 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
+import { backgroundRuns } from "../../src/api/background-runs.js";
 import { openApiServices } from "../../src/api/api-services.js";
 import type { ApiDeps } from "../../src/api/api-deps.js";
 import type { RunControl } from "../../src/api/run-control.js";
 import type { CompositionOptions } from "../../src/composition.js";
 import { buildApp } from "../../src/api/build-app.js";
 import type { ApiRole } from "../../src/model/access.js";
+import { silentLogger } from "../../src/model/logger.js";
 import { countsByKind, inventoryDigest, type Inventory } from "../../src/model/inventory/index.js";
 import { FsBackend } from "../../src/repository/backends/fs-backend.js";
 import { Repository } from "../../src/repository/repository.js";
 import { issueApiToken } from "../../src/store/api-tokens-repo.js";
 import { shopInventory } from "../builders/shop-inventory.js";
+import { password as workspacePassword } from "../e2e/capture-fixture.js";
 import { ConfigBuilder } from "../e2e/config-builder.js";
 import { password, testOptions } from "./repo-fixture.js";
 
@@ -69,6 +72,32 @@ export function twoTenants(builder: ConfigBuilder): ConfigBuilder {
     select: { tags: { app: "other" } },
     recovery: { target: "west" },
     protect: [{ volumes: { tags: { app: "other" } }, rpo: "15m" }],
+  });
+}
+
+/**
+ * {@link twoTenants} with the AWS credentials named in the config, so the SDK in this test
+ * process never reads the process's own environment.
+ */
+export function twoTenantsOnMoto(builder: ConfigBuilder): ConfigBuilder {
+  const keys = { accessKeyIdEnv: "AWS_ACCESS_KEY_ID", secretAccessKeyEnv: "AWS_SECRET_ACCESS_KEY" };
+  return twoTenants(builder)
+    .set("providers.east.credentials", keys)
+    .set("providers.west.credentials", keys);
+}
+
+/** The API over a moto workspace (a recover or failover world), running its runs in this process. */
+export async function startMotoApiFixture(config: string): Promise<ApiFixture> {
+  return await startApiFixture({
+    config,
+    env: {
+      ...process.env,
+      LIFEBOAT_PASSWORD: workspacePassword,
+      AWS_ACCESS_KEY_ID: "testing",
+      AWS_SECRET_ACCESS_KEY: "testing",
+      AWS_EC2_METADATA_DISABLED: "true",
+    },
+    runs: (options) => backgroundRuns(options, silentLogger),
   });
 }
 

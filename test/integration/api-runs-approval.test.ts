@@ -5,34 +5,15 @@
  */
 import { strict as assert } from "node:assert";
 import { after, before, describe, test } from "node:test";
-import { backgroundRuns } from "../../src/api/background-runs.js";
-import { silentLogger } from "../../src/model/logger.js";
-import { password } from "../e2e/capture-fixture.js";
 import { failoverWorld, untilWaiting, type FailoverWorld } from "../e2e/failover-fixture.js";
-import { startApiFixture, twoTenants, type ApiFixture } from "./api-fixture.js";
+import { startMotoApiFixture, twoTenantsOnMoto, type ApiFixture } from "./api-fixture.js";
 
 describe("API failover with approval on moto", () => {
   let world: FailoverWorld;
   let f: ApiFixture;
   before(async () => {
-    const keys = {
-      accessKeyIdEnv: "AWS_ACCESS_KEY_ID",
-      secretAccessKeyEnv: "AWS_SECRET_ACCESS_KEY",
-    };
-    world = await failoverWorld((c) =>
-      twoTenants(c).set("providers.east.credentials", keys).set("providers.west.credentials", keys),
-    );
-    f = await startApiFixture({
-      config: world.ws.config,
-      env: {
-        ...process.env,
-        LIFEBOAT_PASSWORD: password,
-        AWS_ACCESS_KEY_ID: "testing",
-        AWS_SECRET_ACCESS_KEY: "testing",
-        AWS_EC2_METADATA_DISABLED: "true",
-      },
-      runs: (options) => backgroundRuns(options, silentLogger),
-    });
+    world = await failoverWorld(twoTenantsOnMoto);
+    f = await startMotoApiFixture(world.ws.config);
   });
   after(async () => {
     await f?.close();

@@ -5,11 +5,8 @@
  */
 import { strict as assert } from "node:assert";
 import { after, before, describe, test } from "node:test";
-import { backgroundRuns } from "../../src/api/background-runs.js";
-import { silentLogger } from "../../src/model/logger.js";
-import { password } from "../e2e/capture-fixture.js";
 import { recoverWorld, type RecoverWorld } from "../e2e/recover-fixture.js";
-import { startApiFixture, twoTenants, type ApiFixture } from "./api-fixture.js";
+import { startMotoApiFixture, twoTenantsOnMoto, type ApiFixture } from "./api-fixture.js";
 
 interface SseEvent {
   readonly event: string;
@@ -37,28 +34,8 @@ describe("API runs on moto", () => {
   let world: RecoverWorld;
   let f: ApiFixture;
   before(async () => {
-    // Credentials named in the config: the in-process SDK must not read this process's env.
-    const keys = {
-      accessKeyIdEnv: "AWS_ACCESS_KEY_ID",
-      secretAccessKeyEnv: "AWS_SECRET_ACCESS_KEY",
-    };
-    world = await recoverWorld({
-      config: (c) =>
-        twoTenants(c)
-          .set("providers.east.credentials", keys)
-          .set("providers.west.credentials", keys),
-    });
-    f = await startApiFixture({
-      config: world.ws.config,
-      env: {
-        ...process.env,
-        LIFEBOAT_PASSWORD: password,
-        AWS_ACCESS_KEY_ID: "testing",
-        AWS_SECRET_ACCESS_KEY: "testing",
-        AWS_EC2_METADATA_DISABLED: "true",
-      },
-      runs: (options) => backgroundRuns(options, silentLogger),
-    });
+    world = await recoverWorld({ config: twoTenantsOnMoto });
+    f = await startMotoApiFixture(world.ws.config);
   });
   after(async () => {
     await f?.close();
