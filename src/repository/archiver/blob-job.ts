@@ -20,30 +20,42 @@ export type BlobJob =
       readonly what: string;
     }
   | {
-      readonly op: "openRun";
+      readonly op: "openWrite";
       readonly seq: number;
       /** Sealed blobs stored back to back, as one ranged load returned them (transferred). */
       readonly sealed: Uint8Array;
-      /** Where each blob sits in `sealed`, its plaintext length and the id it must hash to. */
-      readonly blobs: readonly {
-        offset: number;
-        length: number;
-        rawLength: number;
-        id: Uint8Array;
-      }[];
+      readonly blobs: readonly RunBlob[];
+      /**
+       * The open file the plaintexts are written to with positioned writes. A descriptor is
+       * process-wide, so a worker writes into the file the main thread opened.
+       */
+      readonly fd: number;
       readonly what: string;
     };
+
+/** A blob in an `openWrite` run: where it sits in the run, and where its bytes go in the file. */
+export interface RunBlob {
+  readonly offset: number;
+  readonly length: number;
+  readonly rawLength: number;
+  /** The id the index gives it; the decrypted bytes must hash to it. */
+  readonly id: Uint8Array;
+  /** Bytes [from, from+length) of the plaintext go to `fileOffset` (holes are skipped). */
+  readonly pieces: readonly { fileOffset: number; from: number; length: number }[];
+}
 
 export interface BlobReply {
   readonly seq: number;
   readonly id?: Uint8Array;
   readonly plain?: Uint8Array;
-  /** openRun: the plaintexts, in order. */
-  readonly plains?: Uint8Array[];
+  /** openWrite: plaintext bytes written to the file. */
+  readonly written?: number;
   readonly sealed?: Uint8Array;
   readonly compressed?: boolean;
   readonly error?: string;
   /** A LifeboatError's code and details, re-thrown as such on the main thread. */
   readonly code?: string;
   readonly details?: Record<string, unknown>;
+  /** A system error's code (e.g. ENOSPC from a write), re-thrown with it. */
+  readonly errno?: string;
 }

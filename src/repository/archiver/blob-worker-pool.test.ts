@@ -1,4 +1,7 @@
 import * as assert from "node:assert/strict";
+import { mkdtemp, open, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, test } from "node:test";
 import { zstdCompression } from "../blob-compression.js";
 import { Codec } from "../codec.js";
@@ -38,19 +41,77 @@ test("a damaged or misfiled blob is an integrity error naming the pack", async (
   await assert.rejects(pool.open(new Uint8Array(sealed), text.length, wrongId, "data/ab/abcd"), {
     code: "LB_REPO_PACK_CORRUPT",
   });
-  const run = await pool.openRun(
-    new Uint8Array(Buffer.concat([sealed, sealed])),
-    [
-      { offset: 0, length: sealed.length, rawLength: text.length, id: key.blobId(text) },
+  // A run whose second blob is misfiled: the first is written, then the damage rejects.
+  const dir = await mkdtemp(join(tmpdir(), "lb-pool-"));
+  const handle = await open(join(dir, "out"), "w+");
+  try {
+    const pieces = [{ fileOffset: 0, from: 0, length: text.length }];
+    const two = () => new Uint8Array(Buffer.concat([sealed, sealed]));
+    const blob = (offset: number, id: Uint8Array) => ({
+      offset,
+      length: sealed.length,
+      rawLength: text.length,
+      id,
+      pieces,
+    });
+    await assert.rejects(
+      pool.openWrite(
+        two(),
+        [blob(0, key.blobId(text)), blob(sealed.length, wrongId)],
+        handle.fd,
+        "data/ab/abcd",
+      ),
+      { code: "LB_REPO_PACK_CORRUPT" },
+    );
+    // A full run: each blob's pieces land at their file offsets, split around a hole.
+    const split = [
+      { fileOffset: 100, from: 0, length: 1000 },
+      { fileOffset: 5000, from: 1000, length: text.length - 1000 },
+    ];
+    const written = await pool.openWrite(
+      two(),
+      [blob(0, key.blobId(text)), { ...blob(sealed.length, key.blobId(text)), pieces: split }],
+      handle.fd,
+      "data/ab/abcd",
+    );
+    assert.equal(written, 2 * text.length);
+    const file = await readFile(join(dir, "out"));
+    assert.deepEqual(file.subarray(100, 1100), Buffer.from(text.subarray(0, 1000)));
+    assert.deepEqual(
+      file.subarray(5000, 5000 + text.length - 1000),
+      Buffer.from(text.subarray(1000)),
+    );
+  } finally {
+    await handle.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("a failed write in a worker rejects with its system error", async () => {
+  const text = wordBytes(4096, 11);
+  const sealed = (await pool.run(new Uint8Array(text), true)).sealed!;
+  const dir = await mkdtemp(join(tmpdir(), "lb-pool-"));
+  const handle = await open(join(dir, "ro"), "w");
+  await handle.close();
+  const readOnly = await open(join(dir, "ro"), "r");
+  try {
+    const blobs = [
       {
-        offset: sealed.length,
+        offset: 0,
         length: sealed.length,
         rawLength: text.length,
         id: key.blobId(text),
+        pieces: [{ fileOffset: 0, from: 0, length: text.length }],
       },
-    ],
-    "data/ab/abcd",
-  );
-  assert.equal(run.length, 2);
-  assert.deepEqual(Buffer.from(run[1]!), Buffer.from(text));
+    ];
+    await assert.rejects(
+      pool.openWrite(new Uint8Array(sealed), blobs, readOnly.fd, "data/ab/abcd"),
+      {
+        code: "EBADF",
+      },
+    );
+  } finally {
+    await readOnly.close();
+    await rm(dir, { recursive: true, force: true });
+  }
 });

@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { LifeboatError, type ErrorCode } from "../../model/errors.js";
 import type { MasterKey } from "../crypto/master-key.js";
-import type { BlobJob, BlobReply } from "./blob-job.js";
+import type { BlobJob, BlobReply, RunBlob } from "./blob-job.js";
 
 /** A blob's id and, when asked, its sealed bytes, computed on a worker thread. */
 export interface WorkedBlob {
@@ -16,6 +16,8 @@ export interface WorkedBlob {
 interface Waiter {
   resolve(reply: BlobReply): void;
   reject(error: unknown): void;
+  /** The worker the job went to, to keep its load count. */
+  readonly worker: number;
 }
 
 /** Worker threads to start: one per core (the main thread mostly waits on I/O). */
@@ -25,7 +27,9 @@ export function defaultWorkerCount(): number {
 
 /**
  * A fixed pool of worker threads that hash (HMAC-SHA256 id) and seal (zstd + AES-256-GCM)
- * blobs. Jobs are spread round-robin; each worker handles its queue in order. The pool holds
+ * blobs, and open them for restores. A job goes to the worker with the fewest jobs queued (runs
+ * of blobs differ in size, so round-robin would leave a core idle); each worker handles its
+ * queue in order. The pool holds
  * no chunk itself: callers bound memory by bounding the jobs they submit (see BlobPipeline).
  * Plaintext buffers are transferred, so a caller must not touch one until its job resolves.
  */
@@ -33,7 +37,8 @@ export class BlobWorkerPool {
   readonly #workers: Worker[];
   readonly #waiting = new Map<number, Waiter>();
   #seq = 0;
-  #next = 0;
+  /** Jobs queued on each worker. */
+  readonly #load: number[];
   #closed = false;
   /** Set when a worker died: every later job fails at once instead of waiting forever. */
   #broken: unknown;
@@ -51,6 +56,7 @@ export class BlobWorkerPool {
       });
       return worker;
     });
+    this.#load = this.#workers.map(() => 0);
   }
 
   get size(): number {
@@ -81,27 +87,33 @@ export class BlobWorkerPool {
 
   /**
    * Opens blobs stored back to back in `sealed` (one ranged load, transferred whole) on one
-   * worker; resolves their plaintexts in order, or rejects with the first blob's damage.
+   * worker, checks each against its id and writes its pieces into the open file `fd`; resolves
+   * the plaintext bytes written, or rejects with the first blob's damage (blobs before it may
+   * already be written) or the write's system error.
    */
-  async openRun(
+  async openWrite(
     sealed: Uint8Array,
-    blobs: readonly { offset: number; length: number; rawLength: number; id: Uint8Array }[],
+    blobs: readonly RunBlob[],
+    fd: number,
     what: string,
-  ): Promise<Uint8Array[]> {
+  ): Promise<number> {
     const reply = await this.#post(
-      { op: "openRun", seq: this.#seq++, sealed, blobs, what },
+      { op: "openWrite", seq: this.#seq++, sealed, blobs, fd, what },
       sealed,
     );
-    return reply.plains!;
+    return reply.written!;
   }
 
   #post(job: BlobJob, transfer: Uint8Array): Promise<BlobReply> {
     if (this.#closed) throw new LifeboatError("LB_INTERNAL", "blob worker pool is closed");
     if (this.#broken !== undefined) return Promise.reject(this.#broken);
-    const worker = this.#workers[this.#next++ % this.#workers.length]!;
+    let chosen = 0;
+    for (let i = 1; i < this.#load.length; i++)
+      if (this.#load[i]! < this.#load[chosen]!) chosen = i;
+    this.#load[chosen]!++;
     return new Promise<BlobReply>((resolve, reject) => {
-      this.#waiting.set(job.seq, { resolve, reject });
-      worker.postMessage(job, [transfer.buffer as ArrayBuffer]);
+      this.#waiting.set(job.seq, { resolve, reject, worker: chosen });
+      this.#workers[chosen]!.postMessage(job, [transfer.buffer as ArrayBuffer]);
     });
   }
 
@@ -114,10 +126,15 @@ export class BlobWorkerPool {
     const waiter = this.#waiting.get(reply.seq);
     if (!waiter) return;
     this.#waiting.delete(reply.seq);
+    this.#load[waiter.worker]!--;
     if (reply.code !== undefined) {
       const code = reply.code as ErrorCode;
       waiter.reject(new LifeboatError(code, reply.error ?? code, { details: reply.details ?? {} }));
-    } else if (reply.error !== undefined || (!reply.plain && !reply.plains)) {
+    } else if (reply.errno !== undefined) {
+      // A system error (a full disk under a restore): the same error the main thread's own
+      // write would have thrown.
+      waiter.reject(Object.assign(new Error(reply.error), { code: reply.errno }));
+    } else if (reply.error !== undefined || (!reply.plain && reply.written === undefined)) {
       waiter.reject(new LifeboatError("LB_INTERNAL", `blob worker failed: ${reply.error}`));
     } else {
       waiter.resolve(reply);

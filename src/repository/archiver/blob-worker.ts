@@ -3,6 +3,7 @@
  * for backups, and opens sealed blobs (decrypt, decompress, verify the id) for restores, off
  * the main thread. Stateless apart from the key; every message gets exactly one reply.
  */
+import { writeSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { LifeboatError } from "../../model/errors.js";
 import { zstdCompression } from "../blob-compression.js";
@@ -33,9 +34,12 @@ function store(job: Extract<BlobJob, { op: "store" }>): void {
   ]);
 }
 
-/** Decrypts, decompresses and checks one blob against the id the index gives it. */
+/**
+ * Decrypts, decompresses and checks one blob against the id the index gives it. The result may
+ * be a view into a larger buffer: {@link owned} it before transferring.
+ */
 function openBlob(sealed: Uint8Array, rawLength: number, id: Uint8Array, what: string) {
-  const plain = owned(codec.decodeBlob(sealed, rawLength, what));
+  const plain = codec.decodeBlob(sealed, rawLength, what);
   if (!key.blobId(plain).equals(id)) {
     throw new LifeboatError(
       "LB_REPO_PACK_CORRUPT",
@@ -47,32 +51,57 @@ function openBlob(sealed: Uint8Array, rawLength: number, id: Uint8Array, what: s
 }
 
 function open(job: Extract<BlobJob, { op: "open" }>): void {
-  const plain = openBlob(job.sealed, job.rawLength, job.id, job.what);
+  const plain = owned(openBlob(job.sealed, job.rawLength, job.id, job.what));
   parentPort?.postMessage({ seq: job.seq, plain } satisfies BlobReply, [
     plain.buffer as ArrayBuffer,
   ]);
 }
 
-function openRun(job: Extract<BlobJob, { op: "openRun" }>): void {
-  const plains = job.blobs.map((b) =>
-    openBlob(job.sealed.subarray(b.offset, b.offset + b.length), b.rawLength, b.id, job.what),
-  );
-  parentPort?.postMessage(
-    { seq: job.seq, plains } satisfies BlobReply,
-    plains.map((p) => p.buffer as ArrayBuffer),
-  );
+/**
+ * Opens a run of blobs and writes each verified plaintext straight into the target file, so
+ * plaintexts never travel back to the main thread: it only schedules loads and writes nothing.
+ * A blob is written only after its id checked out.
+ */
+function openWrite(job: Extract<BlobJob, { op: "openWrite" }>): void {
+  let written = 0;
+  for (const blob of job.blobs) {
+    const sealed = job.sealed.subarray(blob.offset, blob.offset + blob.length);
+    const plain = openBlob(sealed, blob.rawLength, blob.id, job.what);
+    for (const piece of blob.pieces) {
+      for (let done = 0; done < piece.length;) {
+        done += writeSync(
+          job.fd,
+          plain,
+          piece.from + done,
+          piece.length - done,
+          piece.fileOffset + done,
+        );
+      }
+    }
+    written += plain.length;
+  }
+  parentPort?.postMessage({ seq: job.seq, written } satisfies BlobReply);
+}
+
+function withErrno(errno: string | undefined): { errno?: string } {
+  return errno === undefined ? {} : { errno };
+}
+
+function errnoOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
 }
 
 parentPort?.on("message", (job: BlobJob) => {
   try {
     if (job.op === "store") store(job);
     else if (job.op === "open") open(job);
-    else openRun(job);
+    else openWrite(job);
   } catch (error) {
     const reply: BlobReply =
       error instanceof LifeboatError
         ? { seq: job.seq, error: error.message, code: error.code, details: error.details }
-        : { seq: job.seq, error: String(error) };
+        : { seq: job.seq, error: String(error), ...withErrno(errnoOf(error)) };
     parentPort?.postMessage(reply);
   }
 });

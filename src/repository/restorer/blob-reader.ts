@@ -1,8 +1,10 @@
+import type { FileHandle } from "node:fs/promises";
 import { LifeboatError } from "../../model/errors.js";
 import type { BlobWorkerPool } from "../archiver/blob-worker-pool.js";
 import type { BlobIndex, BlobLocation } from "../index/blob-index.js";
 import type { Repository } from "../repository.js";
 import { decodeTree, type TreeNode } from "../tree.js";
+import type { Piece } from "./content-extents.js";
 
 /**
  * Reads blobs by hex id through the loaded index with ranged loads; every blob is decrypted
@@ -42,16 +44,31 @@ export class BlobReader {
   }
 
   /**
-   * Reads blobs stored back to back in one pack (`locations` contiguous, in pack order) with
-   * one ranged load, then opens each on the worker pool. Resolves their plaintexts in order.
+   * Restores blobs stored back to back in one pack (`locations` contiguous, in pack order):
+   * one ranged load, then every blob is verified against its id and its `pieces` written into
+   * `handle` at their file offsets. With a worker pool the whole run goes to one worker, which
+   * writes the file itself: plaintexts never come back to this thread. Resolves the plaintext
+   * bytes written.
    */
-  async run(ids: readonly Buffer[], locations: readonly BlobLocation[]): Promise<Uint8Array[]> {
+  async writeRun(
+    ids: readonly Buffer[],
+    locations: readonly BlobLocation[],
+    pieces: readonly (readonly Piece[])[],
+    handle: FileHandle,
+  ): Promise<number> {
     const first = locations[0]!;
     const last = locations.at(-1)!;
-    if (this.pool === undefined || locations.length === 1) {
-      return Promise.all(ids.map((id) => this.blob(id.toString("hex"))));
+    if (this.pool === undefined) {
+      let written = 0;
+      for (const [i, id] of ids.entries()) {
+        const data = await this.blob(id.toString("hex"));
+        for (const piece of pieces[i]!) {
+          await handle.write(data, piece.from, piece.length, piece.fileOffset);
+        }
+        written += data.length;
+      }
+      return written;
     }
-    const pool = this.pool;
     const what = `data/${first.packId.slice(0, 2)}/${first.packId}`;
     const length = last.offset + last.length - first.offset;
     const loaded = await this.repo.backend.load("data", first.packId, {
@@ -69,8 +86,9 @@ export class BlobReader {
       length: location.length,
       rawLength: location.rawLength,
       id: ids[i]!,
+      pieces: pieces[i]!,
     }));
-    return pool.openRun(sealed, blobs, what);
+    return this.pool.openWrite(sealed, blobs, handle.fd, what);
   }
 
   async tree(hex: string): Promise<TreeNode[]> {

@@ -32,7 +32,8 @@ const maxRunBytes = 8 * 1024 * 1024;
 /**
  * Writes a file node's content into `handle`: blobs that lie back to back in a pack are
  * loaded with one ranged read, runs are loaded in parallel, every blob is verified against its
- * id (on the worker pool), and each is written at its own offset, so the result does not
+ * id and written at its own offset by a worker of the pool (BlobReader.writeRun), so the
+ * main thread holds only the sealed runs in flight and the result does not
  * depend on the order loads finish. Holes stay unwritten (the file is sized first, so they
  * read as zeros and stay sparse) unless `fillHoles`.
  */
@@ -79,14 +80,14 @@ export async function writeContent(
     });
   }
   await mapLimit(runs, options.parallel ?? 4, async (run) => {
-    const blobs = await reader.run(run.ids, run.locations);
-    for (const [i, data] of blobs.entries()) {
-      for (const piece of extents.pieces(run.offsets[i]!, data.length)) {
-        await handle.write(data, piece.from, piece.length, piece.fileOffset);
-      }
-      if (options.counters) options.counters.bytesDone += data.length;
+    const pieces = run.locations.map((location, i) =>
+      extents.pieces(run.offsets[i]!, location.rawLength),
+    );
+    const written = await reader.writeRun(run.ids, run.locations, pieces, handle);
+    if (options.counters) {
+      options.counters.bytesDone += written;
+      options.counters.bytesTransferred += run.bytes;
     }
-    if (options.counters) options.counters.bytesTransferred += run.bytes;
   });
   if (options.fillHoles) {
     for (const [offset, length] of node.sparse ?? []) {
