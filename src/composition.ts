@@ -31,7 +31,7 @@ import { Repository } from "./repository/repository.js";
 import { ImageReader } from "./repository/restorer/read-image.js";
 import { hydrateStepHandler } from "./recover/hydrate-step.js";
 import { chooseTarget } from "./recover/choose-target.js";
-import { loadVersion } from "./capture/stored-versions.js";
+import { loadVersion, type VersionRef } from "./capture/stored-versions.js";
 import type { TargetSelection } from "./plan/select-target.js";
 import { awsBlockSnapshots } from "./providers/aws/aws-block-snapshots.js";
 import { ensureEnvironment, getEnvironment } from "./store/environments-repo.js";
@@ -377,20 +377,30 @@ function recoveryMappingOf(
   return parseMappingOrThrow({ ...recovery.mapping, target: target ?? recovery.target });
 }
 
+/** What a recovery will plan; choosing among `recovery.targets` judges exactly this. */
+export interface PlanningIntent {
+  /** The inventory version (`--at`, `--version`); default the latest. */
+  readonly point?: VersionRef;
+  /** `--only` as a plan selection; absent selects everything. */
+  readonly selection?: unknown;
+}
+
 /**
- * `recovery.targets` without `--target`: the first that qualifies for the latest inventory
- * version (docs/recovery.md, "Target selection"); each candidate's connection is closed after.
+ * `recovery.targets` without `--target`: the first that qualifies for the inventory version
+ * and the resources the plan will use (docs/recovery.md, "Target selection"); each candidate's
+ * connection is closed after.
  */
 async function selectRecoveryTarget(
   name: string,
   services: EnvironmentServices,
   targets: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
+  planning: PlanningIntent,
 ): Promise<TargetSelection & { readonly chosen: string }> {
   const { inventory } = await loadVersion(
     { archive: await services.archive(), index: services.index },
     name,
-    { latest: true },
+    planning.point ?? { latest: true },
   );
   const opened: AwsConnection[] = [];
   try {
@@ -403,18 +413,28 @@ async function selectRecoveryTarget(
         opened.push(open);
         return awsTargetFacts(open);
       },
-      inventory,
-      recoveryMappingOf(services.environment.recovery, targets[0]),
+      {
+        inventory,
+        mapping: recoveryMappingOf(services.environment.recovery, targets[0]),
+        ...(planning.selection === undefined ? {} : { selection: planning.selection }),
+      },
     );
   } finally {
     for (const open of opened) open.destroy();
   }
 }
 
-/** Runs `body` with the recovery engine's dependencies for environment `name`; closes all. */
+/**
+ * Runs `body` with the recovery engine's dependencies for environment `name`; closes all.
+ * `planning` is what `body` will plan (pass the same point and selection to it): without
+ * `target`, the target is chosen from `recovery.targets` for that version and those resources.
+ */
 export async function withRecovery<T>(
   name: string,
-  options: CompositionOptions & { readonly target?: string | undefined },
+  options: CompositionOptions & {
+    readonly target?: string | undefined;
+    readonly planning?: PlanningIntent;
+  },
   body: (deps: RecoveryDeps) => Promise<T>,
 ): Promise<T> {
   return await withEnvironment(name, options, async (services) => {
@@ -422,7 +442,7 @@ export async function withRecovery<T>(
     const { recovery } = services.environment;
     const targetSelection =
       options.target === undefined && recovery.targets.length > 1
-        ? await selectRecoveryTarget(name, services, recovery.targets, env)
+        ? await selectRecoveryTarget(name, services, recovery.targets, env, options.planning ?? {})
         : undefined;
     const mapping = recoveryMappingOf(recovery, options.target ?? targetSelection?.chosen);
     const store = await openStore(services.loaded.config.state, {

@@ -38,13 +38,18 @@ export function backgroundRuns(options: CompositionOptions, logger: Logger): Run
     inFlight.add(tracked);
     void tracked.finally(() => inFlight.delete(tracked));
   };
+  // The target is chosen for the version and resources the run will plan.
+  const planningOptions = (request: RunRequest) => {
+    const { point, selection } = planRequest(request);
+    return { ...options, planning: { point, ...(selection === undefined ? {} : { selection }) } };
+  };
   const readRun = (runId: string) => withStateStore(options, (store) => requireRun(store, runId));
   const targetOf = (run: RunRecord) =>
     (run.plan as { target?: { connection?: string } } | null)?.target?.connection;
 
   return {
     plan: (environment, request) =>
-      withRecovery(environment, options, async (deps) => {
+      withRecovery(environment, planningOptions(request), async (deps) => {
         const planned = await planEnvironment(deps, planRequest(request));
         return {
           environment,
@@ -59,7 +64,7 @@ export function backgroundRuns(options: CompositionOptions, logger: Logger): Run
 
     start: (environment, request) =>
       new Promise<RunRecord>((resolve, reject) => {
-        const work = withRecovery(environment, options, (deps) =>
+        const work = withRecovery(environment, planningOptions(request), (deps) =>
           recoverEnvironment(
             deps,
             { ...planRequest(request), keep: false },

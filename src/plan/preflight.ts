@@ -4,7 +4,7 @@ import { planSelectionSchema, type PlanSelection } from "../model/plan/index.js"
 import type { PlanProblem } from "./plan-problem.js";
 import type { PlanRequest } from "./plan-recovery.js";
 import { resolveTarget, type TargetResolution } from "./resolve-target.js";
-import { selectResources } from "./select-resources.js";
+import { selectResources, type SelectedResources } from "./select-resources.js";
 import type { TargetFactsRequest } from "./target-facts.js";
 
 /** The pre-flight report: every problem found, in one list; `ok` when there are none. */
@@ -32,8 +32,16 @@ export function preflight(request: PlanRequest): PreflightReport {
   return { ok, problems };
 }
 
-export function checkRequest(request: PlanRequest): CheckedRequest {
-  const parsed = planSelectionSchema.safeParse(request.selection ?? {});
+/**
+ * The resources a plan with `selection` (`--only` and deploy flags, unvalidated; absent selects
+ * everything) brings up, and the selection's problems. A malformed selection selects everything
+ * and says why. The planner and target selection both use it, so they judge the same resources.
+ */
+export function plannedResources(
+  inventory: Inventory,
+  selectionInput: unknown,
+): { readonly selection: PlanSelection } & SelectedResources {
+  const parsed = planSelectionSchema.safeParse(selectionInput ?? {});
   const selection = parsed.success ? parsed.data : planSelectionSchema.parse({});
   const selectionProblems: PlanProblem[] = parsed.success
     ? []
@@ -41,14 +49,24 @@ export function checkRequest(request: PlanRequest): CheckedRequest {
         code: "selection-invalid",
         message: `selection.${issue.path.map(String).join(".")}: ${issue.message}`,
       }));
-  const selected = selectResources(request.inventory, selection);
+  const selected = selectResources(inventory, selection);
+  return {
+    selection,
+    resources: selected.resources,
+    problems: [...selectionProblems, ...selected.problems],
+  };
+}
+
+export function checkRequest(request: PlanRequest): CheckedRequest {
+  const selected = plannedResources(request.inventory, request.selection);
+  const { selection } = selected;
   const resolution = resolveTarget(
     request.inventory,
     selected.resources,
     request.mapping,
     request.facts,
   );
-  const problems = [...selectionProblems, ...selected.problems, ...resolution.problems];
+  const problems = [...selected.problems, ...resolution.problems];
   if (request.isolateEgress === true && request.mode !== "drill") {
     problems.push({
       code: "isolation-outside-drill",

@@ -5,10 +5,21 @@ import { shopInventory, westFacts } from "../../test/builders/shop-inventory.js"
 import { selectTarget, type TargetAnswer } from "./select-target.js";
 
 const inventory = shopInventory().build();
-const needs = (instanceTypes: Record<string, string[]> = {}) => ({
-  inventory,
-  resources: inventory.resources,
+// The shop plus one Graviton machine: `--only machine:i-arm` needs m7g.large and nothing else.
+const withArm = shopInventory()
+  .machine("i-arm", {
+    subnet: "subnet-priv-a",
+    zone: "us-east-1a",
+    groups: ["sg-web"],
+    image: "ami-shop",
+    type: "m7g.large",
+    privateIp: "10.0.10.20",
+  })
+  .build();
+const needs = (instanceTypes: Record<string, string[]> = {}, selection?: unknown) => ({
+  inventory: selection === undefined ? inventory : withArm,
   mapping: parseMappingOrThrow({ target: "a", instanceTypes }),
+  ...(selection === undefined ? {} : { selection }),
 });
 const noT3 = westFacts({
   instanceTypes: { "us-west-2a": ["m7g.large"], "us-west-2b": ["m7g.large"] },
@@ -57,4 +68,20 @@ test("none qualifies: no choice, every candidate with its reasons", () => {
   assert.equal(selection.chosen, undefined);
   assert.equal(selection.considered.length, 2);
   assert.ok(selection.considered.every((v) => !v.chosen && v.reasons.length > 0));
+});
+
+test("only the plan's selection is judged: --only a machine needs that machine's type alone", () => {
+  const candidates = answers({
+    small: { ok: true, facts: noT3 },
+    good: { ok: true, facts: westFacts() },
+  });
+  const everything = selectTarget(["small", "good"], candidates, needs({}, {}));
+  assert.equal(everything.considered[0]?.chosen, false, "the whole shop needs t3 types");
+  const arm = selectTarget(["small", "good"], candidates, needs({}, { ids: ["machine:i-arm"] }));
+  assert.equal(arm.chosen, "small");
+  const network = selectTarget(["small"], candidates, needs({}, { kinds: ["network"] }));
+  assert.equal(network.chosen, "small", "a network needs no instance type");
+  const bastion = selectTarget(["small"], candidates, needs({}, { ids: ["machine:i-bastion"] }));
+  assert.equal(bastion.chosen, undefined);
+  assert.ok(bastion.considered[0]!.reasons.every((r) => r.includes("t3.micro")));
 });

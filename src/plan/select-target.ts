@@ -1,5 +1,6 @@
-import type { Inventory, Resource } from "../model/inventory/index.js";
+import type { Inventory } from "../model/inventory/index.js";
 import type { Mapping } from "../model/mapping.js";
+import { plannedResources } from "./preflight.js";
 import { resolveTarget } from "./resolve-target.js";
 import type { TargetFacts } from "./target-facts.js";
 
@@ -10,8 +11,10 @@ export type TargetAnswer =
 
 /** What the recovered resources need of a target: the planner's own inputs. */
 export interface TargetNeeds {
+  /** The inventory version the plan rebuilds (`--at`, `--version`; default the latest). */
   readonly inventory: Inventory;
-  readonly resources: readonly Resource[];
+  /** The plan's selection (`--only`, deploy flags); absent selects everything. */
+  readonly selection?: unknown;
   /** The mapping (zones, `instanceTypes` substitutes); its `target` is ignored. */
   readonly mapping: Mapping;
 }
@@ -35,8 +38,9 @@ const capacityProblems = new Set(["zone-unmapped", "zone-unknown", "instance-typ
 /**
  * The documented rule (docs/recovery.md, "Target selection"): walk `candidates` in preference
  * order and choose the first whose provider answered and which offers, in the mapped target
- * zones, every instance type the machines and launch templates need (a type or one of its
- * `mapping.instanceTypes` substitutes), decided by the same resolution the pre-flight uses.
+ * zones, every instance type the selected machines and launch templates need (a type or one of
+ * its `mapping.instanceTypes` substitutes), decided by the same resource selection
+ * ({@link plannedResources}) and resolution the pre-flight uses.
  * Candidates after the chosen one are not judged. Pure.
  */
 export function selectTarget(
@@ -45,6 +49,7 @@ export function selectTarget(
   needs: TargetNeeds,
 ): TargetSelection {
   const considered: TargetVerdict[] = [];
+  const { resources } = plannedResources(needs.inventory, needs.selection);
   for (const connection of candidates) {
     const answer = factsByTarget.get(connection);
     const reasons =
@@ -52,7 +57,7 @@ export function selectTarget(
         ? ["not asked"]
         : !answer.ok
           ? [`provider did not answer: ${answer.error}`]
-          : resolveTarget(needs.inventory, needs.resources, needs.mapping, answer.facts)
+          : resolveTarget(needs.inventory, resources, needs.mapping, answer.facts)
               .problems.filter((p) => capacityProblems.has(p.code))
               .map((p) => p.message);
     const chosen = reasons.length === 0;

@@ -1,30 +1,29 @@
 import { LifeboatError } from "../model/errors.js";
-import type { Inventory } from "../model/inventory/index.js";
-import type { Mapping } from "../model/mapping.js";
 import type { TargetFactsSource } from "../model/plan/target-facts.js";
 import {
   selectTarget,
   targetFactsRequest,
   type TargetAnswer,
+  type TargetNeeds,
   type TargetSelection,
 } from "../plan/index.js";
 
 /**
  * Applies the target-selection rule (docs/recovery.md, "Target selection") to `candidates`:
- * asks each candidate's provider, in order, for its facts (read-only) until one qualifies, over
- * every resource of `inventory`. None qualifies → `LB_PLAN_NO_TARGET` (exit 2) with each
- * candidate and its reasons in `details.considered`. Nothing is created anywhere.
+ * asks each candidate's provider, in order, for its facts (read-only) until one qualifies for
+ * `needs` — the inventory version the plan rebuilds and the resources its selection brings up.
+ * None qualifies → `LB_PLAN_NO_TARGET` (exit 2) with each candidate and its reasons in
+ * `details.considered`. Nothing is created anywhere.
  */
 export async function chooseTarget(
   environment: string,
   candidates: readonly string[],
   factsOf: (connection: string) => TargetFactsSource,
-  inventory: Inventory,
-  mapping: Mapping,
+  needs: TargetNeeds,
   signal?: AbortSignal,
 ): Promise<TargetSelection & { readonly chosen: string }> {
+  const { inventory, mapping } = needs;
   const answers = new Map<string, TargetAnswer>();
-  const needs = { inventory, resources: inventory.resources, mapping };
   let selection: TargetSelection = { considered: [] };
   for (const connection of candidates) {
     try {

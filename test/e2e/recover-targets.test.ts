@@ -1,11 +1,17 @@
 // Target selection on moto (docs/recovery.md, "Target selection"): `recovery.targets` lists
 // me-central-1 first, whose zones moto does not offer the shop's t3 types in, then us-west-2.
+// The choice judges what the plan rebuilds: the `--at` version and the `--only` resources.
 import { strict as assert } from "node:assert";
 import { after, before, test } from "node:test";
-import { DescribeInstanceTypeOfferingsCommand } from "@aws-sdk/client-ec2";
+import {
+  DescribeInstanceTypeOfferingsCommand,
+  ModifyInstanceAttributeCommand,
+  RunInstancesCommand,
+  StopInstancesCommand,
+} from "@aws-sdk/client-ec2";
 import { ConfigBuilder } from "./config-builder.js";
 import { expectError, expectJson } from "./capture-fixture.js";
-import { recoverWorld, type RecoverWorld } from "./recover-fixture.js";
+import { recoverWorld, source, type RecoverWorld } from "./recover-fixture.js";
 
 const gulf = "me-central-1";
 let world: RecoverWorld;
@@ -84,4 +90,52 @@ test("no target qualifies: LB_PLAN_NO_TARGET, exit 2, each target with its reaso
     ["gulf", "gulf2"],
   );
   assert.ok(considered.every((v) => v.reasons.length > 0));
+});
+
+const chosenBy = async (args: string[]) =>
+  expectJson<{ plan: { target: { connection: string } }; targetSelection: Selection }>(
+    await world.ws.cli(["plan", "shop", ...args, "--json"]),
+  );
+
+test("--only: only the selected resources are judged (a network needs no instance type)", async () => {
+  const plan = await chosenBy(["--only", "network"]);
+  assert.equal(plan.targetSelection.chosen, "gulf");
+  assert.equal(plan.plan.target.connection, "gulf");
+});
+
+test("--at: the version in effect then is judged, not the newest", async () => {
+  // A machine of a type me-central-1 offers, captured; then resized to t3.micro and captured.
+  const ec2 = world.clients.region(source).ec2;
+  const launched = await ec2.send(
+    new RunInstancesCommand({
+      ImageId: world.shop.compute.imageId,
+      InstanceType: "m5.large",
+      MinCount: 1,
+      MaxCount: 1,
+      SubnetId: world.shop.network.privateSubnets[0]!.subnetId,
+      TagSpecifications: [
+        {
+          ResourceType: "instance",
+          Tags: [
+            { Key: "app", Value: "shop" },
+            { Key: "Name", Value: "shop-batch" },
+          ],
+        },
+      ],
+    }),
+  );
+  const id = launched.Instances![0]!.InstanceId!;
+  const only = ["--only", `machine:${id}`];
+  expectJson(await world.ws.cli(["capture", "shop", "--json"]));
+  const then = new Date().toISOString();
+  await ec2.send(new StopInstancesCommand({ InstanceIds: [id] }));
+  await ec2.send(
+    new ModifyInstanceAttributeCommand({ InstanceId: id, InstanceType: { Value: "t3.micro" } }),
+  );
+  expectJson(await world.ws.cli(["capture", "shop", "--json"]));
+
+  assert.equal((await chosenBy([...only, "--at", then])).targetSelection.chosen, "gulf");
+  const now = await chosenBy(only);
+  assert.equal(now.targetSelection.chosen, "west");
+  assert.ok(now.targetSelection.considered[0]?.reasons.some((r) => r.includes("t3.micro")));
 });

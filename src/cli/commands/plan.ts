@@ -126,7 +126,11 @@ export const registerPlan: RegisterCommand = (program, io) => {
         const selection = selectionOf(options.only);
         await withRecovery(
           env,
-          { config: options.config, target: options.target },
+          {
+            config: options.config,
+            target: options.target,
+            planning: { point, ...(selection === undefined ? {} : { selection }) },
+          },
           async (deps) => {
             const planned = await planEnvironment(deps, {
               point,

@@ -97,7 +97,11 @@ export const registerRecover: RegisterCommand = (program, io) => {
         await confirm(io, env, options);
         await withRecovery(
           env,
-          { config: options.config, target: options.target },
+          {
+            config: options.config,
+            target: options.target,
+            planning: { point, ...(selection === undefined ? {} : { selection }) },
+          },
           async (deps) => {
             const progress = new AbortController();
             try {
