@@ -1,5 +1,6 @@
 import type { ChangedRange, ImageSource } from "../repository/archiver/api.js";
 import type { RecoveryPoint, RecoveryPointMethod } from "../model/recovery-point.js";
+import type { JournalRecord } from "./journal/journal-reader.js";
 
 /**
  * The state a change source compares against: the newest committed recovery point of the
@@ -35,6 +36,11 @@ export interface ChangeSet {
   readonly ranges: readonly ChangedRange[] | null;
   /** The volume as it was at `at`; only chunks the ranges touch are read. */
   readonly image: ImageSource;
+  /**
+   * The journaled writes between the base and the cut, in write order (journal sources only):
+   * kept in the repository with the point so any instant between points can be restored.
+   */
+  readonly writes?: readonly JournalRecord[];
   /** Source position to store with the point (the next cycle's `BaseImage.meta`). */
   readonly meta: Readonly<Record<string, unknown>>;
   /**

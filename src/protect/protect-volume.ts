@@ -4,6 +4,7 @@ import { backup, type ArchiveOptions, type BackupResult } from "../repository/ar
 import type { Repository } from "../repository/repository.js";
 import { openBaseImage, type BaseCounters } from "./base-image.js";
 import type { BaseImage, ChangeSet, ChangeSource } from "./change-source.js";
+import { RESYNC_TAG, storeJournal } from "./journal/journal-snapshot.js";
 import type { PointLog } from "./point-log.js";
 
 /** Chunk size of protected volumes: small, so a 4 KiB write costs one 64 KiB chunk. */
@@ -58,11 +59,41 @@ export async function storeChanges(
       ...(base ? { parent: base.snapshotId } : {}),
       chunkSize: base?.chunkSize ?? deps.chunkSize ?? PROTECT_CHUNK_SIZE,
       time: changes.at,
-      tags: [`lifeboat:protect`, `lifeboat:environment=${deps.environment}`],
+      tags: [
+        `lifeboat:protect`,
+        `lifeboat:environment=${deps.environment}`,
+        ...(changes.consistent ? [] : [RESYNC_TAG]),
+      ],
       fields: { environment: deps.environment, method: source.method },
     },
     deps.archive,
   );
+}
+
+/**
+ * Keeps the change set's journaled writes in the repository (docs/protect.md, "Between points")
+ * when they replay onto a point, and returns the change set with the journal snapshot named in
+ * its meta. A resynchronisation's records replay onto a fuzzy image that is exact at no
+ * instant, so they are not kept.
+ */
+export async function keepWrites(
+  deps: ProtectDeps,
+  source: ChangeSource,
+  base: BaseImage | null,
+  changes: ChangeSet,
+): Promise<ChangeSet> {
+  if (changes.writes === undefined || base?.point == null) return changes;
+  const journal = await storeJournal(deps.repo, {
+    volume: source.volume,
+    environment: deps.environment,
+    base: { snapshotId: base.snapshotId, at: base.point.at },
+    at: changes.at,
+    records: changes.writes,
+  });
+  return {
+    ...changes,
+    meta: { ...changes.meta, journalSnapshot: journal.snapshot, journalBytes: journal.bytes },
+  };
 }
 
 /**
@@ -118,6 +149,7 @@ export async function protectVolume(
     if (!changes.consistent) throw new BugError(`${source.volume}: a resync did not converge`);
   }
   const stored = await storeChanges(deps, source, base, changes);
+  changes = await keepWrites(deps, source, base, changes);
   const point = await recordChanges(deps, source, changes, stored, null);
   return {
     point,

@@ -17,6 +17,8 @@ export interface JournalRecord {
   readonly data: Uint8Array;
   /** Nanoseconds since the Unix epoch. */
   readonly atNs: bigint;
+  /** The record as journaled (header and data), kept so a stored copy keeps its CRC. */
+  readonly raw: Uint8Array;
 }
 
 export const SEGMENT_HEADER_BYTES = 32;
@@ -84,31 +86,48 @@ export async function readJournal(
     const newest = i === seqs.length - 1;
     for (;;) {
       next = { session: from.session, seq, offset: start + at };
-      if (at + RECORD_HEADER_BYTES > bytes.length) {
+      const parsed = recordAt(bytes, at, path, start);
+      if (parsed === null) {
         if (at < bytes.length && !newest) throw corrupt(path, start + at, "truncated record");
         break;
       }
-      const header = bytes.subarray(at, at + RECORD_HEADER_BYTES);
-      if (header.subarray(0, 4).toString("latin1") !== RECORD_MAGIC) {
-        throw corrupt(path, start + at, "bad record magic");
-      }
-      const length = header.readUInt32LE(4);
-      const end = at + RECORD_HEADER_BYTES + length;
-      if (end > bytes.length) {
-        if (!newest) throw corrupt(path, start + at, "truncated record");
-        break;
-      }
-      const data = bytes.subarray(at + RECORD_HEADER_BYTES, end);
-      if (crc32(data, crc32(header.subarray(0, 24))) >>> 0 !== header.readUInt32LE(24)) {
-        throw corrupt(path, start + at, "checksum mismatch");
-      }
-      const atNs = header.readBigUInt64LE(16);
-      if (atNs > cutNs) return { records, next, bytesRead };
-      records.push({ offset: Number(header.readBigUInt64LE(8)), data, atNs });
-      at = end;
+      if (parsed.record.atNs > cutNs) return { records, next, bytesRead };
+      records.push(parsed.record);
+      at = parsed.end;
     }
   }
   return { records, next, bytesRead };
+}
+
+/**
+ * The record at `at` in `bytes` and where the next one starts; null when the bytes end before
+ * the record does (a write in progress, or a truncation the caller judges). A wrong magic or
+ * checksum is `LB_JOURNAL_CORRUPT`. `base` is the file offset of `bytes[0]`, for messages.
+ */
+export function recordAt(
+  bytes: Buffer,
+  at: number,
+  path: string,
+  base = 0,
+): { record: JournalRecord; end: number } | null {
+  if (at + RECORD_HEADER_BYTES > bytes.length) return null;
+  const header = bytes.subarray(at, at + RECORD_HEADER_BYTES);
+  if (header.subarray(0, 4).toString("latin1") !== RECORD_MAGIC) {
+    throw corrupt(path, base + at, "bad record magic");
+  }
+  const end = at + RECORD_HEADER_BYTES + header.readUInt32LE(4);
+  if (end > bytes.length) return null;
+  const data = bytes.subarray(at + RECORD_HEADER_BYTES, end);
+  if (crc32(data, crc32(header.subarray(0, 24))) >>> 0 !== header.readUInt32LE(24)) {
+    throw corrupt(path, base + at, "checksum mismatch");
+  }
+  const record = {
+    offset: Number(header.readBigUInt64LE(8)),
+    data,
+    atNs: header.readBigUInt64LE(16),
+    raw: bytes.subarray(at, end),
+  };
+  return { record, end };
 }
 
 async function readFrom(path: string, start: number): Promise<Buffer> {

@@ -101,6 +101,7 @@ export class JournalSource implements ChangeSource {
       consistent: true,
       ranges: changedExtents(records),
       image: journalOverlay(base, records),
+      writes: records,
       meta: { journal: { ...next } },
       commit: () => this.dropBefore(next),
     };

@@ -4,6 +4,7 @@ import { LifeboatError } from "../../model/errors.js";
 import { newCounters, type TransferCounters } from "../archiver/backup-progress.js";
 import { BlobWorkerPool } from "../archiver/blob-worker-pool.js";
 import type { Repository } from "../repository.js";
+import type { SnapshotFilter } from "../snapshot/select-snapshot.js";
 import type { StoredSnapshot } from "../snapshot/snapshot.js";
 import { BlobReader } from "./blob-reader.js";
 import { resolveSnapshot } from "./resolve-snapshot.js";
@@ -17,6 +18,8 @@ export interface RestoreRequest {
   readonly target: string;
   /** With `latest`: the newest snapshot taken at or before this time. */
   readonly at?: Date;
+  /** Narrows `latest` (e.g. to one source). */
+  readonly filter?: SnapshotFilter;
   readonly include?: readonly string[];
   readonly parallel?: number;
   /** Worker threads that decrypt and verify blobs; default one per core. */
@@ -46,6 +49,7 @@ async function statOrNull(path: string) {
 export async function restore(repo: Repository, request: RestoreRequest): Promise<RestoreResult> {
   const snap: StoredSnapshot = await resolveSnapshot(repo, request.snapshot, {
     ...(request.at ? { at: request.at } : {}),
+    ...(request.filter ? { filter: request.filter } : {}),
   });
   const pool = new BlobWorkerPool(repo.key, request.workers);
   try {
