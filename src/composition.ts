@@ -30,6 +30,8 @@ import type { KdfParams } from "./repository/crypto/kdf.js";
 import { Repository } from "./repository/repository.js";
 import { ImageReader } from "./repository/restorer/read-image.js";
 import { hydrateStepHandler } from "./recover/hydrate-step.js";
+import { syncBackStepHandler } from "./recover/sync-back-step.js";
+import { awsVolumeSwap } from "./providers/aws/aws-volume-swap.js";
 import { chooseTarget } from "./recover/choose-target.js";
 import { loadVersion, type VersionRef } from "./capture/stored-versions.js";
 import type { TargetSelection } from "./plan/select-target.js";
@@ -337,16 +339,20 @@ function recoveryTargetAdapters(
     return found;
   };
   let repository: Promise<Repository> | undefined;
+  const openPoint = async (id: string) => {
+    const repo = await (repository ??= openRepository(loaded));
+    return ImageReader.open(repo, await repo.loadSnapshot(id));
+  };
   const executor = new Executor({
     store,
     handlers: {
       ...awsStepHandlers(connection),
-      hydrate: hydrateStepHandler({
-        store: awsBlockSnapshots(connection),
-        openPoint: async (id) => {
-          const repo = await (repository ??= openRepository(loaded));
-          return ImageReader.open(repo, await repo.loadSnapshot(id));
-        },
+      hydrate: hydrateStepHandler({ store: awsBlockSnapshots(connection), openPoint }),
+      "sync-back": syncBackStepHandler({
+        blocks: (name) => awsBlockSnapshots(connectionFor(name)),
+        swap: (name) => awsVolumeSwap(connectionFor(name)),
+        openPoint,
+        points: (environment, source) => listRecoveryPoints(store, environment, { source }),
       }),
       ...awsFailoverHandlers(connectionFor),
       release: awsReleaseHandler(connectionFor),

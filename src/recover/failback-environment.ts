@@ -11,7 +11,14 @@ import type { EnvironmentStatus } from "../store/phases.js";
 import { listRuns, requireRun, type RunRecord } from "../store/runs-repo.js";
 import { appendStepEvent, listStepEvents } from "../store/step-events-repo.js";
 import type { StoreSession } from "../store/store.js";
-import { planFailback, type ConnectionRef, type FailbackPlan } from "./failback-plan.js";
+import { listSteps } from "../store/steps-repo.js";
+import type { JsonObject } from "../store/codec.js";
+import {
+  planFailback,
+  type ConnectionRef,
+  type FailbackPlan,
+  type HydratedVolume,
+} from "./failback-plan.js";
 import { recoveryReport, type RecoverHooks } from "./recover-environment.js";
 import type { RecoveryDeps } from "./recovery-deps.js";
 import { recoveryEvents, type RecoveryReport } from "./recovery-report.js";
@@ -19,10 +26,10 @@ import { releaseDeadLease } from "./release-dead-lease.js";
 
 /** Journal entries of a failback run beyond the executor's own. */
 export const failbackEvents = {
-  /** Data written on the copy is not carried back yet (no protection sync-back): said once. */
-  dataSync: "failback.data-sync",
   /** The failover run's copy was torn down: `teardown` run id and phase. */
   copyRemoved: "failback.copy-removed",
+  /** The primary is primary again: status `active`, protection of its volumes re-enabled. */
+  protection: "failback.protection-enabled",
 } as const;
 
 /** A failback's dependencies: the recovery engine's, wired to the copy's connection. */
@@ -38,6 +45,18 @@ export interface FailbackReport {
   /** The failover run's teardown (the copy removed), once started. */
   readonly copyTeardown: { readonly runId: string; readonly phase: string } | null;
   readonly environmentStatus: EnvironmentStatus;
+  /** One entry per volume the failover hydrated: what its `sync-back` step did. */
+  readonly dataSync: readonly DataSyncEntry[];
+  /** True once the environment is `active` again, which re-enables protection of the primary. */
+  readonly protectionEnabled: boolean;
+}
+
+/** A `sync-back` step's outcome, for the report (docs/cli-json.md). */
+export interface DataSyncEntry {
+  readonly stepId: string;
+  readonly phase: string;
+  /** The step's outputs once it succeeded: `synced`, the point, the new and previous volumes. */
+  readonly outputs: JsonObject | null;
 }
 
 /**
@@ -93,19 +112,14 @@ export async function failbackEnvironment(
     inventory,
     source: deps.source,
     target: failoverTarget(failover),
+    hydrated: await hydratedVolumes(deps.store, failover.id),
+    failoverStartedAt: (failover.startedAt ?? failover.createdAt).toISOString(),
   });
   const run = await deps.executor.createRun({
     environment: deps.environment,
     mode: "failback",
     parentRunId: failover.id,
     plan,
-  });
-  // The call point for the final data delta: protection has no sync-back yet (issue 3), so a
-  // failback says so in its journal instead of pretending to have copied anything.
-  await appendStepEvent(deps.store, {
-    runId: run.id,
-    type: failbackEvents.dataSync,
-    data: { implemented: false, detail: "data written on the copy is not synced back yet" },
   });
   await setStatus(deps.store, deps.environment, "failing-back");
   hooks.onRun?.(run, plan as never);
@@ -137,6 +151,14 @@ export async function continueFailback(deps: RecoveryDeps, runId: string): Promi
     });
     if (teardown.run.phase === "succeeded") {
       await setStatus(deps.store, deps.environment, "active");
+      await appendStepEvent(deps.store, {
+        runId,
+        type: failbackEvents.protection,
+        data: {
+          status: "active",
+          volumes: plan.steps.filter((s) => s.kind === "sync-back").map((s) => s.resource ?? ""),
+        },
+      });
       await appendEvent(deps.store, {
         environment: deps.environment,
         runId,
@@ -147,12 +169,34 @@ export async function continueFailback(deps: RecoveryDeps, runId: string): Promi
     }
   }
   const row = await getEnvironment(deps.store, deps.environment);
+  const steps = await listSteps(deps.store, runId);
+  const events = await listStepEvents(deps.store, runId);
   return {
     report: await recoveryReport(deps, runId),
     failoverRunId: plan.failoverRunId,
     copyTeardown,
     environmentStatus: row?.status ?? "active",
+    dataSync: steps
+      .filter((s) => s.kind === "sync-back")
+      .map((s) => ({ stepId: s.stepId, phase: s.phase, outputs: s.outputs })),
+    protectionEnabled: events.some((e) => e.type === failbackEvents.protection),
   };
+}
+
+/** The failover's succeeded `hydrate` steps: which volume, from which point, made which copy. */
+async function hydratedVolumes(s: StoreSession, failoverRunId: string): Promise<HydratedVolume[]> {
+  const steps = await listSteps(s, failoverRunId);
+  const run = await requireRun(s, failoverRunId);
+  const plan = (run.plan ?? {}) as { steps?: { id: string; resource?: string }[] };
+  const resourceOf = new Map((plan.steps ?? []).map((p) => [p.id, p.resource]));
+  return steps.flatMap((step) => {
+    const resource = resourceOf.get(step.stepId);
+    const point = step.outputs?.recoveryPoint;
+    if (step.kind !== "hydrate" || step.phase !== "succeeded") return [];
+    if (resource === undefined || typeof point !== "string") return [];
+    const copy = step.outputs?.id;
+    return [{ resource, point, copyVolume: typeof copy === "string" ? copy : null }];
+  });
 }
 
 async function setStatus(s: StoreSession, name: string, status: EnvironmentStatus) {

@@ -45,3 +45,44 @@ test("a failback releases the primary, then points its alias records back; nothi
   assert.ok(plan.steps.every((s) => s.idempotencyKey.startsWith("failback/run-1/")));
   assert.deepEqual(planFailback(request), plan);
 });
+
+test("a volume the failover hydrated is carried back first, onto its machine and device", () => {
+  const inventory = shopInventory()
+    .volume("vol-data", "i-bastion", "us-east-1a", "/dev/sdf")
+    .build();
+  const point = "ab".repeat(32);
+  const plan = planFailback({
+    ...request,
+    inventory,
+    hydrated: [{ resource: "volume:vol-data", point, copyVolume: "vol-copy" }],
+    failoverStartedAt: "2026-11-22T06:00:00.000Z",
+  });
+  assert.deepEqual(
+    plan.steps.map((s) => [s.id, s.kind, s.dependsOn]),
+    [
+      ["sync-back:volume:vol-data", "sync-back", []],
+      ["release:source", "release", ["sync-back:volume:vol-data"]],
+      ["dns-move:shop.example.com", "dns-move", ["release:source"]],
+    ],
+  );
+  assert.deepEqual(plan.steps[0]?.input, {
+    connection: "east",
+    volume: "vol-data",
+    copyVolume: "vol-copy",
+    hydratedPoint: point,
+    after: "2026-11-22T06:00:00.000Z",
+    name: "vol-data",
+    zone: "us-east-1a",
+    volumeType: "gp3",
+    machine: "i-bastion",
+    device: "/dev/sdf",
+    tags: { app: "shop" },
+  });
+  validatePlan(plan);
+  // A hydrated id the inventory does not hold plans nothing for it.
+  const none = planFailback({
+    ...request,
+    hydrated: [{ resource: "volume:vol-gone", point, copyVolume: null }],
+  });
+  assert.ok(!none.steps.some((s) => s.kind === "sync-back"));
+});

@@ -34,6 +34,20 @@ export interface FailbackPlanRequest {
   readonly inventory: Inventory;
   readonly source: ConnectionRef;
   readonly target: ConnectionRef;
+  /** The volumes the failover hydrated on the copy (its succeeded `hydrate` steps). */
+  readonly hydrated?: readonly HydratedVolume[];
+  /** When the failover run started (ISO 8601): only recovery points after it are synced. */
+  readonly failoverStartedAt?: string;
+}
+
+/** One volume the failover made on the copy from a recovery point. */
+export interface HydratedVolume {
+  /** The volume's logical id in the inventory (`volume:vol-…`). */
+  readonly resource: string;
+  /** The repository snapshot the copy's volume was written from. */
+  readonly point: string;
+  /** The copy's volume id. */
+  readonly copyVolume: string | null;
 }
 
 const ofKind = <K extends Resource["kind"]>(inventory: Inventory, kind: K) =>
@@ -44,7 +58,10 @@ const ofKind = <K extends Resource["kind"]>(inventory: Inventory, kind: K) =>
  *
  * The primary's resources are adopted, never created: they are the inventory's own provider
  * ids, so a failback cannot duplicate them. Steps:
- * 1. `release:source` — scaling groups back to their captured sizes and stopped machines
+ * 0. `sync-back:<volume>` per volume the failover hydrated — the newest recovery point of the
+ *    volume (written on the copy after the failover) hydrated into the primary's region and
+ *    swapped onto the primary machine (src/recover/sync-back-step.ts);
+ * 1. `release:source` (after every sync-back) — scaling groups back to their captured sizes and stopped machines
  *    started (undoes a failover's fence, or an outage's aftermath);
  * 2. `dns-move:<zone>` per public zone — the records that pointed at a load balancer of the
  *    primary before the failover are pointed at it again (after the release).
@@ -60,10 +77,11 @@ export function planFailback(request: FailbackPlanRequest): FailbackPlan {
     maxSize: g.properties.maxSize,
     desiredCapacity: g.properties.desiredCapacity,
   }));
+  const syncs = syncSteps(request, key);
   const release: ExecutableStep = {
     id: "release:source",
     kind: "release",
-    dependsOn: [],
+    dependsOn: syncs.map((s) => s.id),
     idempotencyKey: key("release"),
     summary: `give ${source.connection} (${source.region}) its capacity back`,
     input: {
@@ -79,9 +97,51 @@ export function planFailback(request: FailbackPlanRequest): FailbackPlan {
     inventoryVersion: request.inventoryVersion,
     source,
     target: request.target,
-    steps: [release, ...dnsSteps(inventory, source.connection, release.id, key)],
+    steps: [...syncs, release, ...dnsSteps(inventory, source.connection, release.id, key)],
     bindings: {},
   };
+}
+
+/**
+ * One `sync-back` per hydrated volume of the inventory (sorted by id), with the primary
+ * machine and device it was attached at (the first attachment; a root device is never
+ * hydrated, so never swapped).
+ */
+function syncSteps(request: FailbackPlanRequest, key: (step: string) => string): ExecutableStep[] {
+  const byId = new Map(request.inventory.resources.map((r) => [r.id, r]));
+  const after = request.failoverStartedAt ?? new Date(0).toISOString();
+  return [...(request.hydrated ?? [])]
+    .sort((a, b) => a.resource.localeCompare(b.resource))
+    .flatMap((h) => {
+      const volume = byId.get(h.resource as Resource["id"]);
+      if (volume?.kind !== "volume") return [];
+      const attachment = volume.properties.attachments[0];
+      const machine = attachment ? byId.get(attachment.machine.ref) : undefined;
+      return [
+        {
+          id: `sync-back:${volume.id}`,
+          kind: "sync-back",
+          dependsOn: [],
+          idempotencyKey: key(`sync-back/${volume.providerId}`),
+          resource: volume.id,
+          resourceKind: "volume",
+          summary: `carry ${volume.providerId}'s data written on the copy back to ${request.source.region}`,
+          input: {
+            connection: request.source.connection,
+            volume: volume.providerId,
+            copyVolume: h.copyVolume,
+            hydratedPoint: h.point,
+            after,
+            name: volume.name,
+            zone: volume.location.zone ?? `${request.source.region}a`,
+            volumeType: volume.properties.volumeType,
+            machine: machine?.kind === "machine" ? machine.providerId : null,
+            device: machine?.kind === "machine" && attachment ? attachment.device : null,
+            tags: { ...volume.tags },
+          },
+        },
+      ];
+    });
 }
 
 /** One `dns-move` per public zone, for the records that aliased a load balancer. */

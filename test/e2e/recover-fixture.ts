@@ -44,12 +44,15 @@ export async function recoverWorld(
   options: {
     readonly build?: (b: ReturnType<typeof shopEnvironment>) => ReturnType<typeof shopEnvironment>;
     readonly config?: (c: ConfigBuilder) => ConfigBuilder;
+    /** Runs after the shop is built, before the workspace's config is written and captured. */
+    readonly beforeCapture?: (clients: AwsClients, shop: ShopEnvironment) => Promise<void>;
   } = {},
 ): Promise<RecoverWorld> {
   const moto = await startMoto();
   const clients = awsClients(moto);
   const builder = shopEnvironment(clients).inRegion(source).named("shop");
   const shop = await (options.build ? options.build(builder) : builder).build();
+  await options.beforeCapture?.(clients, shop);
   const ws = await captureWorkspace(moto.endpoint, (c) =>
     (options.config ?? ((x) => x))(c.set("environments.shop.recovery.mapping.nameSuffix", "-dr")),
   );

@@ -19,6 +19,22 @@ function failbackOk(r: FailbackReport): boolean {
   );
 }
 
+function dataSyncLines(entries: FailbackReport["dataSync"]): string[] {
+  if (entries.length === 0) return ["  data sync-back    no volume was hydrated by the failover"];
+  return entries.map((e) => {
+    const o = e.outputs ?? {};
+    const what =
+      e.phase !== "succeeded"
+        ? e.phase
+        : o.synced !== true
+          ? `nothing to sync: ${String(o.reason)}`
+          : `point ${String(o.recoveryPoint).slice(0, 12)} → ${String(o.id)}` +
+            `${o.attached === true ? ` at ${String(o.machine)} ${String(o.device)}` : ` (not attached: ${String(o.note)})`}` +
+            `${typeof o.previousVolume === "string" ? `, kept ${o.previousVolume}` : ""}`;
+    return `  data sync-back    ${e.stepId.replace(/^sync-back:/, "")}: ${what}`;
+  });
+}
+
 /** Prints a failback's outcome; exit 1 unless it ended well. */
 export function finishFailback(io: CliIo, json: boolean | undefined, r: FailbackReport): void {
   const result: FailbackJson = { ok: failbackOk(r), ...r };
@@ -26,7 +42,8 @@ export function finishFailback(io: CliIo, json: boolean | undefined, r: Failback
     [
       `${x.ok ? "OK" : "NOT OK"}: failback of ${x.report.environment} (undoing failover ${x.failoverRunId}); environment is ${x.environmentStatus}`,
       `  copy teardown     ${x.copyTeardown ? `run ${x.copyTeardown.runId} ${x.copyTeardown.phase}` : "not started"}`,
-      "  data sync-back    not implemented yet: data written on the copy stays there",
+      ...dataSyncLines(x.dataSync),
+      `  protection        ${x.protectionEnabled ? "re-enabled (environment active)" : "not yet re-enabled"}`,
       renderRecoveryReport(x.report),
     ].join("\n"),
   );

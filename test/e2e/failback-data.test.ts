@@ -1,0 +1,286 @@
+// `lifeboat failback` carries the copy's data back (docs/recovery.md, "Failback"), end to end
+// against moto through the built CLI. The shop's bastion has a data volume in us-east-1; the
+// agent protects an image file as that volume id; the failover hydrates the point into
+// us-west-2. Then "the copy writes": the image changes and the agent records a new point for
+// the same volume id (as the agent on the copy would). `failback` is killed with -9 during the
+// data sync and `resume` completes it: the bastion's volume at /dev/sdf is a new one whose
+// snapshot reads back byte-identical to the new point's image, the old volume is kept and
+// tagged, no machine is duplicated, the copy is gone, DNS leads home, protection is back on.
+import { strict as assert } from "node:assert";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { open, readFile, truncate, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { GetSnapshotBlockCommand, ListSnapshotBlocksCommand } from "@aws-sdk/client-ebs";
+import {
+  AttachVolumeCommand,
+  CreateVolumeCommand,
+  DescribeInstancesCommand,
+  DescribeVolumesCommand,
+} from "@aws-sdk/client-ec2";
+import { ListResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
+import { listRecoveryPoints } from "../../src/store/recovery-points-repo.js";
+import { listSteps } from "../../src/store/steps-repo.js";
+import { listStepEvents } from "../../src/store/step-events-repo.js";
+import { countRegion } from "../integration/recover-fixture.js";
+import { expectJson } from "./capture-fixture.js";
+import {
+  recoverWorld,
+  runIdOf,
+  source,
+  spawnLifeboat,
+  target,
+  workspaceStore,
+  type RecoverWorld,
+  type ReportJson,
+} from "./recover-fixture.js";
+
+const KiB = 1024;
+const imageSize = 1024 * KiB;
+let world: RecoverWorld;
+let dataVolume = "";
+const device = "/dev/sdf";
+const imagePath = () => join(world.ws.dir, "disks", "data.img");
+
+before(async () => {
+  world = await recoverWorld({
+    beforeCapture: async (clients, shop) => {
+      const { ec2 } = clients.region(source);
+      const made = await ec2.send(
+        new CreateVolumeCommand({
+          AvailabilityZone: `${source}a`,
+          Size: 1,
+          VolumeType: "gp3",
+          TagSpecifications: [
+            {
+              ResourceType: "volume",
+              Tags: [
+                { Key: "app", Value: "shop" },
+                { Key: "Name", Value: "shop-data" },
+              ],
+            },
+          ],
+        }),
+      );
+      dataVolume = made.VolumeId!;
+      await ec2.send(
+        new AttachVolumeCommand({
+          VolumeId: dataVolume,
+          InstanceId: shop.compute.bastionInstanceId,
+          Device: device,
+        }),
+      );
+    },
+    config: (c) =>
+      c
+        .set("environments.shop.protect", [{ volumes: { ids: [dataVolume] }, rpo: "1h" }])
+        .set("environments.shop.agent", {
+          name: "data-host",
+          volumes: { [dataVolume]: { path: "disks/data.img", mode: "scan" } },
+        }),
+  });
+  // A 1 MiB image: 16 KiB of data, a hole, 8 KiB of data (moto's blocks are 512 B).
+  mkdirSync(join(world.ws.dir, "disks"));
+  await writeFile(imagePath(), randomBytes(16 * KiB));
+  await truncate(imagePath(), imageSize);
+  await overwrite(512 * KiB, randomBytes(8 * KiB));
+});
+
+after(async () => {
+  await world?.close();
+});
+
+async function overwrite(offset: number, data: Buffer): Promise<void> {
+  const file = await open(imagePath(), "r+");
+  try {
+    await file.write(data, 0, data.length, offset);
+  } finally {
+    await file.close();
+  }
+}
+
+/** One `agent --once` round: a recovery point of the data volume; returns its snapshot id. */
+async function protectOnce(): Promise<string> {
+  expectJson(await world.ws.cli(["agent", "shop", "--once", "--json"]));
+  const store = await workspaceStore(world.ws);
+  try {
+    const [newest] = await listRecoveryPoints(store, "shop", { source: dataVolume });
+    assert.ok(newest, "the agent recorded a point");
+    return newest.snapshotId;
+  } finally {
+    await store.close();
+  }
+}
+
+async function shopAlias(): Promise<string | undefined> {
+  const { dns } = world.shop;
+  const sets = await world.clients
+    .region(source)
+    .route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: dns.hostedZoneId }));
+  const name = `${dns.shopRecordName.replace(/\.$/, "")}.`;
+  return sets.ResourceRecordSets?.find((s) => s.Name === name && s.Type === "A")?.AliasTarget
+    ?.DNSName;
+}
+
+/** A snapshot's bytes as a plain EBS client reads them (holes as zeros), `size` long. */
+async function snapshotBytes(snapshotId: string, size: number): Promise<Buffer> {
+  const { ebs } = world.clients.region(source);
+  const listed = await ebs.send(new ListSnapshotBlocksCommand({ SnapshotId: snapshotId }));
+  const blockSize = Number(listed.BlockSize);
+  const bytes = Buffer.alloc(Math.ceil(size / blockSize) * blockSize);
+  for (const b of listed.Blocks ?? []) {
+    const got = await ebs.send(
+      new GetSnapshotBlockCommand({
+        SnapshotId: snapshotId,
+        BlockIndex: Number(b.BlockIndex),
+        BlockToken: b.BlockToken,
+      }),
+    );
+    Buffer.from(await got.BlockData!.transformToByteArray()).copy(
+      bytes,
+      Number(b.BlockIndex) * blockSize,
+    );
+  }
+  return bytes.subarray(0, size);
+}
+
+const sha = (data: Buffer) => createHash("sha256").update(data).digest("hex");
+
+interface FailbackJson {
+  ok: boolean;
+  failoverRunId: string;
+  copyTeardown: { runId: string; phase: string } | null;
+  environmentStatus: string;
+  protectionEnabled: boolean;
+  dataSync: { stepId: string; phase: string; outputs: Record<string, unknown> | null }[];
+  report: ReportJson["report"];
+}
+
+test("failback carries the copy's writes home: killed -9 mid-sync, resumed, byte-identical", async (t) => {
+  const east = world.clients.region(source);
+  const homeAlias = await shopAlias();
+  const machinesBefore = (await countRegion(east)).machine;
+
+  const first = await protectOnce();
+  const failover = await world.ws.cli([
+    "recover",
+    "shop",
+    "--yes",
+    "--json",
+    "--hydrate",
+    `volume:${dataVolume}=${first}`,
+  ]);
+  const failoverId = runIdOf(failover);
+  assert.equal(expectJson<ReportJson>(failover).report.phase, "succeeded");
+
+  // The copy writes: new data over the first block and in the hole; the agent on the copy
+  // binds the copy's device to the same volume id and records a point.
+  await overwrite(0, randomBytes(4 * KiB));
+  await overwrite(256 * KiB, randomBytes(6 * KiB));
+  const written = await protectOnce();
+  assert.notEqual(written, first);
+  const expected = await readFile(imagePath());
+
+  // Kill -9 while the data is being carried back, then resume.
+  const live = spawnLifeboat(world.ws, ["failback", "shop", "--yes", "--json"]);
+  const failbackId = await live.runId;
+  const store = await workspaceStore(world.ws);
+  const syncStep = `sync-back:volume:${dataVolume}`;
+  try {
+    for (;;) {
+      const step = (await listSteps(store, failbackId)).find((s) => s.stepId === syncStep);
+      if (step?.phase === "running") break;
+      if (live.proc.exitCode !== null) {
+        throw new Error(`failback ended first: ${(await live.done).stdout}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10)); // polling another process
+    }
+    live.proc.kill("SIGKILL");
+    await live.done;
+    const mid = (await listSteps(store, failbackId)).find((s) => s.stepId === syncStep);
+    t.diagnostic(`killed with the sync-back step ${mid?.phase}`);
+    assert.notEqual(mid?.phase, "succeeded", "the kill came after the sync had finished");
+  } finally {
+    await store.close();
+  }
+
+  const resumed = expectJson<FailbackJson>(await world.ws.cli(["resume", failbackId, "--json"]));
+  t.diagnostic(
+    `failback: steps ${resumed.report.steps.map((s) => `${s.stepId}=${s.phase}`).join(", ")}`,
+  );
+  assert.equal(resumed.ok, true);
+  assert.equal(resumed.failoverRunId, failoverId);
+  assert.equal(resumed.environmentStatus, "active");
+  assert.equal(resumed.protectionEnabled, true);
+  assert.equal(resumed.copyTeardown?.phase, "succeeded");
+  const [sync] = resumed.dataSync;
+  assert.equal(sync?.phase, "succeeded");
+  const out = sync.outputs as {
+    id: string;
+    synced: boolean;
+    recoveryPoint: string;
+    snapshotId: string;
+    attached: boolean;
+    previousVolume: string;
+    verify: { identical: boolean };
+  };
+  assert.equal(out.synced, true);
+  assert.equal(out.recoveryPoint, written);
+  assert.equal(out.verify.identical, true);
+  assert.equal(out.attached, true);
+  assert.equal(out.previousVolume, dataVolume);
+
+  // The primary's bastion has the new volume at the same device, made from a snapshot that
+  // reads back (GetSnapshotBlock) byte-identical to the copy's last point.
+  const bastion = (
+    await east.ec2.send(
+      new DescribeInstancesCommand({ InstanceIds: [world.shop.compute.bastionInstanceId] }),
+    )
+  ).Reservations?.[0]?.Instances?.[0];
+  assert.equal(bastion?.State?.Name, "running");
+  const attached = bastion?.BlockDeviceMappings?.find((m) => m.DeviceName === device)?.Ebs;
+  assert.equal(attached?.VolumeId, out.id);
+  const volumes = await east.ec2.send(
+    new DescribeVolumesCommand({ VolumeIds: [out.id, dataVolume] }),
+  );
+  const made = volumes.Volumes?.find((v) => v.VolumeId === out.id);
+  assert.equal(made?.SnapshotId, out.snapshotId);
+  assert.equal(made?.AvailabilityZone, `${source}a`);
+  assert.equal(sha(await snapshotBytes(out.snapshotId, imageSize)), sha(expected));
+  // The old volume is kept, detached, and says what replaced it.
+  const old = volumes.Volumes?.find((v) => v.VolumeId === dataVolume);
+  assert.equal(old?.State, "available");
+  assert.equal(old?.Tags?.find((x) => x.Key === "lifeboat:replaced-by")?.Value, out.id);
+
+  // No duplicate machines, the copy is gone, DNS leads home.
+  assert.equal((await countRegion(east)).machine, machinesBefore);
+  // moto's StartSnapshot makes an EC2 volume of its own for every direct-API snapshot (untagged,
+  // never attached) and keeps it after the snapshot is deleted: the failover's hydration left
+  // one. Every other kind is back at its baseline, and no volume of Lifeboat's is left.
+  const { volume: leftVolumes, ...targetNow } = await world.targetCounts();
+  const { volume: baseVolumes, ...baseline } = world.baseline;
+  assert.deepEqual(targetNow, baseline);
+  const west = await world.clients.region(target).ec2.send(new DescribeVolumesCommand({}));
+  const tagged = (west.Volumes ?? []).filter((v) => (v.Tags ?? []).length > 0);
+  assert.deepEqual(
+    tagged.map((v) => v.VolumeId),
+    [],
+  );
+  assert.ok((leftVolumes ?? 0) - (baseVolumes ?? 0) <= 1);
+  assert.equal(await shopAlias(), homeAlias);
+  assert.match(homeAlias ?? "", new RegExp(source));
+
+  // The journal says what happened and nothing claims "not implemented".
+  const check = await workspaceStore(world.ws);
+  try {
+    const types = (await listStepEvents(check, failbackId)).map((e) => e.type);
+    assert.ok(types.includes("handler.sync-back.verified"), types.join(", "));
+    assert.ok(types.includes("failback.protection-enabled"));
+    assert.ok(!types.includes("failback.data-sync"));
+  } finally {
+    await check.close();
+  }
+  const text = await world.ws.cli(["run", failbackId]);
+  assert.equal(text.code, 0, text.stderr);
+});
