@@ -14,6 +14,7 @@ import { Secret } from "./model/secret.js";
 import type { Store } from "./store/store.js";
 import { alertersFromConfig } from "./watch/alerts-from-config.js";
 import type { DecisionListener } from "./watch/decision-sink.js";
+import { failoverListener, type StartFailover } from "./watch/failover-listener.js";
 import { listDecisions, storeDecisionSink } from "./watch/store-decision-sink.js";
 import { watchFromConfig } from "./watch/watch-from-config.js";
 import { Watcher } from "./watch/watcher.js";
@@ -26,7 +27,8 @@ export interface EnvironmentWatch {
 
 /**
  * The watcher of environment `name`, or undefined when its config has no `health` checks.
- * Decisions recorded before (a previous leader's) carry over: an open incident stays open.
+ * Decisions recorded before (a previous leader's) carry over: an open incident stays open, and
+ * the failover it asked for is started unless its run exists.
  */
 export async function environmentWatch(
   loaded: LoadedConfig,
@@ -36,8 +38,14 @@ export async function environmentWatch(
     readonly clock: Clock;
     readonly logger: Logger;
     readonly env: Readonly<Record<string, string | undefined>>;
-    /** Told about each decision after the alert channels: `lifeboat watch` starts failovers. */
+    /** Told about each decision after the alert channels (`lifeboat watch` prints them). */
     readonly listeners?: readonly DecisionListener[];
+    /**
+     * Starts a failover for a failover decision (`lifeboat watch`, and `serve` while it leads),
+     * told last; also for the failover the open incident asked for before this watcher started
+     * (failover-listener.ts, `replay`). Absent: decisions are recorded and alerted only.
+     */
+    readonly startFailover?: StartFailover;
   },
 ): Promise<EnvironmentWatch | undefined> {
   const environment = loaded.config.environments[name];
@@ -59,7 +67,8 @@ export async function environmentWatch(
     newestRecoveryPoint: () => Promise.resolve(null),
     provider,
   });
-  const history = (await listDecisions(deps.store, name)).map((d) => d.decision);
+  const recorded = await listDecisions(deps.store, name);
+  const history = recorded.map((d) => d.decision);
   // Webhooks of the environment and the top level (docs/config.md, `alerts`).
   const alerters = alertersFromConfig(
     name,
@@ -73,6 +82,7 @@ export async function environmentWatch(
       },
     },
   );
+  const failovers = deps.startFailover && failoverListener(deps.startFailover, deps.logger);
   const watcher = new Watcher({
     environment: name,
     probes,
@@ -80,11 +90,14 @@ export async function environmentWatch(
     clock: deps.clock,
     logger: deps.logger,
     sink: storeDecisionSink(deps.store),
-    listeners: [...alerters, ...(deps.listeners ?? [])],
+    listeners: [...alerters, ...(deps.listeners ?? []), ...(failovers ? [failovers] : [])],
     history,
   });
   return {
-    start: () => watcher.start(),
+    start: () => {
+      failovers?.replay(recorded);
+      watcher.start();
+    },
     stop: async () => {
       await watcher.stop();
       await Promise.all(alerters.map((a) => a.close()));

@@ -74,7 +74,8 @@ import {
   failoverToUndo,
   type FailbackDeps,
 } from "./recover/failback-environment.js";
-import { listRuns, requireRun, type RunRecord } from "./store/runs-repo.js";
+import { getRun, listRuns, requireRun, type RunRecord } from "./store/runs-repo.js";
+import { incidentRunId } from "./watch/failover-listener.js";
 import type { RecoveryPointReader } from "./watch/recovery-point-reader.js";
 import { hostname } from "node:os";
 import type { AgentDeps, AgentVolume } from "./protect/agent.js";
@@ -702,30 +703,45 @@ export async function withProtectionAgent<T>(
   }
 }
 
-// ---- Failover on a watcher decision (`lifeboat watch`) ----
+// ---- Failover on a watcher decision (`lifeboat watch`, `serve` while it leads) ----
 
 /**
- * Starts a failover run of `name` for a watcher decision and drives it to its end (with
- * `approval` it waits at its approval step for `lifeboat approve`). Skipped — `undefined` —
- * when the environment is already failed over or another failover run of it is unfinished, so
- * a restarted watcher or a second decision never starts a second failover.
+ * Starts a failover run of `name` for a watcher decision of incident `incidentId` and drives
+ * it to its end (with `approval` it waits at its approval step for `lifeboat approve`). The
+ * run's id is the incident's ({@link incidentRunId}). Skipped — `undefined` — when that run
+ * exists (whatever its phase: one run per incident, a failed one is resumed by hand), when the
+ * environment is already failed over, or when another failover run of it is unfinished; a
+ * run recorded meanwhile by another process (the store's unique id) is skipped too. So a
+ * restarted watcher, a new leader or a second decision never starts a second failover.
  */
 export async function failoverOnDecision(
   name: string,
   options: CompositionOptions,
-  request: { readonly approval: boolean; readonly onRun?: (run: RunRecord) => void },
+  request: {
+    readonly approval: boolean;
+    readonly incidentId: string;
+    readonly onRun?: (run: RunRecord) => void;
+  },
 ): Promise<RecoveryReport | undefined> {
+  const runId = incidentRunId(name, request.incidentId);
   return await withRecovery(name, options, async (deps) => {
+    if ((await getRun(deps.store, runId)) !== undefined) return undefined;
     if ((await getEnvironment(deps.store, name))?.status === "failed-over") return undefined;
     const runs = await listRuns(deps.store, { environment: name });
     if (runs.some((r) => r.mode === "failover" && !terminalRunPhases.includes(r.phase))) {
       return undefined;
     }
-    return await recoverEnvironment(
-      deps,
-      { mode: "failover", approval: request.approval },
-      request.onRun ? { onRun: (run) => request.onRun?.(run) } : {},
-    );
+    try {
+      return await recoverEnvironment(
+        deps,
+        { mode: "failover", approval: request.approval, runId },
+        request.onRun ? { onRun: (run) => request.onRun?.(run) } : {},
+      );
+    } catch (error) {
+      const raced = error instanceof LifeboatError && error.code === "LB_STORE_CONFLICT";
+      if (raced && (await getRun(deps.store, runId)) !== undefined) return undefined;
+      throw error;
+    }
   });
 }
 

@@ -1,5 +1,11 @@
 import { selectionOf } from "../cli/commands/plan.js";
-import { withRecovery, withRun, withStateStore, type CompositionOptions } from "../composition.js";
+import {
+  failoverOnDecision,
+  withRecovery,
+  withRun,
+  withStateStore,
+  type CompositionOptions,
+} from "../composition.js";
 import { LifeboatError, toErrorJson } from "../model/errors.js";
 import { systemClock } from "../model/clock.js";
 import type { Logger } from "../model/logger.js";
@@ -74,6 +80,16 @@ export function backgroundRuns(options: CompositionOptions, logger: Logger): Run
         // Before the run is recorded (pre-flight, no version) the caller gets the error.
         work.catch(reject);
         background(`${request.mode} of ${environment}`, work);
+      }),
+
+    failover: (environment, request) =>
+      new Promise<RunRecord | undefined>((resolve, reject) => {
+        const work = failoverOnDecision(environment, options, {
+          ...request,
+          onRun: (run) => resolve(run),
+        });
+        work.then((report) => report ?? resolve(undefined), reject);
+        background(`failover of ${environment} (incident ${request.incidentId})`, work);
       }),
 
     resume: async (runId) => {

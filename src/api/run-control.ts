@@ -21,6 +21,16 @@ export interface RunControl {
   plan(environment: string, request: RunRequest): Promise<unknown>;
   /** Plans, records and starts a run; resolves with the recorded run before it executes. */
   start(environment: string, request: RunRequest): Promise<RunRecord>;
+  /**
+   * The failover a watcher decision of incident `incidentId` asks for (`serve`'s scheduler):
+   * resolves with the recorded run, which continues in the background, or undefined when it
+   * is skipped — the incident's run exists, the environment is failed over, or another
+   * failover of it is unfinished (composition.ts `failoverOnDecision`).
+   */
+  failover(
+    environment: string,
+    request: { readonly incidentId: string; readonly approval: boolean },
+  ): Promise<RunRecord | undefined>;
   /** Continues a stopped or crashed run in the background (`lifeboat resume`). */
   resume(runId: string): Promise<RunRecord>;
   /** Asks a running run to stop (`lifeboat cancel`). */

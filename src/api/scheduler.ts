@@ -17,6 +17,7 @@ import { listOrphanedRuns } from "../store/run-lease.js";
 import { listRuns } from "../store/runs-repo.js";
 import { runDrillSchedule } from "./drill-schedule.js";
 import type { Store } from "../store/store.js";
+import type { StartFailover } from "../watch/failover-listener.js";
 import type { RunControl } from "./run-control.js";
 
 export interface SchedulerOptions {
@@ -27,7 +28,10 @@ export interface SchedulerOptions {
   readonly logger: Logger;
   /** This process; recorded on every capture event so overlaps could be seen. */
   readonly owner: string;
-  /** Resumes runs left without an executor (a previous leader died mid-run). */
+  /**
+   * Starts failovers and drills, and resumes runs left without an executor (a previous leader
+   * died mid-run). Absent: decisions are recorded and alerted only.
+   */
   readonly runs?: RunControl;
 }
 
@@ -40,8 +44,9 @@ export const captureEvents = {
 
 /**
  * The leader's work: a capture loop per environment (every `capture.every`), the watcher of
- * each environment with health checks, scheduled drills (`drill.every`), and resuming
- * orphaned runs. `start` once leadership is
+ * each environment with health checks — its failover decisions start failover runs, one per
+ * incident (docs/watch.md, "Acting on decisions") —, scheduled drills (`drill.every`), and
+ * resuming orphaned runs. `start` once leadership is
  * gained; `stop` aborts the loops and waits for a capture in progress to end (it gets the
  * abort signal), so a process that lost the lease is done before another can have taken it.
  */
@@ -114,13 +119,29 @@ export class Scheduler {
   }
 
   async #watch(name: string, signal: AbortSignal): Promise<void> {
-    const { loaded, store, clock, logger } = this.#o;
+    const { loaded, store, clock, logger, runs } = this.#o;
     const env = this.#o.composition.env ?? process.env;
+    // Failover decisions start runs, as under `lifeboat watch`, but only while leading: a
+    // start still queued when the lease is lost is dropped (the next leader replays it).
+    const startFailover: StartFailover | undefined =
+      runs &&
+      (async ({ decision, approval }) => {
+        if (signal.aborted) return;
+        const { incidentId } = decision;
+        const run = await runs.failover(name, { incidentId, approval });
+        logger.log("info", run ? "watch.failover.started" : "watch.failover.skipped", {
+          environment: name,
+          incidentId,
+          approval,
+          ...(run ? { runId: run.id } : { reason: "already failed over or failing over" }),
+        });
+      });
     const watch: EnvironmentWatch | undefined = await environmentWatch(loaded, name, {
       store,
       clock,
       logger,
       env,
+      ...(startFailover ? { startFailover } : {}),
     });
     if (!watch) return;
     watch.start();

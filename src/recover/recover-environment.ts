@@ -14,6 +14,11 @@ export interface RecoverRequest extends Omit<EnvironmentPlanRequest, "mode"> {
   readonly mode: Extract<RecoveryMode, "failover" | "drill">;
   /** Drills: keep what was built instead of tearing it down after verification. */
   readonly keep?: boolean;
+  /**
+   * The run's id (default a random UUID). A watcher's failover passes its incident's, so a
+   * second start of the incident fails with `LB_STORE_CONFLICT` instead of running twice.
+   */
+  readonly runId?: string;
 }
 
 export interface RecoverHooks {
@@ -49,6 +54,7 @@ export async function recoverEnvironment(
     environment: deps.environment,
     mode: request.mode,
     plan: planned.plan,
+    ...(request.runId === undefined ? {} : { id: request.runId }),
   });
   await appendStepEvent(deps.store, {
     runId: run.id,

@@ -5,7 +5,7 @@ import { watchDecisionToJson } from "../../model/failover-policy.js";
 import { jsonLinesLogger } from "../../model/logger.js";
 import type { DecisionListener } from "../../watch/decision-sink.js";
 import { summarizeDecision } from "../../watch/decision-sink.js";
-import { failoverListener } from "../../watch/failover-listener.js";
+import type { StartFailover } from "../../watch/failover-listener.js";
 import type { GlobalOptions } from "../output.js";
 import { runAction, type RegisterCommand } from "../run-action.js";
 import { environmentWatch, failoverOnDecision, withStateStore } from "../../composition.js";
@@ -47,12 +47,13 @@ export const registerWatch: RegisterCommand = (program, io) => {
                 decision: watchDecisionToJson(decision),
               }),
           };
-          const failovers = failoverListener(async ({ approval }) => {
+          const startFailover: StartFailover = async ({ decision, approval }) => {
             const report = await failoverOnDecision(
               name,
               { config: options.config },
               {
                 approval,
+                incidentId: decision.incidentId,
                 onRun: (run) => emit({ type: "failover.started", runId: run.id, approval }),
               },
             );
@@ -61,13 +62,14 @@ export const registerWatch: RegisterCommand = (program, io) => {
                 ? { type: "failover.finished", runId: report.runId, phase: report.phase }
                 : { type: "failover.skipped", reason: "already failed over or failing over" },
             );
-          }, logger);
+          };
           const watch = await environmentWatch(loaded, name, {
             store,
             clock: systemClock,
             logger,
             env: process.env,
-            listeners: [printer, failovers],
+            listeners: [printer],
+            startFailover,
           });
           if (!watch) {
             throw new LifeboatError(
