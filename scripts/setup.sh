@@ -4,7 +4,9 @@
 #   - Debian packages: postgresql (state store + database protection), restic and borgbackup
 #     (benchmark peers), zstd, chromium (the dashboard's browser test drives it headless); fuse3,
 #     libfuse3-dev, gcc, pkg-config, zlib1g-dev (the journal pass-through of volume protection,
-#     built into dist/native by scripts/build-journalfs.sh).
+#     built into dist/native by scripts/build-journalfs.sh); openssh-server (the `ssh` and
+#     `fsfreeze` workflow actions are tested against a real sshd) and e2fsprogs (the fsfreeze test
+#     loop-mounts an ext4 image).
 #   - moto_server (the AWS emulator): used from PATH when present, else a virtualenv in
 #     .venv-moto with moto[server] 5.2.1 from PyPI.
 #   --demo: only what `lifeboat demo` needs (moto_server and the npm dependencies); no Debian
@@ -15,7 +17,8 @@ cd "$(dirname "$0")/.."
 demo_only=false
 [ "${1:-}" = "--demo" ] && demo_only=true
 
-packages=(postgresql restic borgbackup zstd chromium fuse3 libfuse3-dev gcc pkg-config zlib1g-dev)
+packages=(postgresql restic borgbackup zstd chromium fuse3 libfuse3-dev gcc pkg-config zlib1g-dev
+  openssh-server e2fsprogs)
 missing=()
 if ! $demo_only; then
   for pkg in "${packages[@]}"; do

@@ -3,7 +3,7 @@
  * registry (built-ins, then the config's external plug-ins), the workflow definitions (config
  * or a separate file) and a runner over the state store.
  */
-import { environmentNamed } from "./config/config-lookups.js";
+import { environmentNamed, providerNamed } from "./config/config-lookups.js";
 import type { DeepReadonly } from "./config/deep-freeze.js";
 import { loadConfig, type LoadedConfig } from "./config/load-config.js";
 import { loadWorkflowFile } from "./config/workflow-file.js";
@@ -16,6 +16,11 @@ import { repositoryRecoveryPoints } from "./compose-snapshot.js";
 import { standaloneBuiltins } from "./plugins/builtin/index.js";
 import { snapshotPlugin } from "./plugins/builtin/snapshot.js";
 import { approvalPlugin, type ApprovalPort } from "./plugins/builtin/approval.js";
+import { awsSsmRunPlugin } from "./plugins/builtin/aws-ssm-run.js";
+import type { RemoteShellPort } from "./plugins/remote-shell-port.js";
+import type { ProviderConfig } from "./model/config.js";
+import { awsConnectionOptions } from "./providers/aws/aws-connection-options.js";
+import { awsRemoteShell, type AwsRemoteShell } from "./providers/aws/aws-ssm-commands.js";
 import { waitForApproval } from "./execute/approval-gate.js";
 import { loadPlugins } from "./plugins/load-plugins.js";
 import { PluginRegistry } from "./plugins/plugin-registry.js";
@@ -60,6 +65,23 @@ export interface BuiltinAdapters {
   /** The state store the runs' approvals are recorded in. */
   readonly store: Store;
   readonly clock: Clock;
+  /** Run Command on cloud machines (`aws-ssm-run`). */
+  readonly remoteShell: RemoteShellPort;
+}
+
+/**
+ * SSM Run Command over the config's provider connections: a step's `with.connection`, else the
+ * environment's `source`. Credentials are read when a step first needs them.
+ */
+function configRemoteShell(
+  loaded: LoadedConfig,
+  env: Readonly<Record<string, string | undefined>>,
+): AwsRemoteShell {
+  return awsRemoteShell((connection, environment) => {
+    const name = connection ?? environmentNamed(loaded, environment).source;
+    const provider = providerNamed(loaded, name) as ProviderConfig;
+    return { name, options: awsConnectionOptions(name, provider, env) };
+  });
 }
 
 /** Workflow approvals through the same gate and records as failover approvals. */
@@ -81,6 +103,7 @@ export async function pluginRegistry(
   for (const plugin of standaloneBuiltins) registry.register(plugin);
   registry.register(snapshotPlugin(repositoryRecoveryPoints(() => adapters.repository())));
   registry.register(approvalPlugin(storeApprovals(adapters.store, adapters.clock)));
+  registry.register(awsSsmRunPlugin(adapters.remoteShell));
   await loadPlugins(registry, loaded.config.plugins, loaded.dir);
   return registry;
 }
@@ -99,11 +122,14 @@ export async function withWorkflowServices<T>(
     baseDir: loaded.dir,
     now: () => clock.now(),
   });
+  const remoteShell = configRemoteShell(loaded, env);
   const registry = await pluginRegistry(loaded, {
     repository: () => (repository ??= options.openRepository(loaded)),
     store,
     clock,
+    remoteShell,
   }).catch(async (error: unknown) => {
+    remoteShell.destroy();
     await store.close();
     throw error;
   });
@@ -143,6 +169,7 @@ export async function withWorkflowServices<T>(
     });
   } finally {
     const repo = await repository?.catch(() => undefined);
+    remoteShell.destroy();
     await Promise.allSettled([repo?.close(), store.close()]);
   }
 }

@@ -190,6 +190,23 @@ export const errorCatalogue = {
     "failed",
     "The workflow's process died; its open pairs were undone. Run the workflow again.",
   ),
+  LB_SSH_FAILED: entry(
+    "failed",
+    "ssh could not run the command (connection, authentication or host key); check the host, `identityFile` and `knownHostsFile` in the message, e.g. with `ssh -v`.",
+    true,
+  ),
+  LB_REMOTE_COMMAND_FAILED: entry(
+    "failed",
+    "The command ran on the machine and failed; the details hold its exit status (or SSM status) and the end of its output.",
+  ),
+  LB_FSFREEZE_FAILED: entry(
+    "failed",
+    "fsfreeze failed on the mount point named in the message; check it is a mounted Linux file system that supports freezing and that Lifeboat may freeze it (root).",
+  ),
+  LB_WAIT_HEALTHY_TIMEOUT: entry(
+    "failed",
+    "The probe did not answer healthy within `timeout`; the details hold its last status. Fix the service or raise `timeout`.",
+  ),
 
   // Repository
   LB_REPO_NOT_FOUND: entry(

@@ -13,7 +13,8 @@ const params = z.strictObject({
   expectExit: z.array(z.number().int()).default([0]),
 });
 
-const tail = (text: string) => text.slice(-2000);
+/** The last 2 000 characters of a command's output: what results and errors keep. */
+export const tail = (text: string) => text.slice(-2000);
 
 /** Runs a command on the Lifeboat host; a status outside `expectExit` fails the step. */
 export const execPlugin = definePlugin<z.infer<typeof params>, LocalTarget>({
@@ -55,6 +56,11 @@ export function runCommand(
     readonly env?: Readonly<Record<string, string>>;
     readonly signal: AbortSignal;
     readonly input?: string;
+    /**
+     * Give the child a stdin pipe that stays open until it exits (no `input`): a remote command
+     * run over ssh watches it, so killing the local client stops the remote command too.
+     */
+    readonly holdStdin?: boolean;
   },
 ): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
@@ -63,13 +69,18 @@ export function runCommand(
     const child = spawn(file ?? "", args, {
       cwd: options.cwd,
       env: { ...process.env, ...options.env },
-      stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+      stdio: [
+        options.input === undefined && !options.holdStdin ? "ignore" : "pipe",
+        "pipe",
+        "pipe",
+      ],
     });
     let stdout = "";
     let stderr = "";
     child.stdout?.setEncoding("utf8").on("data", (d: string) => (stdout = tail(stdout + d)));
     child.stderr?.setEncoding("utf8").on("data", (d: string) => (stderr = tail(stderr + d)));
     if (options.input !== undefined) child.stdin?.end(options.input);
+    child.stdin?.on("error", () => undefined); // EPIPE when the child exits first
     const onAbort = () => child.kill("SIGTERM");
     options.signal.addEventListener("abort", onAbort, { once: true });
     child.on("error", (error) => {
@@ -87,6 +98,7 @@ export function runCommand(
     });
     child.on("close", (code, signal) => {
       options.signal.removeEventListener("abort", onAbort);
+      child.stdin?.destroy();
       if (options.signal.aborted) return reject(cancelled(argv));
       resolve({ exitCode: code ?? (signal ? 128 : 1), stdout, stderr });
     });

@@ -1,8 +1,12 @@
 import type { AnyPlugin } from "../plugin-api.js";
 import { execPlugin } from "./exec.js";
+import { fsfreezePlugin } from "./fsfreeze.js";
+import { fsthawPlugin } from "./fsthaw.js";
 import { httpPlugin } from "./http.js";
 import { pgQuiescePlugin } from "./pg-quiesce.js";
 import { pgUnquiescePlugin } from "./pg-unquiesce.js";
+import { sshPlugin } from "./ssh.js";
+import { waitHealthyPlugin } from "./wait-healthy.js";
 
 /**
  * The built-in plug-ins that need nothing but the Lifeboat host. Built-ins that need adapters
@@ -13,4 +17,8 @@ export const standaloneBuiltins: readonly AnyPlugin[] = [
   httpPlugin,
   pgQuiescePlugin,
   pgUnquiescePlugin,
+  sshPlugin,
+  fsfreezePlugin,
+  fsthawPlugin,
+  waitHealthyPlugin,
 ];

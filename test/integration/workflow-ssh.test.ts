@@ -1,0 +1,149 @@
+/**
+ * The `ssh` built-in against a real OpenSSH server (test/harness/sshd.ts) on loopback, through
+ * the real workflow runner: a step writes a file on the "machine", a failing command fails the
+ * step with LB_REMOTE_COMMAND_FAILED and its output, a step timeout kills the remote command,
+ * and a wrong host key is refused (LB_SSH_FAILED) before anything runs.
+ */
+import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { startSshd, sshdMissing, type Sshd } from "../harness/sshd.js";
+import { runSteps, stepOf } from "./workflow-builtins-fixture.js";
+
+const missing = sshdMissing();
+
+describe("ssh built-in against a real sshd", { skip: missing }, () => {
+  let sshd: Sshd;
+  before(async () => {
+    sshd = await startSshd();
+  });
+  after(async () => {
+    await sshd?.stop();
+  });
+
+  const machine = () => ({ machine: { host: sshd.host, port: sshd.port, user: sshd.user } });
+  const keys = () => ({ identityFile: sshd.identityFile, knownHostsFile: sshd.knownHostsFile });
+
+  test("a step writes a file on the machine; exit status and output tails are the outputs", async () => {
+    const file = join(sshd.dir, "written.txt");
+    const { report } = await runSteps([
+      {
+        id: "write",
+        action: "ssh",
+        target: machine(),
+        with: {
+          command: `echo written by $(whoami) > ${file}; echo done; echo note >&2`,
+          ...keys(),
+        },
+      },
+    ]);
+    assert.equal(report.phase, "succeeded", JSON.stringify(report.error));
+    assert.equal(readFileSync(file, "utf8").trim(), `written by ${sshd.user}`);
+    const [result] = stepOf(report, "write").outputs?.results as Record<string, unknown>[];
+    assert.deepEqual(result, {
+      machine: `${sshd.user}@127.0.0.1:${sshd.port}`,
+      exitCode: 0,
+      stdout: "done\n",
+      stderr: "note\n",
+    });
+  });
+
+  test("an argv command is quoted word by word for the remote shell", async () => {
+    const file = join(sshd.dir, "it's quoted.txt");
+    const { report } = await runSteps([
+      {
+        id: "argv",
+        action: "ssh",
+        target: machine(),
+        with: { command: ["sh", "-c", 'printf "%s" "$0" > "$1"', "a b; $HOME", file], ...keys() },
+      },
+    ]);
+    assert.equal(report.phase, "succeeded", JSON.stringify(report.error));
+    assert.equal(readFileSync(file, "utf8"), "a b; $HOME");
+  });
+
+  test("a failing command fails the step with LB_REMOTE_COMMAND_FAILED, status and stderr", async () => {
+    const { report } = await runSteps([
+      {
+        id: "fail",
+        action: "ssh",
+        target: machine(),
+        with: { command: "echo partial; echo boom >&2; exit 3", ...keys() },
+      },
+    ]);
+    assert.equal(report.phase, "failed");
+    const error = stepOf(report, "fail").error;
+    assert.equal(error?.code, "LB_REMOTE_COMMAND_FAILED");
+    assert.equal(error?.details?.exitCode, 3);
+    assert.equal(error?.details?.stderr, "boom\n");
+    assert.equal(error?.details?.stdout, "partial\n");
+  });
+
+  test("expectExit accepts other statuses", async () => {
+    const { report } = await runSteps([
+      {
+        id: "grep",
+        action: "ssh",
+        target: machine(),
+        with: { command: "exit 1", expectExit: [0, 1], ...keys() },
+      },
+    ]);
+    assert.equal(report.phase, "succeeded");
+  });
+
+  test("the step's timeout kills the remote command and its children", async () => {
+    const pidFile = join(sshd.dir, "sleeper.pid");
+    const finished = join(sshd.dir, "finished");
+    const { report } = await runSteps([
+      {
+        id: "slow",
+        action: "ssh",
+        target: machine(),
+        timeout: "1500ms",
+        with: { command: `echo $$ > ${pidFile}; sleep 60; touch ${finished}`, ...keys() },
+      },
+    ]);
+    assert.equal(report.phase, "failed");
+    assert.equal(stepOf(report, "slow").error?.code, "LB_WORKFLOW_STEP_TIMEOUT");
+    const group = Number(readFileSync(pidFile, "utf8"));
+    assert.ok(group > 1);
+    // The remote side notices the closed session asynchronously; wait (bounded) for the group.
+    const deadline = Date.now() + 15_000;
+    while (groupAlive(group) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(groupAlive(group), false, "the remote command's process group is gone");
+    assert.equal(existsSync(finished), false);
+  });
+
+  test("an unknown host key is refused: LB_SSH_FAILED, nothing runs", async () => {
+    const otherKeys = join(sshd.dir, "other_known_hosts");
+    spawnSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(sshd.dir, "stranger")]);
+    const [type, key] = readFileSync(join(sshd.dir, "stranger.pub"), "utf8").split(" ");
+    writeFileSync(otherKeys, `[127.0.0.1]:${sshd.port} ${type} ${key}\n`);
+    const marker = join(sshd.dir, "must-not-exist");
+    const { report } = await runSteps([
+      {
+        id: "spoofed",
+        action: "ssh",
+        target: machine(),
+        with: {
+          command: `touch ${marker}`,
+          identityFile: sshd.identityFile,
+          knownHostsFile: otherKeys,
+        },
+      },
+    ]);
+    assert.equal(stepOf(report, "spoofed").error?.code, "LB_SSH_FAILED");
+    assert.equal(existsSync(marker), false);
+  });
+});
+
+function groupAlive(group: number): boolean {
+  try {
+    process.kill(-group, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
