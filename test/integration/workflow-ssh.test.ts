@@ -93,27 +93,52 @@ describe("ssh built-in against a real sshd", { skip: missing }, () => {
     assert.equal(report.phase, "succeeded");
   });
 
-  test("the step's timeout kills the remote command and its children", async () => {
-    const pidFile = join(sshd.dir, "sleeper.pid");
-    const finished = join(sshd.dir, "finished");
-    const { report } = await runSteps([
-      {
-        id: "slow",
-        action: "ssh",
-        target: machine(),
-        timeout: "1500ms",
-        with: { command: `echo $$ > ${pidFile}; sleep 60; touch ${finished}`, ...keys() },
-      },
-    ]);
-    assert.equal(report.phase, "failed");
-    assert.equal(stepOf(report, "slow").error?.code, "LB_WORKFLOW_STEP_TIMEOUT");
+  /** A step whose remote command records its process group, then sleeps long. */
+  const sleeper = (name: string, extra: Record<string, unknown>) => {
+    const pidFile = join(sshd.dir, `${name}.pid`);
+    const finished = join(sshd.dir, `${name}.finished`);
+    const step = {
+      id: name,
+      action: "ssh",
+      target: machine(),
+      with: { command: `echo $$ > ${pidFile}; sleep 60; touch ${finished}`, ...keys() },
+      ...extra,
+    };
+    return { pidFile, finished, step };
+  };
+
+  /** The remote command's process group is gone (waited for: sshd notices asynchronously). */
+  const assertKilled = async (pidFile: string, finished: string) => {
+    assert.ok(existsSync(pidFile), "the remote command had started");
     const group = Number(readFileSync(pidFile, "utf8"));
     assert.ok(group > 1);
-    // The remote side notices the closed session asynchronously; wait (bounded) for the group.
     const deadline = Date.now() + 15_000;
     while (groupAlive(group) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     assert.equal(groupAlive(group), false, "the remote command's process group is gone");
     assert.equal(existsSync(finished), false);
+  };
+
+  test("the step's timeout kills the remote command and its children", async () => {
+    // Long enough for the login on a loaded machine; the command itself would take a minute.
+    const { pidFile, finished, step } = sleeper("slow", { timeout: "8s" });
+    const { report } = await runSteps([step]);
+    assert.equal(report.phase, "failed");
+    assert.equal(stepOf(report, "slow").error?.code, "LB_WORKFLOW_STEP_TIMEOUT");
+    await assertKilled(pidFile, finished);
+  });
+
+  test("a cancel while the remote command runs kills it", async () => {
+    const { pidFile, finished, step } = sleeper("cancelled", {});
+    const abort = new AbortController();
+    const running = runSteps([step], undefined, abort.signal);
+    const deadline = Date.now() + 30_000;
+    while (!existsSync(pidFile) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20)); // until the remote command is running
+    }
+    abort.abort();
+    const { report } = await running;
+    assert.equal(report.phase, "cancelled");
+    await assertKilled(pidFile, finished);
   });
 
   test("an unknown host key is refused: LB_SSH_FAILED, nothing runs", async () => {
