@@ -64,10 +64,14 @@ import {
   type RunAccess,
 } from "./recover/index.js";
 import {
+  pluginRegistry,
   withWorkflowServices,
   type WorkflowOptions,
   type WorkflowServices,
 } from "./compose-workflows.js";
+import type { WorkflowConfig } from "./model/workflow.js";
+import type { PluginRegistry } from "./plugins/plugin-registry.js";
+import { attachedWorkflowStep } from "./workflows/attached-workflow-step.js";
 import { terminalRunPhases } from "./store/phases.js";
 import {
   failoverTarget,
@@ -340,6 +344,7 @@ function recoveryTargetAdapters(
     return found;
   };
   let repository: Promise<Repository> | undefined;
+  let registry: Promise<PluginRegistry> | undefined;
   const openPoint = async (id: string) => {
     const repo = await (repository ??= openRepository(loaded));
     return ImageReader.open(repo, await repo.loadSnapshot(id));
@@ -360,6 +365,17 @@ function recoveryTargetAdapters(
       approval: approvalStepHandler(store),
       verify: verifyEndpointStep,
       mark: markEnvironmentStep(store),
+      workflow: attachedWorkflowStep({
+        store,
+        env,
+        workflows: loaded.config.workflows as Record<string, WorkflowConfig>,
+        registry: () =>
+          (registry ??= pluginRegistry(loaded, {
+            repository: () => (repository ??= openRepository(loaded)),
+            store,
+            clock: systemClock,
+          })),
+      }),
     },
     concurrency: recoveryConcurrency,
   });
@@ -469,6 +485,7 @@ export async function withRecovery<T>(
         store,
         clock: services.clock,
         failover: failoverSettingsOf(services.environment),
+        workflows: services.environment.recovery.workflows,
         ...(targetSelection === undefined ? {} : { targetSelection }),
       });
     } finally {
@@ -592,7 +609,8 @@ export function recoveryPointReader(store: Store): RecoveryPointReader {
 export { environmentWatch, type EnvironmentWatch } from "./composition-watch.js";
 
 // Workflows (docs/workflow-semantics.md): plug-in registry, definitions, runner.
-export { pluginRegistry, type WorkflowServices } from "./compose-workflows.js";
+export { pluginRegistry };
+export type { WorkflowServices } from "./compose-workflows.js";
 
 /** Runs `body` with the workflow services (src/compose-workflows.ts); closes them all. */
 export async function withWorkflows<T>(

@@ -277,3 +277,43 @@ test("recovery.targets: a preference list; its first is the target; exactly one 
   assert.equal(unknown[0]?.path, "environments.shop.recovery.targets[1]");
   assert.match(unknown[0]?.message ?? "", /unknown provider "aws-wset"/);
 });
+
+test("recovery.workflows: unknown points and unknown or repeated workflow names, with hints", () => {
+  const workflows = `
+workflows:
+  smoke-tests: { steps: [{ id: run, action: exec, with: { command: "true" } }] }
+  approve-dns: { steps: [{ id: ok, action: approval }] }
+`;
+  const attach = (body: string) =>
+    variant("        nameSuffix: -dr\n", `        nameSuffix: -dr\n      workflows: ${body}\n`) +
+    workflows;
+  const fine = validateConfigText(
+    attach("{ after-compute: [smoke-tests], before-dns: [approve-dns] }"),
+  );
+  assert.ok(fine.ok, JSON.stringify(!fine.ok && fine.problems));
+  assert.deepEqual(fine.config.environments.shop?.recovery.workflows["after-compute"], [
+    "smoke-tests",
+  ]);
+
+  const byPath = new Map(
+    problemsOf(
+      validateConfigText(
+        attach("{ after-comptue: [smoke-tests], verify: [smoke-test, approve-dns, approve-dns] }"),
+      ),
+    ).map((p) => [p.path, p.message]),
+  );
+  assert.match(
+    byPath.get("environments.shop.recovery.workflows.after-comptue") ?? "",
+    /did you mean "after-compute"/,
+  );
+  const unknown = validateConfigText(attach("{ verify: [smoke-test, approve-dns, approve-dns] }"));
+  const problems = new Map(problemsOf(unknown).map((p) => [p.path, p.message]));
+  assert.match(
+    problems.get("environments.shop.recovery.workflows.verify[0]") ?? "",
+    /unknown workflow "smoke-test".*did you mean "smoke-tests"/,
+  );
+  assert.match(
+    problems.get("environments.shop.recovery.workflows.verify[2]") ?? "",
+    /listed twice at verify/,
+  );
+});

@@ -1,4 +1,5 @@
 import { configSchema, type LifeboatConfig } from "../model/config.js";
+import { checkAttachedWorkflows } from "./attached-workflows.js";
 import { formatPath, type ConfigProblem } from "./config-problem.js";
 import { checkProviderNames, checkReferences, type ReportProblem } from "./cross-references.js";
 import { deepFreeze, type DeepReadonly } from "./deep-freeze.js";
@@ -38,8 +39,10 @@ export function validateConfigText(text: string, options: ValidateOptions = {}):
     error: configErrorMap,
   });
   checkProviderNames(source.data, report);
-  if (parsed.success) checkReferences(parsed.data, report);
-  else problems.push(...problemsFromIssues(configSchema, parsed.error.issues, source.locate));
+  if (parsed.success) {
+    checkReferences(parsed.data, report);
+    checkAttachedWorkflows(parsed.data, report);
+  } else problems.push(...problemsFromIssues(configSchema, parsed.error.issues, source.locate));
   if (options.secrets) checkSecretSources(source.data, options.secrets, report);
 
   if (!parsed.success || problems.length > 0) return { ok: false, problems: sortByLine(problems) };

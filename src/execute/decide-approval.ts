@@ -5,7 +5,7 @@ import {
   type ApprovalDecision,
   type ApprovalRecord,
 } from "../store/approvals-repo.js";
-import { requireRun } from "../store/runs-repo.js";
+import { listRuns, requireRun, type RunRecord } from "../store/runs-repo.js";
 import { listStepEvents } from "../store/step-events-repo.js";
 import { getStep, listSteps } from "../store/steps-repo.js";
 import type { StoreSession } from "../store/store.js";
@@ -13,6 +13,11 @@ import { approvalWaitingEvent } from "./approval-gate.js";
 
 /** A step that waits for a human decision now. */
 export interface WaitingApproval {
+  /**
+   * The run the step belongs to: the run asked about, or a workflow run attached to one of
+   * its points (docs/workflow-semantics.md, "Attached workflows").
+   */
+  readonly runId: string;
   readonly stepId: string;
   /** When it started waiting and until when it waits (from its `approval.waiting` entry). */
   readonly since: Date;
@@ -22,9 +27,24 @@ export interface WaitingApproval {
 
 /**
  * The run's steps that wait for approval now: `running`, journaled `approval.waiting`, and not
- * decided yet. In step order of the journal.
+ * decided yet, in step order of the journal; then those of the workflow runs attached to it.
  */
 export async function waitingApprovals(s: StoreSession, runId: string): Promise<WaitingApproval[]> {
+  const own = await waitingIn(s, runId);
+  const run = await requireRun(s, runId);
+  for (const child of await attachedWorkflowRuns(s, run))
+    own.push(...(await waitingIn(s, child.id)));
+  return own;
+}
+
+/** Workflow runs a recovery run started at its points (children of mode `workflow`). */
+export async function attachedWorkflowRuns(s: StoreSession, run: RunRecord): Promise<RunRecord[]> {
+  if (run.mode === "workflow") return [];
+  const runs = await listRuns(s, { environment: run.environment });
+  return runs.filter((r) => r.mode === "workflow" && r.parentRunId === run.id).reverse();
+}
+
+async function waitingIn(s: StoreSession, runId: string): Promise<WaitingApproval[]> {
   const running = new Set(
     (await listSteps(s, runId)).filter((x) => x.phase === "running").map((x) => x.stepId),
   );
@@ -34,6 +54,7 @@ export async function waitingApprovals(s: StoreSession, runId: string): Promise<
     if (event.type !== approvalWaitingEvent || event.stepId === null) continue;
     if (!running.has(event.stepId) || decided.has(event.stepId)) continue;
     waiting.set(event.stepId, {
+      runId,
       stepId: event.stepId,
       since: event.at,
       deadline: typeof event.data.deadline === "string" ? event.data.deadline : null,
@@ -57,15 +78,19 @@ export interface ApprovalRequest {
  * `LB_RUN_NOT_FOUND`; unknown step → `LB_STEP_NOT_FOUND`; a named step that has ended (or
  * without `stepId`, no step waiting) → `LB_APPROVAL_NOT_WAITING`; without `stepId` and several
  * waiting → `LB_APPROVAL_AMBIGUOUS`. A step not started yet may be decided ahead. The first
- * decision wins (`recordApproval`).
+ * decision wins (`recordApproval`). A step of a workflow attached to the run (an `approval`
+ * step of a `before-dns` workflow, say) is decided in that workflow's run.
  */
 export async function decideApproval(
   s: StoreSession,
   request: ApprovalRequest,
 ): Promise<ApprovalRecord> {
-  await requireRun(s, request.runId);
-  const stepId = request.stepId ?? (await theWaitingStep(s, request.runId));
-  const step = await getStep(s, request.runId, stepId);
+  const run = await requireRun(s, request.runId);
+  const chosen = request.stepId
+    ? await owningRun(s, run, request.stepId)
+    : await theWaitingStep(s, request.runId);
+  const { stepId, runId } = chosen;
+  const step = await getStep(s, runId, stepId);
   if (!step) {
     throw new LifeboatError("LB_STEP_NOT_FOUND", `run ${request.runId} has no step ${stepId}`, {
       details: { runId: request.runId, stepId },
@@ -74,12 +99,12 @@ export async function decideApproval(
   if (step.phase !== "pending" && step.phase !== "running") {
     throw new LifeboatError(
       "LB_APPROVAL_NOT_WAITING",
-      `step ${stepId} of run ${request.runId} is ${step.phase}; there is nothing to decide`,
-      { details: { runId: request.runId, stepId, phase: step.phase } },
+      `step ${stepId} of run ${runId} is ${step.phase}; there is nothing to decide`,
+      { details: { runId, stepId, phase: step.phase } },
     );
   }
   return await recordApproval(s, {
-    runId: request.runId,
+    runId,
     stepId,
     decision: request.decision,
     by: request.by,
@@ -87,9 +112,31 @@ export async function decideApproval(
   });
 }
 
-async function theWaitingStep(s: StoreSession, runId: string): Promise<string> {
+/**
+ * The run holding step `stepId`: `run` itself when it has such a step, else the attached
+ * workflow run whose step it is (a running one first). Neither → `run`, which reports it.
+ */
+async function owningRun(
+  s: StoreSession,
+  run: RunRecord,
+  stepId: string,
+): Promise<{ runId: string; stepId: string }> {
+  if (await getStep(s, run.id, stepId)) return { runId: run.id, stepId };
+  let found: { runId: string; stepId: string } | undefined;
+  for (const child of await attachedWorkflowRuns(s, run)) {
+    const step = await getStep(s, child.id, stepId);
+    if (step?.phase === "running") return { runId: child.id, stepId };
+    if (step && !found) found = { runId: child.id, stepId };
+  }
+  return found ?? { runId: run.id, stepId };
+}
+
+async function theWaitingStep(
+  s: StoreSession,
+  runId: string,
+): Promise<{ runId: string; stepId: string }> {
   const waiting = await waitingApprovals(s, runId);
-  if (waiting.length === 1) return waiting[0]!.stepId;
+  if (waiting.length === 1) return { runId: waiting[0]!.runId, stepId: waiting[0]!.stepId };
   if (waiting.length === 0) {
     throw new LifeboatError(
       "LB_APPROVAL_NOT_WAITING",

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { accessNameSchema } from "./access.js";
 import { durationSchemaWith, parseDuration } from "./duration.js";
 import { failoverPolicySchema, watchActions } from "./failover-policy.js";
+import { workflowPoints, type WorkflowPoint } from "./plan/workflow-points.js";
 import { pluginReferenceSchema, workflowSchema } from "./workflow.js";
 import { redactUrl, stateUrlProblem } from "./urls.js";
 
@@ -224,6 +225,17 @@ const verifySchema = z.strictObject({
   every: durationSchema.default("10s"),
 });
 
+/**
+ * `recovery.workflows`: workflow names (of the top-level `workflows`) by plan point
+ * (docs/recovery-plan.md, "Workflow points"); several at one point run in list order.
+ */
+const attachedWorkflowsSchema = z.strictObject(
+  Object.fromEntries(workflowPoints.map((p) => [p, z.array(nameSchema).optional()])) as Record<
+    WorkflowPoint,
+    z.ZodOptional<z.ZodArray<typeof nameSchema>>
+  >,
+);
+
 const recoverySchema = z
   .strictObject({
     /** The provider connection to recover into; or `targets`, in preference order. */
@@ -236,6 +248,7 @@ const recoverySchema = z
     approvalTimeout: durationSchema.default("1h"),
     /** Fence the source (scaling groups to 0, machines stopped) after DNS moved. */
     fence: z.boolean().default(true),
+    workflows: attachedWorkflowsSchema.default({}),
   })
   .superRefine((r, ctx) => {
     if ((r.target === undefined) === (r.targets === undefined)) {

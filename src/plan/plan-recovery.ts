@@ -10,7 +10,13 @@ import {
   type Resource,
 } from "../model/inventory/index.js";
 import type { Mapping } from "../model/mapping.js";
-import { planFormat, planSchema, type Plan, type RecoveryMode } from "../model/plan/index.js";
+import {
+  planFormat,
+  planSchema,
+  type AttachedWorkflows,
+  type Plan,
+  type RecoveryMode,
+} from "../model/plan/index.js";
 import { orderEdges, refsIn } from "./order-edges.js";
 import { analyseGraph, reduceEdges, type GraphAnalysis } from "./plan-graph.js";
 import { withFailoverSteps, type FailoverOptions, type PlanStep } from "./failover-plan.js";
@@ -18,6 +24,7 @@ import type { PlanProblem } from "./plan-problem.js";
 import { checkRequest } from "./preflight.js";
 import { resourceSteps, type DraftStep } from "./resource-steps.js";
 import type { TargetFacts } from "./target-facts.js";
+import { withWorkflowSteps } from "./workflow-steps.js";
 
 export interface PlanRequest {
   readonly environment: string;
@@ -40,6 +47,8 @@ export interface PlanRequest {
   readonly volumeData?: Readonly<Record<LogicalId, string>>;
   /** Failover only: verify, approval, DNS move, fence and mark steps (docs/failover.md). */
   readonly failover?: FailoverOptions;
+  /** Workflows attached at named points of the plan (`recovery.workflows`). */
+  readonly workflows?: AttachedWorkflows;
 }
 
 export type PlanOutcome =
@@ -104,6 +113,15 @@ export function planRecovery(request: PlanRequest): PlanOutcome {
     });
     if ("problems" in added) return { ok: false, problems: added.problems };
     steps = added.steps;
+    analysis = analyseGraph(steps.map((s) => ({ id: s.id, dependsOn: s.dependsOn })));
+  }
+  if (Object.values(request.workflows ?? {}).some((names) => names.length > 0)) {
+    steps = withWorkflowSteps({
+      steps,
+      bindings,
+      inventory: request.inventory,
+      workflows: request.workflows ?? {},
+    });
     analysis = analyseGraph(steps.map((s) => ({ id: s.id, dependsOn: s.dependsOn })));
   }
   const body = {

@@ -81,6 +81,7 @@ export async function planEnvironment(
       ? {}
       : { volumeData: request.volumeData as Readonly<Record<LogicalId, string>> }),
     ...(request.mode === "failover" ? failoverOf(deps, request.approval === true) : {}),
+    ...(deps.workflows === undefined ? {} : { workflows: deps.workflows }),
   });
   if (!outcome.ok) {
     throw new LifeboatError(

@@ -3,6 +3,7 @@ import type { Executor } from "../execute/executor.js";
 import type { Clock } from "../model/clock.js";
 import type { Mapping } from "../model/mapping.js";
 import type { TargetFactsSource } from "../model/plan/target-facts.js";
+import type { AttachedWorkflows } from "../model/plan/workflow-points.js";
 import type { FailoverOptions } from "../plan/failover-plan.js";
 import type { TargetSelection } from "../plan/select-target.js";
 import type { Provider } from "../providers/provider.js";
@@ -33,6 +34,8 @@ export interface RecoveryDeps {
    * absent: a failover only rebuilds (and the planner's own DNS steps move captured records).
    */
   readonly failover?: FailoverSettings;
+  /** Workflows attached at points of every plan of the environment (`recovery.workflows`). */
+  readonly workflows?: AttachedWorkflows;
   /** How `mapping.target` was chosen from `recovery.targets`, when there was a choice. */
   readonly targetSelection?: TargetSelection;
 }

@@ -49,8 +49,16 @@ export class WorkflowRunner {
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   }
 
-  /** Persists a `pending` run of `plan` and its steps, all or nothing. */
-  async createRun(plan: WorkflowPlan, environment: string, id = randomUUID()): Promise<RunRecord> {
+  /**
+   * Persists a `pending` run of `plan` and its steps, all or nothing. `parentRunId`: the
+   * recovery run a workflow attached to one of its points runs for.
+   */
+  async createRun(
+    plan: WorkflowPlan,
+    environment: string,
+    id: string = randomUUID(),
+    parentRunId?: string,
+  ): Promise<RunRecord> {
     this.#plugins(plan);
     return await this.#o.store.transaction(async (tx) => {
       const run = await createRun(tx, {
@@ -58,6 +66,7 @@ export class WorkflowRunner {
         environment,
         mode: "workflow",
         plan: JSON.parse(JSON.stringify(plan)) as JsonValue,
+        ...(parentRunId === undefined ? {} : { parentRunId }),
       });
       await createSteps(
         tx,

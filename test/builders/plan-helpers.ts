@@ -15,6 +15,8 @@ export function planShop(
     selection: options.selection,
     ...(options.isolateEgress === undefined ? {} : { isolateEgress: options.isolateEgress }),
     ...(options.volumeData === undefined ? {} : { volumeData: options.volumeData }),
+    ...(options.failover === undefined ? {} : { failover: options.failover }),
+    ...(options.workflows === undefined ? {} : { workflows: options.workflows }),
     mapping: parseMappingOrThrow({ target: "west", nameSuffix: "-dr", ...options.mapping }),
   });
 }

@@ -23,6 +23,9 @@ import { logicalIdSchema, resourceKindSchema, type LogicalId } from "../inventor
  * - `dns-ttl`, `dns-move`: lower the records' TTL early; move the records;
  * - `fence`: stop the source's writers (scaling groups to 0, machines stopped);
  * - `mark`: record the environment's new status (`failed-over`).
+ *
+ * A `workflow` step runs a workflow of the config attached at a named point of the plan
+ * (`workflow:<point>:<name>`, docs/recovery-plan.md "Workflow points") as a child run.
  */
 export const stepKinds = [
   "create",
@@ -39,6 +42,7 @@ export const stepKinds = [
   "dns-move",
   "fence",
   "mark",
+  "workflow",
 ] as const;
 export type StepKind = (typeof stepKinds)[number];
 export const stepKindSchema = z.enum(stepKinds);

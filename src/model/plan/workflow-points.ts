@@ -1,0 +1,36 @@
+import { z } from "zod";
+
+/**
+ * Named points of a recovery plan where an environment's `recovery.workflows` attach
+ * (docs/recovery-plan.md, "Workflow points"), in the order a run reaches them:
+ * - `before-network`: before anything is made in the target (every root step waits for it);
+ * - `after-compute`: once every machine and scaling group step is done;
+ * - `verify`: after the `verify:endpoint` check (or the rebuild, without one); traffic waits;
+ * - `before-dns`, `after-dns`: around the steps that move DNS; a plan without any (a drill)
+ *   has no such point, and a workflow attached there is left out of it.
+ */
+export const workflowPoints = [
+  "before-network",
+  "after-compute",
+  "verify",
+  "before-dns",
+  "after-dns",
+] as const;
+export type WorkflowPoint = (typeof workflowPoints)[number];
+export const workflowPointSchema = z.enum(workflowPoints);
+
+/** Workflow names by point, as `recovery.workflows` lists them (run in list order). */
+export type AttachedWorkflows = Readonly<Partial<Record<WorkflowPoint, readonly string[]>>>;
+
+/**
+ * Input of a `workflow` step: run workflow `workflow` of the config as a child run.
+ * `machines` maps a source machine's provider id to a `{ref}` of its recovered copy, which the
+ * executor binds to the new instance id: a workflow target `machine: { instanceId: <source
+ * id> }` then acts on the recovered machine (only at points after the machines exist).
+ */
+export const workflowStepInputSchema = z.strictObject({
+  point: workflowPointSchema,
+  workflow: z.string().min(1),
+  machines: z.record(z.string(), z.string()).default({}),
+});
+export type WorkflowStepInput = z.infer<typeof workflowStepInputSchema>;
