@@ -73,7 +73,7 @@ export interface BuiltinAdapters {
  * SSM Run Command over the config's provider connections: a step's `with.connection`, else the
  * environment's `source`. Credentials are read when a step first needs them.
  */
-function configRemoteShell(
+export function configRemoteShell(
   loaded: LoadedConfig,
   env: Readonly<Record<string, string | undefined>>,
 ): AwsRemoteShell {

@@ -64,6 +64,7 @@ import {
   type RunAccess,
 } from "./recover/index.js";
 import {
+  configRemoteShell,
   pluginRegistry,
   withWorkflowServices,
   type WorkflowOptions,
@@ -345,6 +346,7 @@ function recoveryTargetAdapters(
   };
   let repository: Promise<Repository> | undefined;
   let registry: Promise<PluginRegistry> | undefined;
+  let remoteShell: ReturnType<typeof configRemoteShell> | undefined;
   const openPoint = async (id: string) => {
     const repo = await (repository ??= openRepository(loaded));
     return ImageReader.open(repo, await repo.loadSnapshot(id));
@@ -374,6 +376,7 @@ function recoveryTargetAdapters(
             repository: () => (repository ??= openRepository(loaded)),
             store,
             clock: systemClock,
+            remoteShell: (remoteShell ??= configRemoteShell(loaded, env)),
           })),
       }),
     },
@@ -387,6 +390,7 @@ function recoveryTargetAdapters(
     close: () => {
       void repository?.then((repo) => repo.close()).catch(() => undefined);
       for (const open of others.values()) open.destroy();
+      remoteShell?.destroy();
       provider?.close();
     },
   };
