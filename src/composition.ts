@@ -84,6 +84,7 @@ import { incidentRunId } from "./watch/failover-listener.js";
 import type { RecoveryPointReader } from "./watch/recovery-point-reader.js";
 import { hostname } from "node:os";
 import type { AgentDeps, AgentVolume } from "./protect/agent.js";
+import { agentStager } from "./compose-prestage.js";
 import { bindVolumes } from "./protect/agent-volumes.js";
 import { applyRetention } from "./protect/apply-retention.js";
 import type { PointLog } from "./protect/point-log.js";
@@ -689,6 +690,16 @@ export async function withProtectionAgent<T>(
   const points = storePointLog(store);
   const keepOf = (id: string) =>
     environment.protect.find((p) => p.volumes?.ids?.includes(id))?.keep;
+  const stager = agentStager({
+    loaded,
+    environment: envName,
+    protect: environment.protect,
+    store,
+    points,
+    repository: async () => (repository ??= await openRepository(loaded)),
+    clock,
+    env,
+  });
   const deps: AgentDeps = {
     clock,
     openProtect: async () => ({
@@ -700,8 +711,14 @@ export async function withProtectionAgent<T>(
       recordHeartbeat(store, {
         agent: agentName,
         environment: envName,
-        data: { volumes: volumes.map((v) => ({ ...v })) },
+        data: {
+          volumes: volumes.map(({ staging, ...v }) => ({
+            ...v,
+            ...(staging ? { staging: { ...staging } } : {}),
+          })),
+        },
       }),
+    stage: (volume) => stager.stage(volume.id),
     afterCycle: async (volume) => {
       const keep = keepOf(volume.id);
       if (keep === undefined || repository === undefined) return;
@@ -720,6 +737,7 @@ export async function withProtectionAgent<T>(
       deps,
     });
   } finally {
+    stager.close();
     await bound.close();
     await Promise.allSettled([repository?.close(), store.close()]);
   }

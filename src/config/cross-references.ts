@@ -41,6 +41,13 @@ export function checkProviderNames(raw: unknown, report: ReportProblem): void {
         if (probe) references.push([["health", i, "provider", "connection"], probe.connection]);
       });
     }
+    if (Array.isArray(env.protect)) {
+      env.protect.forEach((item, i) => {
+        const prestage = isRecord(item) && isRecord(item.prestage) ? item.prestage : undefined;
+        if (prestage)
+          references.push([["protect", i, "prestage", "connection"], prestage.connection]);
+      });
+    }
     for (const [path, value] of references) {
       if (typeof value === "string" && !known.includes(value)) {
         report(["environments", name, ...path], unknownProvider(value, known));
@@ -91,6 +98,12 @@ export function checkReferences(config: LifeboatConfig, report: ReportProblem): 
         report(
           at("protect", i, "every"),
           `every ${item.every} cannot meet rpo ${item.rpo}; make it ${item.rpo} or shorter`,
+        );
+      }
+      if (item.prestage !== undefined && item.volumes === undefined) {
+        report(
+          at("protect", i, "prestage"),
+          "only volumes are pre-staged (block snapshots); move prestage to a volumes item",
         );
       }
     });

@@ -165,6 +165,11 @@ const protectSchema = z
         within: durationSchema.optional(),
       })
       .optional(),
+    /**
+     * Pre-staged mode (docs/hydration.md): after each point, push the changed blocks into a
+     * standing snapshot chain in this provider connection (region: its own, unless given).
+     */
+    prestage: z.strictObject({ connection: nonEmpty, region: nonEmpty.optional() }).optional(),
   })
   .superRefine(requireKeys(["volumes", "databases", "postgres"], "exactly-one"));
 

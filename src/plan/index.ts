@@ -20,3 +20,4 @@ export {
   type TargetSelection,
   type TargetVerdict,
 } from "./select-target.js";
+export type { VolumeData } from "./resource-steps.js";

@@ -22,7 +22,7 @@ import { analyseGraph, reduceEdges, type GraphAnalysis } from "./plan-graph.js";
 import { withFailoverSteps, type FailoverOptions, type PlanStep } from "./failover-plan.js";
 import type { PlanProblem } from "./plan-problem.js";
 import { checkRequest } from "./preflight.js";
-import { resourceSteps, type DraftStep } from "./resource-steps.js";
+import { resourceSteps, type DraftStep, type VolumeData } from "./resource-steps.js";
 import type { TargetFacts } from "./target-facts.js";
 import { withWorkflowSteps } from "./workflow-steps.js";
 
@@ -44,7 +44,7 @@ export interface PlanRequest {
    * a volume is made by a `hydrate` step (its blocks written into the target) instead of an
    * empty `create` (docs/hydration.md).
    */
-  readonly volumeData?: Readonly<Record<LogicalId, string>>;
+  readonly volumeData?: Readonly<Record<LogicalId, string | VolumeData>>;
   /** Failover only: verify, approval, DNS move, fence and mark steps (docs/failover.md). */
   readonly failover?: FailoverOptions;
   /** Workflows attached at named points of the plan (`recovery.workflows`). */
@@ -77,7 +77,11 @@ export function planRecovery(request: PlanRequest): PlanOutcome {
     resolution,
     mode: request.mode,
     isolateEgress: request.isolateEgress === true,
-    volumeData: new Map(Object.entries(request.volumeData ?? {}) as [LogicalId, string][]),
+    volumeData: new Map(
+      (Object.entries(request.volumeData ?? {}) as [LogicalId, string | VolumeData][]).map(
+        ([id, data]) => [id, typeof data === "string" ? { snapshot: data } : data],
+      ),
+    ),
     planned: new Set(selected.resources.map((r) => r.id)),
     byId,
   };

@@ -41,11 +41,20 @@ const gateWords: Readonly<Record<GateCondition, string>> = {
   "database-available": "available",
 };
 
+/**
+ * What a hydrated volume is made from (docs/hydration.md): the recovery point's repository
+ * image snapshot, and in pre-staged mode the provider snapshot that already holds it.
+ */
+export interface VolumeData {
+  readonly snapshot: string;
+  readonly staged?: { readonly snapshotId: string; readonly region: string };
+}
+
 export interface ResourceStepContext extends SpecContext {
   readonly mode: RecoveryMode;
   readonly isolateEgress: boolean;
-  /** Volumes whose recovery point is hydrated: logical id → repository snapshot id. */
-  readonly volumeData?: ReadonlyMap<LogicalId, string>;
+  /** Volumes whose recovery point is hydrated: logical id → what to make them from. */
+  readonly volumeData?: ReadonlyMap<LogicalId, VolumeData>;
   readonly byId: ReadonlyMap<LogicalId, Resource>;
 }
 
@@ -150,14 +159,16 @@ export function resourceSteps(r: Resource, ctx: ResourceStepContext): DraftStep[
       const attachments = r.properties.attachments.filter((a) => ctx.planned.has(a.machine.ref));
       const root = attachments.find((a) => isRootDevice(ctx, a.machine.ref, a.device));
       if (root) return [adopt(`root volume of ${root.machine.ref}`)];
-      const point = ctx.volumeData?.get(r.id);
+      const data = ctx.volumeData?.get(r.id);
       const first =
-        point === undefined
+        data === undefined
           ? create("attachments")
           : step(
               "hydrate",
-              `hydrate ${label}${where} from recovery point ${point.slice(0, 12)}`,
-              { ...(without(spec, ["attachments"]) as object), data: { snapshot: point } },
+              data.staged === undefined
+                ? `hydrate ${label}${where} from recovery point ${data.snapshot.slice(0, 12)}`
+                : `make ${label}${where} from pre-staged ${data.staged.snapshotId} (recovery point ${data.snapshot.slice(0, 12)}; hydrates if it is gone)`,
+              { ...(without(spec, ["attachments"]) as object), data: { ...data } },
               { binds: true },
             );
       if (attachments.length === 0) return [first];

@@ -19,6 +19,15 @@ export interface VolumeStatus {
   lastError: { code: string; message: string } | null;
   cycles: number;
   failures: number;
+  /** Pre-staged mode only (docs/hydration.md): the newest staged point and the last failure. */
+  staging?: StagingStatus;
+}
+
+export interface StagingStatus {
+  /** `at` of the newest point staged in the target; null before the first stage. */
+  lastStagedPointAt: string | null;
+  lastError: { code: string; message: string } | null;
+  failures: number;
 }
 
 export interface AgentDeps {
@@ -31,6 +40,12 @@ export interface AgentDeps {
   clock: Clock;
   /** After each successful cycle (retention). */
   afterCycle?(volume: AgentVolume, cycle: VolumeCycle): Promise<void>;
+  /**
+   * Pre-staged mode: after each successful cycle (before retention), stage the newest point in
+   * the target; resolves the staged point's `at`, or undefined when the volume is not staged.
+   * A failure is reported in the heartbeat and never fails the cycle; the next cycle catches up.
+   */
+  stage?(volume: AgentVolume): Promise<Date | undefined>;
   onCycle?(volume: VolumeStatus, cycle: VolumeCycle | null): void;
 }
 
@@ -81,6 +96,7 @@ export async function runAgent(
           cycles: s.cycles + 1,
         });
         nextAt[i] = now + volume.everyMs;
+        if (deps.stage) await stageVolume(deps.stage, volume, s);
         await deps.afterCycle?.(volume, cycle);
         deps.onCycle?.(s, cycle);
       } catch (error) {
@@ -100,4 +116,23 @@ export async function runAgent(
     await deps.clock.sleep(wait, options.signal).catch(() => undefined);
   }
   return status;
+}
+
+async function stageVolume(
+  stage: NonNullable<AgentDeps["stage"]>,
+  volume: AgentVolume,
+  s: VolumeStatus,
+): Promise<void> {
+  const staging = (s.staging ??= { lastStagedPointAt: null, lastError: null, failures: 0 });
+  try {
+    const at = await stage(volume);
+    if (at === undefined) delete s.staging;
+    else Object.assign(staging, { lastStagedPointAt: at.toISOString(), lastError: null });
+  } catch (error) {
+    const e = asLifeboatError(error);
+    Object.assign(staging, {
+      lastError: { code: e.code, message: e.message },
+      failures: staging.failures + 1,
+    });
+  }
 }

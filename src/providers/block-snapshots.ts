@@ -38,6 +38,8 @@ export interface BlockSnapshotStore {
   /** Records that the snapshot under its key is complete (a later attempt reuses it). */
   markFinished(snapshotId: string): Promise<void>;
   deleteSnapshot(snapshotId: string): Promise<void>;
+  /** Whether a completed snapshot with this id exists (a pre-staged snapshot still usable). */
+  snapshotExists(snapshotId: string): Promise<boolean>;
   /** Finds the volume tagged with `key`, else creates it from the snapshot. */
   createVolume(request: CreateVolumeFromSnapshot): Promise<{ volumeId: string; adopted: boolean }>;
   /** Deletes the volume tagged with `key` (detaching it first); `absent` when there is none. */
@@ -56,6 +58,11 @@ export interface StartBlockSnapshot {
   readonly description: string;
   readonly key: string;
   readonly tags: Readonly<Record<string, string>>;
+  /**
+   * Start from this snapshot's blocks (an incremental snapshot: only changed blocks are put).
+   * A provider may ignore it (moto 5.2.1 does): callers check what the result lists.
+   */
+  readonly parentSnapshotId?: string;
 }
 
 export interface CreateVolumeFromSnapshot {

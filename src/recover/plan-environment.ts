@@ -1,7 +1,7 @@
 import { loadVersion, type VersionRef } from "../capture/stored-versions.js";
 import type { InventoryVersion } from "../capture/version-ports.js";
 import { LifeboatError } from "../model/errors.js";
-import type { Inventory, LogicalId } from "../model/inventory/index.js";
+import type { Inventory } from "../model/inventory/index.js";
 import type { Plan, RecoveryMode } from "../model/plan/index.js";
 import {
   planRecovery,
@@ -10,6 +10,7 @@ import {
   type GraphAnalysis,
 } from "../plan/index.js";
 import type { RecoveryDeps } from "./recovery-deps.js";
+import { volumeDataFor } from "./volume-data.js";
 
 /** What to plan: which recovery point, what to bring up, and how. */
 export interface EnvironmentPlanRequest {
@@ -22,6 +23,11 @@ export interface EnvironmentPlanRequest {
   readonly isolateEgress?: boolean;
   /** Volume logical id → repository image snapshot to hydrate it from (`--hydrate`). */
   readonly volumeData?: Readonly<Record<string, string>>;
+  /**
+   * Hydrate every other volume that has a recovery point from its newest one (default true;
+   * `--no-hydrate` sets false). Pre-staged points are used as they are (docs/hydration.md).
+   */
+  readonly hydrate?: boolean;
   /** Failover only: wait for `lifeboat approve` before DNS moves (docs/approvals.md). */
   readonly approval?: boolean;
   readonly signal?: AbortSignal;
@@ -67,6 +73,14 @@ export async function planEnvironment(
       );
     }
   }
+  const volumeData = await volumeDataFor(deps.store, {
+    environment: deps.environment,
+    target: deps.mapping.target,
+    inventory,
+    point: request.point,
+    explicit: request.volumeData ?? {},
+    hydrate: request.hydrate !== false,
+  });
   const isolateEgress = request.mode === "drill" && request.isolateEgress !== false;
   const outcome = planRecovery({
     environment: deps.environment,
@@ -77,9 +91,7 @@ export async function planEnvironment(
     facts,
     ...(request.selection === undefined ? {} : { selection: request.selection }),
     ...(isolateEgress ? { isolateEgress } : {}),
-    ...(request.volumeData === undefined
-      ? {}
-      : { volumeData: request.volumeData as Readonly<Record<LogicalId, string>> }),
+    volumeData,
     ...(request.mode === "failover" ? failoverOf(deps, request.approval === true) : {}),
     ...(deps.workflows === undefined ? {} : { workflows: deps.workflows }),
   });

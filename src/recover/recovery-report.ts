@@ -56,6 +56,8 @@ export interface RecoveryReport {
   readonly verification: Verification | null;
   /** One entry per hydrated volume: what was written and the byte-exact read-back check. */
   readonly hydration: readonly HydrationReport[];
+  /** RTO with the time hydration took in it; null when no volume was hydrated or pre-staged. */
+  readonly rto: HydrationRto | null;
   /** The teardown run of this run, if any. */
   readonly teardown: {
     readonly runId: string;
@@ -68,6 +70,8 @@ export interface RecoveryReport {
 /** A `hydrate` step's journal (docs/hydration.md): written blocks and the read-back check. */
 export interface HydrationReport {
   readonly stepId: string;
+  /** `prestaged`: made from a pre-staged snapshot, nothing written (docs/hydration.md). */
+  readonly mode: "hydrated" | "prestaged";
   readonly snapshotId: string | null;
   readonly blockSize: number | null;
   readonly blocksWritten: number | null;
@@ -78,13 +82,37 @@ export interface HydrationReport {
   readonly sourceSha256: string | null;
   readonly targetSha256: string | null;
   readonly verifySeconds: number | null;
+  /** `prestaged`: seconds to make the volume from the staged snapshot. */
+  readonly volumeSeconds: number | null;
+}
+
+/** RTO and the share of it hydration took (docs/hydration.md, "RTO with and without"). */
+export interface HydrationRto {
+  readonly wallMs: number | null;
+  /** The longest hydrate step's write + verify time: what pre-staging it would save at most. */
+  readonly hydrationMs: number;
+  readonly hydratedVolumes: number;
+  readonly prestagedVolumes: number;
+}
+
+export function hydrationRto(
+  wallMs: number | null,
+  hydration: readonly HydrationReport[],
+): HydrationRto {
+  const hydrated = hydration.filter((h) => h.mode === "hydrated");
+  const ms = (h: HydrationReport) => ((h.writeSeconds ?? 0) + (h.verifySeconds ?? 0)) * 1000;
+  return {
+    wallMs,
+    hydrationMs: Math.round(Math.max(0, ...hydrated.map(ms))),
+    hydratedVolumes: hydrated.length,
+    prestagedVolumes: hydration.length - hydrated.length,
+  };
 }
 
 function hydrationOf(events: readonly StepEventRecord[]): HydrationReport[] {
+  const kinds = ["handler.hydrate.written", "handler.hydrate.prestaged"];
   const steps = [
-    ...new Set(
-      events.filter((e) => e.type === "handler.hydrate.written").map((e) => e.stepId ?? ""),
-    ),
+    ...new Set(events.filter((e) => kinds.includes(e.type)).map((e) => e.stepId ?? "")),
   ];
   const num = (v: unknown) => (typeof v === "number" ? v : null);
   const str = (v: unknown) => (typeof v === "string" ? v : null);
@@ -92,9 +120,11 @@ function hydrationOf(events: readonly StepEventRecord[]): HydrationReport[] {
     const mine = events.filter((e) => e.stepId === stepId);
     const w = mine.filter((e) => e.type === "handler.hydrate.written").at(-1)?.data ?? {};
     const v = mine.filter((e) => e.type === "handler.hydrate.verified").at(-1)?.data ?? {};
+    const p = mine.filter((e) => e.type === "handler.hydrate.prestaged").at(-1)?.data;
     return {
       stepId,
-      snapshotId: str(w.snapshotId),
+      mode: p ? "prestaged" : "hydrated",
+      snapshotId: str(p?.snapshotId) ?? str(w.snapshotId),
       blockSize: num(w.blockSize),
       blocksWritten: num(w.blocksWritten),
       zeroBlocksSkipped: num(w.zeroBlocksSkipped),
@@ -103,6 +133,7 @@ function hydrationOf(events: readonly StepEventRecord[]): HydrationReport[] {
       sourceSha256: str(v.sourceSha256),
       targetSha256: str(v.targetSha256),
       verifySeconds: num(v.seconds),
+      volumeSeconds: num(p?.seconds),
     };
   });
 }
@@ -115,6 +146,7 @@ export function buildRecoveryReport(
   teardown: { run: RunRecord; report: RunReport } | undefined,
 ): RecoveryReport {
   const point = lastEvent(events, recoveryEvents.point)?.data;
+  const hydration = hydrationOf(events);
   const verified = lastEvent(events, recoveryEvents.verified)?.data;
   const capturedAt = typeof point?.capturedAt === "string" ? point.capturedAt : undefined;
   const recoveryPoint: RecoveryPoint | null =
@@ -151,7 +183,8 @@ export function buildRecoveryReport(
     steps: report.steps,
     errors: report.errors,
     verification: (verified?.verification as Verification | undefined) ?? null,
-    hydration: hydrationOf(events),
+    hydration,
+    rto: hydration.length === 0 ? null : hydrationRto(report.wallMs, hydration),
     teardown: teardown
       ? {
           runId: teardown.run.id,

@@ -20,6 +20,7 @@ export interface StoreSchema {
   leases: LeasesTable;
   recovery_points: RecoveryPointsTable;
   agent_heartbeats: AgentHeartbeatsTable;
+  staged_snapshots: StagedSnapshotsTable;
 }
 
 export interface EnvironmentsTable {
@@ -150,4 +151,24 @@ export interface AgentHeartbeatsTable {
   environment: string;
   at: number;
   data_json: string;
+}
+
+/** Migration 0005 (pre-staged mode, docs/hydration.md). */
+export interface StagedSnapshotsTable {
+  point_id: string;
+  /** The provider connection the snapshot lives in. */
+  target: string;
+  region: string;
+  environment: string;
+  source: string;
+  point_at: number;
+  point_snapshot_id: string;
+  snapshot_id: string;
+  parent_snapshot_id: string | null;
+  /** `full` or `incremental`. */
+  mode: string;
+  blocks_written: number;
+  bytes_written: number;
+  staged_ms: number;
+  staged_at: number;
 }

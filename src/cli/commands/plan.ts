@@ -19,7 +19,8 @@ export interface RecoveryOptions extends GlobalOptions {
   readonly at?: string;
   readonly version?: string;
   readonly only?: readonly string[];
-  readonly hydrate?: readonly string[];
+  /** `--hydrate` entries, or false after `--no-hydrate`. */
+  readonly hydrate?: readonly string[] | false;
 }
 
 /**
@@ -27,9 +28,11 @@ export interface RecoveryOptions extends GlobalOptions {
  * a volume's recovery point; the volume is then hydrated in the target (docs/hydration.md).
  * `vol-123` and `volume:vol-123` both name the volume.
  */
-export function volumeDataOf(values: readonly string[] | undefined): Record<string, string> {
+export function volumeDataOf(
+  values: readonly string[] | false | undefined,
+): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const value of values ?? []) {
+  for (const value of values || []) {
     const match = /^(?:volume:)?([^=\s]+)=([0-9a-f]{64})$/.exec(value);
     if (!match) {
       throw new LifeboatError("LB_USAGE", `--hydrate ${value} is not <volume-id>=<snapshot-id>`, {
@@ -77,7 +80,28 @@ export function selectionOf(only: readonly string[] | undefined): object | undef
   return { kinds, ids, tags };
 }
 
-export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+export const collect = (value: string, previous: string[] | false = []): string[] => [
+  ...(previous || []),
+  value,
+];
+
+/**
+ * `--hydrate` and `--no-hydrate` as a plan request: explicit entries, and whether volumes with
+ * recovery points are hydrated by default (docs/hydration.md). `--no-hydrate` wins.
+ */
+export function hydrationOf(options: RecoveryOptions): {
+  volumeData: Record<string, string>;
+  hydrate: boolean;
+} {
+  return {
+    volumeData: volumeDataOf(options.hydrate),
+    hydrate: options.hydrate !== false,
+  };
+}
+
+export const hydrateHelp = "hydrate a volume from a repository image snapshot (repeatable)";
+export const noHydrateHelp =
+  "do not hydrate volumes from their recovery points by default (they are made empty)";
 
 /** `--json` output of `plan` (docs/cli-json.md). */
 export interface PlanJson {
@@ -116,7 +140,8 @@ export const registerPlan: RegisterCommand = (program, io) => {
     .option("--version <n>", "recover this inventory version (default: the latest)")
     .option("--only <sel>", "kind, logical id or tag=value to bring up (repeatable)", collect)
     .option("--mode <mode>", "failover or drill", "failover")
-    .option("--hydrate <vol=snap>", "hydrate a volume from a repository image snapshot", collect)
+    .option("--hydrate <vol=snap>", hydrateHelp, collect)
+    .option("--no-hydrate", noHydrateHelp)
     .option("--config <file>", "config file (default: $LIFEBOAT_CONFIG or ./lifeboat.yaml)")
     .option("--json", "print a JSON document (docs/cli-json.md)")
     .action(async (env: string, options: RecoveryOptions & { mode?: string }) => {
@@ -135,7 +160,7 @@ export const registerPlan: RegisterCommand = (program, io) => {
             const planned = await planEnvironment(deps, {
               point,
               mode,
-              volumeData: volumeDataOf(options.hydrate),
+              ...hydrationOf(options),
               ...(selection === undefined ? {} : { selection }),
             });
             const result: PlanJson = {

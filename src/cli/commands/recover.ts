@@ -6,7 +6,15 @@ import { recoverEnvironment, type RecoveryReport } from "../../recover/index.js"
 import type { Store } from "../../store/store.js";
 import { printResult, type CliIo } from "../output.js";
 import { runAction, type RegisterCommand } from "../run-action.js";
-import { collect, pointOf, selectionOf, volumeDataOf, type RecoveryOptions } from "./plan.js";
+import {
+  collect,
+  hydrateHelp,
+  hydrationOf,
+  noHydrateHelp,
+  pointOf,
+  selectionOf,
+  type RecoveryOptions,
+} from "./plan.js";
 import { withRecovery } from "../../composition.js";
 import { recoveryOk, renderRecoveryReport, type RunJson } from "./run.js";
 
@@ -85,7 +93,8 @@ export const registerRecover: RegisterCommand = (program, io) => {
     .option("--at <time>", "recover the inventory version in effect at this ISO-8601 time")
     .option("--version <n>", "recover this inventory version (default: the latest)")
     .option("--only <sel>", "kind, logical id or tag=value to bring up (repeatable)", collect)
-    .option("--hydrate <vol=snap>", "hydrate a volume from a repository image snapshot", collect)
+    .option("--hydrate <vol=snap>", hydrateHelp, collect)
+    .option("--no-hydrate", noHydrateHelp)
     .option("--yes", "do not ask for confirmation (required for a failover off a terminal)")
     .option("--approval", "failover: wait for `lifeboat approve <run>` before moving DNS")
     .option("--config <file>", "config file (default: $LIFEBOAT_CONFIG or ./lifeboat.yaml)")
@@ -111,7 +120,7 @@ export const registerRecover: RegisterCommand = (program, io) => {
                   point,
                   mode: options.drill ? "drill" : "failover",
                   keep: options.keep === true,
-                  volumeData: volumeDataOf(options.hydrate),
+                  ...hydrationOf(options),
                   approval: options.approval === true,
                   ...(selection === undefined ? {} : { selection }),
                 },

@@ -21,7 +21,7 @@ export function recoveryOk(r: RecoveryReport): boolean {
   return (
     r.phase === "succeeded" &&
     r.verification?.result !== "different" &&
-    (r.hydration ?? []).every((h) => h.identical === true)
+    (r.hydration ?? []).every((h) => h.mode === "prestaged" || h.identical === true)
   );
 }
 
@@ -48,7 +48,19 @@ export function renderRecoveryReport(r: RecoveryReport): string {
         : "not run"
     }`,
   ];
+  if (r.rto) {
+    lines.push(
+      `  RTO and hydration ${seconds(r.rto.wallMs)} with ${seconds(r.rto.hydrationMs)} of hydration on the longest hydrate step; ` +
+        `${r.rto.hydratedVolumes} volume(s) hydrated, ${r.rto.prestagedVolumes} pre-staged`,
+    );
+  }
   for (const h of r.hydration ?? []) {
+    if (h.mode === "prestaged") {
+      lines.push(
+        `  pre-staged        ${h.stepId}: volume made from ${h.snapshotId ?? "?"} in ${h.volumeSeconds ?? "?"} s, nothing written`,
+      );
+      continue;
+    }
     lines.push(
       `  hydrated          ${h.stepId}: ${h.blocksWritten ?? "?"} blocks of ${h.blockSize ?? "?"} B into ${h.snapshotId ?? "?"}` +
         ` (${h.zeroBlocksSkipped ?? "?"} zero blocks skipped) in ${h.writeSeconds ?? "?"} s; read back ` +

@@ -79,6 +79,7 @@ export function awsBlockSnapshots(connection: AwsConnection): BlockSnapshotStore
             Description: request.description,
             Tags: tagList({ ...request.tags, [hydrateKeyTag]: request.key }),
             Timeout: 60,
+            ...(request.parentSnapshotId ? { ParentSnapshotId: request.parentSnapshotId } : {}),
           }),
         ),
       );
@@ -218,6 +219,21 @@ export function awsBlockSnapshots(connection: AwsConnection): BlockSnapshotStore
     async deleteSnapshot(snapshotId) {
       await call("ec2.DeleteSnapshot", () =>
         ec2.send(new DeleteSnapshotCommand({ SnapshotId: snapshotId })),
+      );
+    },
+
+    async snapshotExists(snapshotId) {
+      // A filter, not SnapshotIds: an unknown id is then an empty answer, not an error.
+      const found = await call("ec2.DescribeSnapshots", () =>
+        ec2.send(
+          new DescribeSnapshotsCommand({
+            OwnerIds: ["self"],
+            Filters: [{ Name: "snapshot-id", Values: [snapshotId] }],
+          }),
+        ),
+      );
+      return (found.Snapshots ?? []).some(
+        (s) => s.SnapshotId === snapshotId && s.State === "completed",
       );
     },
 

@@ -142,6 +142,7 @@ type InstrumentableClient = { middlewareStack: MiddlewareStack<any, any> };
 
 const services: Record<string, string> = {
   EC2Client: "ec2",
+  EBSClient: "ebs",
   ElasticLoadBalancingV2Client: "elbv2",
   AutoScalingClient: "autoscaling",
   RDSClient: "rds",

@@ -4,6 +4,7 @@ import { initialMigration } from "./0001-initial.js";
 import { approvalsMigration } from "./0002-approvals.js";
 import { apiServerMigration } from "./0003-api-server.js";
 import { recoveryPointsMigration } from "./0004-recovery-points.js";
+import { stagedSnapshotsMigration } from "./0005-staged-snapshots.js";
 
 /**
  * Every migration this build knows, by name; names sort in the order they run. Compiled in
@@ -15,5 +16,6 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     "0002-approvals": approvalsMigration(),
     "0003-api-server": apiServerMigration(),
     "0004-recovery-points": recoveryPointsMigration(),
+    "0005-staged-snapshots": stagedSnapshotsMigration(),
   };
 }

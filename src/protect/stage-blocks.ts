@@ -1,0 +1,95 @@
+import type { BlockSnapshotStore } from "../providers/block-snapshots.js";
+import type { BaseImage } from "./change-source.js";
+
+/** Bytes [offset, offset + length) of an image, aligned to whole blocks. */
+export interface ByteRange {
+  readonly offset: number;
+  readonly length: number;
+}
+
+/**
+ * The byte ranges of `next` whose chunks differ from `previous` (keyed chunk ids: equal ids
+ * mean equal bytes), merged; null when the two cannot be compared chunk by chunk (different
+ * size or chunk size), which means "everything".
+ */
+export function changedChunkRanges(previous: BaseImage, next: BaseImage): ByteRange[] | null {
+  if (previous.size !== next.size || previous.chunkSize !== next.chunkSize) return null;
+  const cs = next.chunkSize;
+  const ranges: { offset: number; length: number }[] = [];
+  for (let i = 0; i * cs < next.size; i++) {
+    if (previous.chunkId(i) === next.chunkId(i)) continue;
+    const length = Math.min(cs, next.size - i * cs);
+    const last = ranges.at(-1);
+    if (last && last.offset + last.length === i * cs) last.length += length;
+    else ranges.push({ offset: i * cs, length });
+  }
+  return ranges;
+}
+
+export interface PutBlocksOptions {
+  readonly blockSize: number;
+  /** Blocks the parent snapshot holds: a zero block there must be put to overwrite it. */
+  readonly parentBlocks: ReadonlySet<number>;
+  /** Puts in flight at once. */
+  readonly parallel: number;
+  /** Bytes read from the image at once (rounded down to whole blocks). */
+  readonly windowBytes: number;
+}
+
+/**
+ * Puts the blocks of `image` that `ranges` touch into `snapshotId`: all-zero blocks are skipped
+ * unless the parent holds them (an incremental snapshot inherits the parent's block otherwise),
+ * the last block is zero-padded, at most `parallel` puts are in flight. Resolves the number of
+ * blocks put; rejects with the first failure once the puts in flight have settled.
+ */
+export async function putChangedBlocks(
+  image: BaseImage,
+  store: BlockSnapshotStore,
+  snapshotId: string,
+  ranges: readonly ByteRange[],
+  options: PutBlocksOptions,
+): Promise<number> {
+  const bs = options.blockSize;
+  const window = Math.max(bs, Math.floor(options.windowBytes / bs) * bs);
+  const running = new Set<Promise<void>>();
+  let failure: unknown;
+  let written = 0;
+  let done = -1;
+  for (const range of ranges) {
+    const first = Math.max(Math.floor(range.offset / bs), done + 1);
+    const end = Math.ceil((range.offset + range.length) / bs);
+    for (let block = first; block < end && failure === undefined;) {
+      const from = block * bs;
+      const length = Math.min(window, end * bs - from, image.size - from);
+      const data = await image.read(from, length);
+      for (let at = 0; at < data.length && failure === undefined; at += bs, block++) {
+        const index = block;
+        const bytes = padded(data.subarray(at, at + bs), bs);
+        if (isZero(bytes) && !options.parentBlocks.has(index)) continue;
+        const job = store.putBlock(snapshotId, index, bytes).then(
+          () => void written++,
+          (error: unknown) => void (failure ??= error),
+        );
+        const tracked = job.then(() => void running.delete(tracked));
+        running.add(tracked);
+        if (running.size >= options.parallel) await Promise.race(running);
+      }
+    }
+    done = end - 1;
+  }
+  await Promise.all(running);
+  if (failure !== undefined) throw failure;
+  return written;
+}
+
+function isZero(data: Uint8Array): boolean {
+  for (let i = 0; i < data.length; i++) if (data[i] !== 0) return false;
+  return true;
+}
+
+function padded(data: Uint8Array, blockSize: number): Uint8Array {
+  if (data.length === blockSize) return data;
+  const out = new Uint8Array(blockSize);
+  out.set(data);
+  return out;
+}
