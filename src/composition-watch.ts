@@ -11,6 +11,7 @@ import type { Logger } from "./model/logger.js";
 import { awsConnectionOptions } from "./providers/aws/aws-connection-options.js";
 import { AwsProvider } from "./providers/aws/aws-provider.js";
 import { Secret } from "./model/secret.js";
+import { newestRecoveryPoint } from "./store/recovery-points-repo.js";
 import type { Store } from "./store/store.js";
 import { alertersFromConfig } from "./watch/alerts-from-config.js";
 import type { DecisionListener } from "./watch/decision-sink.js";
@@ -62,9 +63,10 @@ export async function environmentWatch(
   };
   const { probes, policy } = watchFromConfig(name, environment as never, {
     clock: deps.clock,
-    // Heartbeats and recovery points are recorded by the agent and protection work.
+    // Heartbeats are recorded by the agent. Recovery points (volumes, PostgreSQL base backups
+    // and WAL segments) are read from the state store's `recovery_points` table.
     newestHeartbeat: () => () => Promise.resolve(null),
-    newestRecoveryPoint: () => Promise.resolve(null),
+    newestRecoveryPoint: async () => (await newestRecoveryPoint(deps.store, name))?.at ?? null,
     provider,
   });
   const recorded = await listDecisions(deps.store, name);

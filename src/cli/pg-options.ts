@@ -2,6 +2,8 @@ import type { Command } from "commander";
 import { loadConfig } from "../config/load-config.js";
 import type { PostgresProtectConfig } from "../model/config.js";
 import { LifeboatError } from "../model/errors.js";
+import type { NewPoint } from "../protect/point-log.js";
+import type { CliIo } from "./output.js";
 import type { RepositoryCliOptions } from "./repository-options.js";
 
 /** Options of every `lifeboat pg` verb: which protected PostgreSQL it is about. */
@@ -51,4 +53,38 @@ export async function pgTarget(options: PgCliOptions): Promise<PgTarget> {
       : `${file} protects several PostgreSQL databases (${known}); name one with --env/--database`,
     { details: { known: all.map((t) => `${t.environment}/${t.postgres.name}`) } },
   );
+}
+
+/**
+ * Records a PostgreSQL recovery point in the state store (docs/pg-protection.md, "Recovery
+ * points"); resolves its id, or null with a warning on stderr when the store cannot take it.
+ * Best effort on purpose: the data is already committed to the repository (the source of
+ * truth, which `pg status` and `pg restore` read), and failing `archive_command` over a state
+ * store outage would make PostgreSQL keep every segment until its disk fills.
+ */
+export async function recordPgPoint(
+  io: CliIo,
+  options: PgCliOptions,
+  point: NewPoint,
+): Promise<string | null> {
+  try {
+    // Imported here, not through composition.ts: archive-wal runs once per segment and must
+    // not load the provider SDKs (about a second of start-up).
+    const [{ openStore }, { recordRecoveryPoint }] = await Promise.all([
+      import("../store/open-store.js"),
+      import("../store/recovery-points-repo.js"),
+    ]);
+    const loaded = await loadConfig({ config: options.config });
+    const store = await openStore(loaded.config.state, { baseDir: loaded.dir });
+    try {
+      return (await recordRecoveryPoint(store, point)).id;
+    } finally {
+      await store.close();
+    }
+  } catch (error) {
+    const code = error instanceof LifeboatError ? error.code : "LB_INTERNAL";
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`warning: recovery point not recorded (${code}): ${message}\n`);
+    return null;
+  }
 }

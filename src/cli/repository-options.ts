@@ -33,6 +33,8 @@ export interface RepositoryTarget {
   readonly url: string;
   readonly endpoint?: string;
   readonly password: () => Secret;
+  /** The password file's absolute path, when the password comes from one (key cache). */
+  readonly passwordFile?: string;
 }
 
 /** Reads a password file; a missing or empty one is `LB_SECRET_MISSING`. */
@@ -70,6 +72,9 @@ export async function repositoryTarget(options: RepositoryCliOptions): Promise<R
       url: options.repo,
       ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
       password: () => passwordFrom(options.passwordFile),
+      ...(options.passwordFile === undefined
+        ? {}
+        : { passwordFile: resolve(options.passwordFile) }),
     };
   }
   // Loaded only without --repo: the config schema (zod, YAML) costs start-up a backup with
@@ -85,9 +90,17 @@ export async function repositoryTarget(options: RepositoryCliOptions): Promise<R
       ? location.path
       : `s3://${location.bucket}${location.prefix ? `/${location.prefix}` : ""}`;
   const endpoint = options.endpoint ?? (location.backend === "s3" ? location.endpoint : undefined);
+  const configured = loaded.config.repository.passwordFile;
+  const passwordFile =
+    options.passwordFile !== undefined
+      ? resolve(options.passwordFile)
+      : configured === undefined || loaded.config.repository.passwordEnv !== undefined
+        ? undefined
+        : resolve(loaded.dir, configured);
   return {
     url,
     ...(endpoint === undefined ? {} : { endpoint }),
+    ...(passwordFile === undefined ? {} : { passwordFile }),
     password: () =>
       options.passwordFile !== undefined
         ? passwordFromFile(options.passwordFile)

@@ -94,6 +94,20 @@ export class Repository {
     options: RepositoryOptions = {},
   ): Promise<Repository> {
     const { master, keyId } = await openKeySlots(backend, passphrase);
+    return Repository.openWithKey(backend, master, keyId, options);
+  }
+
+  /**
+   * Opens with an already unwrapped master key (a key cache, docs/pg-protection.md): no key
+   * derivation. A key that is not this repository's fails to authenticate the config (an
+   * integrity error); the caller checks that key slot `keyId` still exists.
+   */
+  static async openWithKey(
+    backend: Backend,
+    master: MasterKey,
+    keyId: string,
+    options: RepositoryOptions = {},
+  ): Promise<Repository> {
     const codec = new Codec(master, options.compression ?? zstdCompression);
     let config: RepoConfig;
     try {

@@ -9,6 +9,7 @@ import { chownSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import pg from "pg";
+import type { PointJson } from "../../src/cli/commands/points.js";
 import { freePort } from "../harness/free-port.js";
 import {
   pgCtlStop,
@@ -111,6 +112,27 @@ test("base backup + WAL archiving; restore --at T between two rows has every row
         ` (archive_timeout 1 s); per segment median ${status.archiveLagSeconds!.median.toFixed(2)} s,` +
         ` max ${status.archiveLagSeconds!.max.toFixed(2)} s`,
     );
+
+    // Base backup and archived segments are recovery points: `lifeboat points` lists them and
+    // the replication probe reads PostgreSQL freshness from them.
+    const listed = expectOk<{ points: PointJson[] }>(
+      await lifeboat(["points", "shop", "--source", "main", "--json"]),
+    );
+    const baseRow = listed.points.find((p) => p.method === "base-backup");
+    assert.equal(baseRow?.snapshot, base.snapshot);
+    assert.equal(baseRow?.kind, "database");
+    const walRows = listed.points.filter((p) => p.method === "wal");
+    assert.ok(walRows.length >= 2, `${walRows.length} WAL points`);
+    // The newest WAL point is at least the archive's recoverable-until instant seen above.
+    assert.ok(Date.parse(walRows[0]!.at) >= Date.parse(status.recoverableUntil!));
+    assert.ok(walRows.every((p) => Date.parse(p.createdAt) >= Date.parse(p.at)));
+    // `status` reads the newest point as the watcher's replication probe does.
+    const env = expectOk<{
+      recoveryPoint: { newest: { source: string; kind: string; at: string } | null };
+    }>(await lifeboat(["status", "shop", "--json"]));
+    assert.equal(env.recoveryPoint.newest?.source, "main");
+    assert.equal(env.recoveryPoint.newest?.kind, "database");
+    assert.ok(Date.parse(env.recoveryPoint.newest.at) >= Date.parse(walRows[0]!.at));
 
     // T: halfway between two consecutive rows in the middle, so no commit is near it.
     const k = Math.floor(rows.length / 2);

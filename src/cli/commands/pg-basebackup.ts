@@ -2,7 +2,8 @@ import { newCounters } from "../../repository/archiver/api.js";
 import { takeBaseBackup, type BaseBackupResult } from "../../protect/pg/base-backup.js";
 import { commandGroup } from "../command-group.js";
 import { printResult } from "../output.js";
-import { pgTarget, withPgOptions, type PgCliOptions } from "../pg-options.js";
+import { basePoint } from "../../protect/pg/pg-points.js";
+import { pgTarget, recordPgPoint, withPgOptions, type PgCliOptions } from "../pg-options.js";
 import { formatBytes, startProgress } from "../progress.js";
 import { withRepository, withRepositoryOptions } from "../repository-options.js";
 import { runAction, type RegisterCommand } from "../run-action.js";
@@ -10,6 +11,8 @@ import { runAction, type RegisterCommand } from "../run-action.js";
 /** `--json` output of `pg basebackup` (docs/cli-json.md). */
 export interface PgBaseBackupJson extends BaseBackupResult {
   readonly ok: true;
+  /** The `recovery_points` row recorded for the backup; null when the store could not take it. */
+  readonly pointId: string | null;
 }
 
 /** `lifeboat pg basebackup`: pg_basebackup streamed as a tar into the repository. */
@@ -41,7 +44,12 @@ export const registerPgBaseBackup: RegisterCommand = (program, io) => {
         } finally {
           progress.stop();
         }
-        const json: PgBaseBackupJson = { ok: true, ...result };
+        const pointId = await recordPgPoint(
+          io,
+          options,
+          basePoint(target.environment, target.postgres.name, result),
+        );
+        const json: PgBaseBackupJson = { ok: true, ...result, pointId };
         printResult(io, options.json, json, (r) =>
           [
             `base backup of ${r.environment}/${r.database} saved as snapshot ${r.snapshot}`,
