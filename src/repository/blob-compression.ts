@@ -7,5 +7,5 @@ import { compressBlob, decompressBlob } from "./compression.js";
  */
 export const zstdCompression: Compression = {
   compress: (plain) => compressBlob(plain),
-  decompress: (data, rawLength) => decompressBlob(data, rawLength),
+  decompress: (data, rawLength, into) => decompressBlob(data, rawLength, into),
 };

@@ -9,7 +9,8 @@ import type { MasterKey } from "./crypto/master-key.js";
  */
 export interface Compression {
   compress(plain: Uint8Array): Uint8Array | null;
-  decompress(data: Uint8Array, rawLength: number): Uint8Array;
+  /** With `into` (at least `rawLength` bytes), decompresses into it and returns a view of it. */
+  decompress(data: Uint8Array, rawLength: number, into?: Uint8Array): Uint8Array;
 }
 
 /** For repositories and tests without a compressor: stores raw, refuses compressed input. */
@@ -52,10 +53,20 @@ export class Codec {
     };
   }
 
-  /** Decrypts a blob and checks it has `rawLength` bytes; damage is `LB_REPO_PACK_CORRUPT`. */
-  decodeBlob(sealed: Uint8Array, rawLength: number, what: string): Uint8Array {
+  /**
+   * Decrypts a blob and checks it has `rawLength` bytes; damage is `LB_REPO_PACK_CORRUPT`. A
+   * compressed blob is decompressed into `scratch` when it is given and large enough (the
+   * result is then a view of it, valid until the caller reuses `scratch`).
+   */
+  decodeBlob(
+    sealed: Uint8Array,
+    rawLength: number,
+    what: string,
+    scratch?: Uint8Array,
+  ): Uint8Array {
     const plain = unseal(this.key.encryptionKey, "blob", sealed, "LB_REPO_PACK_CORRUPT", what);
-    const body = this.#decode(plain, rawLength, "LB_REPO_PACK_CORRUPT", what);
+    const into = scratch !== undefined && scratch.length >= rawLength ? scratch : undefined;
+    const body = this.#decode(plain, rawLength, "LB_REPO_PACK_CORRUPT", what, plain[0], into);
     if (body.length !== rawLength) {
       throw new LifeboatError("LB_REPO_PACK_CORRUPT", `${what} has the wrong length`, {
         details: { object: what, expected: rawLength, actual: body.length },
@@ -91,11 +102,12 @@ export class Codec {
     code: ErrorCode,
     what: string,
     encoding = plain[0],
+    into?: Uint8Array,
   ): Uint8Array {
     if (encoding === Encoding.raw) return plain.subarray(1);
     if (encoding === Encoding.zstd && rawLength !== undefined) {
       try {
-        return this.compression.decompress(plain.subarray(1), rawLength);
+        return this.compression.decompress(plain.subarray(1), rawLength, into);
       } catch (error) {
         if (error instanceof LifeboatError && error.code === "LB_REPO_FORMAT_UNSUPPORTED")
           throw error;

@@ -39,6 +39,19 @@ test("results do not alias the internal scratch buffer", () => {
   assert.deepEqual(a, copy);
 });
 
+test("decompressing into a caller's buffer returns a view of it; a short one is not used", () => {
+  const plain = wordBytes(200_000, 5);
+  const packed = compressBlob(plain)!;
+  const into = new Uint8Array(300_000);
+  const out = decompressBlob(packed, plain.length, into);
+  assert.equal(out.buffer, into.buffer);
+  assert.deepEqual(out, plain);
+  const short = new Uint8Array(1000);
+  const fresh = decompressBlob(packed, plain.length, short);
+  assert.notEqual(fresh.buffer, short.buffer);
+  assert.deepEqual(fresh, plain);
+});
+
 test("corrupt or truncated input, or a wrong length, is LB_REPO_PACK_CORRUPT", () => {
   const plain = wordBytes(300_000, 9);
   const packed = compressBlob(plain)!;

@@ -80,11 +80,14 @@ function corrupt(message: string, cause?: unknown): LifeboatError {
  * index) bounds the output, so a damaged frame can never make this allocate more. Any damage
  * (bad frame, checksum mismatch, wrong length) is `LB_REPO_PACK_CORRUPT`, never a crash.
  */
-export function decompressBlob(data: Uint8Array, rawLength: number): Uint8Array {
+export function decompressBlob(data: Uint8Array, rawLength: number, into?: Uint8Array): Uint8Array {
   if (!Number.isSafeInteger(rawLength) || rawLength < 0 || rawLength > MAX_RAW_LENGTH) {
     throw corrupt(`impossible raw length ${rawLength}`);
   }
-  const out = new Uint8Array(rawLength);
+  const out =
+    into !== undefined && into.length >= rawLength
+      ? into.subarray(0, rawLength)
+      : new Uint8Array(rawLength);
   let size: number;
   try {
     dctx ??= new zstd.DCtx();

@@ -38,8 +38,14 @@ function store(job: Extract<BlobJob, { op: "store" }>): void {
  * Decrypts, decompresses and checks one blob against the id the index gives it. The result may
  * be a view into a larger buffer: {@link owned} it before transferring.
  */
-function openBlob(sealed: Uint8Array, rawLength: number, id: Uint8Array, what: string) {
-  const plain = codec.decodeBlob(sealed, rawLength, what);
+function openBlob(
+  sealed: Uint8Array,
+  rawLength: number,
+  id: Uint8Array,
+  what: string,
+  scratch?: Uint8Array,
+) {
+  const plain = codec.decodeBlob(sealed, rawLength, what, scratch);
   if (!key.blobId(plain).equals(id)) {
     throw new LifeboatError(
       "LB_REPO_PACK_CORRUPT",
@@ -49,6 +55,9 @@ function openBlob(sealed: Uint8Array, rawLength: number, id: Uint8Array, what: s
   }
   return plain;
 }
+
+/** Where openWrite decompresses: reused, so a restore does not allocate a buffer per blob. */
+let writeScratch = new Uint8Array(0);
 
 function open(job: Extract<BlobJob, { op: "open" }>): void {
   const plain = owned(openBlob(job.sealed, job.rawLength, job.id, job.what));
@@ -66,7 +75,9 @@ function openWrite(job: Extract<BlobJob, { op: "openWrite" }>): void {
   let written = 0;
   for (const blob of job.blobs) {
     const sealed = job.sealed.subarray(blob.offset, blob.offset + blob.length);
-    const plain = openBlob(sealed, blob.rawLength, blob.id, job.what);
+    if (writeScratch.length < blob.rawLength) writeScratch = new Uint8Array(blob.rawLength);
+    // Written out before the next blob reuses the scratch buffer.
+    const plain = openBlob(sealed, blob.rawLength, blob.id, job.what, writeScratch);
     for (const piece of blob.pieces) {
       for (let done = 0; done < piece.length;) {
         done += writeSync(

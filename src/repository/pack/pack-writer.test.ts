@@ -56,6 +56,34 @@ test("packs flush at the target size, are named by their hash, and their headers
   }
 });
 
+test("a blob larger than the pack buffer grows it; reused buffers hold each pack exactly", async () => {
+  // 1 KiB packs: the 1.5 MiB blobs overshoot the buffer (target + 1 MiB), and later packs reuse
+  // buffers of earlier, larger ones.
+  const flushed: FlushedPack[] = [];
+  const writer = new PackWriter(backend, codec, {
+    targetSize: 1024,
+    onFlushed: (p) => flushed.push(p),
+  });
+  const blobs = [1536 * 1024, 2000, 1536 * 1024, 2100, 3000].map((n) => randomBytes(n));
+  for (const blob of blobs) {
+    const { sealed } = codec.encodeBlob(blob);
+    await writer.add(BlobType.data, codec.key.blobId(blob), sealed, blob.length);
+  }
+  await writer.finish();
+  assert.equal(flushed.length, 5);
+  // onFlushed runs in completion order: find each blob by its id.
+  const byId = new Map(blobs.map((blob) => [codec.key.blobId(blob).toString("hex"), blob]));
+  for (const pack of flushed) {
+    const bytes = await backend.load("data", pack.packId);
+    assert.equal(bytes.length, pack.size);
+    assert.equal(createHash("sha256").update(bytes).digest("hex"), pack.packId);
+    const [entry] = await readPackHeader(backend, codec, pack.packId, pack.size);
+    const sealed = await backend.load("data", pack.packId, entry!);
+    const plain = Buffer.from(codec.decodeBlob(sealed, entry!.rawLength, "blob"));
+    assert.deepEqual(plain, byId.get(Buffer.from(entry!.id).toString("hex")));
+  }
+});
+
 test("a header larger than the first tail read is fetched with a second read", async () => {
   const { flushed } = await writeBlobs(2000, 10, 1 << 30);
   assert.equal(flushed.length, 1);

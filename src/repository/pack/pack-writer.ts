@@ -4,6 +4,9 @@ import type { Codec } from "../codec.js";
 import type { BlobType, PackEntry } from "./pack-entry.js";
 import { packTail } from "./pack-header.js";
 
+/** The largest pack size a repository config allows; larger targets are for tests. */
+const maxPackSize = 128 * 1024 * 1024;
+
 export interface FlushedPack {
   readonly packId: string;
   readonly size: number;
@@ -25,10 +28,11 @@ export interface PackWriterOptions {
  * pack is never referenced until an index file names it, so a half-written session is harmless.
  */
 export class PackWriter {
-  #parts: Uint8Array[] = [];
+  #pack = new PackBuffer(new Uint8Array(0));
   #entries: PackEntry[] = [];
-  #size = 0;
   readonly #pending = new Set<Promise<void>>();
+  /** Buffers of uploaded packs, reused for the next packs instead of left to the collector. */
+  readonly #free: Uint8Array[] = [];
   #failure: { error: unknown } | undefined;
 
   constructor(
@@ -39,27 +43,35 @@ export class PackWriter {
 
   /** Bytes buffered for the pack being filled. */
   get bufferedBytes(): number {
-    return this.#size;
+    return this.#pack.size;
   }
 
+  /**
+   * Copies `sealed` into the pack being filled, so the caller's buffer is free at once and a
+   * pack is held once (not as parts plus their concatenation) in a buffer that is reused.
+   */
   async add(type: BlobType, id: Uint8Array, sealed: Uint8Array, rawLength: number): Promise<void> {
     this.#rethrow();
-    this.#entries.push({ type, id, offset: this.#size, length: sealed.length, rawLength });
-    this.#parts.push(sealed);
-    this.#size += sealed.length;
-    if (this.#size >= this.options.targetSize) await this.flush();
+    if (this.#entries.length === 0) {
+      // Sized for a full pack plus a chunk (pages never written are never resident); a huge
+      // target starts smaller and grows.
+      const capacity = Math.min(this.options.targetSize, maxPackSize) + 1024 * 1024;
+      this.#pack = new PackBuffer(this.#free.pop() ?? new Uint8Array(capacity));
+    }
+    this.#entries.push({ type, id, offset: this.#pack.size, length: sealed.length, rawLength });
+    this.#pack.append(sealed);
+    if (this.#pack.size >= this.options.targetSize) await this.flush();
   }
 
   /** Starts uploading the current pack (if any); waits while too many uploads are in flight. */
   async flush(): Promise<void> {
     this.#rethrow();
     if (this.#entries.length > 0) {
-      const parts = this.#parts;
+      const pack = this.#pack;
       const entries = this.#entries;
-      this.#parts = [];
+      this.#pack = new PackBuffer(new Uint8Array(0));
       this.#entries = [];
-      this.#size = 0;
-      const upload = this.#upload(parts, entries).then(
+      const upload = this.#upload(pack, entries).then(
         () => undefined,
         (error: unknown) => {
           this.#failure ??= { error };
@@ -78,20 +90,43 @@ export class PackWriter {
   async finish(): Promise<void> {
     await this.flush();
     await Promise.all(this.#pending);
+    this.#free.length = 0;
     this.#rethrow();
   }
 
-  async #upload(parts: Uint8Array[], entries: PackEntry[]): Promise<void> {
-    parts.push(packTail(this.codec, entries));
-    const hash = createHash("sha256");
-    for (const part of parts) hash.update(part);
-    const packId = hash.digest("hex");
-    const bytes = Buffer.concat(parts);
+  async #upload(pack: PackBuffer, entries: PackEntry[]): Promise<void> {
+    pack.append(packTail(this.codec, entries));
+    const bytes = pack.bytes();
+    const packId = createHash("sha256").update(bytes).digest("hex");
     await this.backend.save("data", packId, bytes);
+    // The backend is done with the bytes (it resolved): the buffer can take the next pack.
+    if (this.#free.length < 2) this.#free.push(pack.buffer);
     this.options.onFlushed({ packId, size: bytes.length, entries });
   }
 
   #rethrow(): void {
     if (this.#failure) throw this.#failure.error;
+  }
+}
+
+/** A pack's bytes in one buffer, grown only when a pack's last blob or header overshoots it. */
+class PackBuffer {
+  size = 0;
+
+  constructor(public buffer: Uint8Array) {}
+
+  append(bytes: Uint8Array): void {
+    const needed = this.size + bytes.length;
+    if (needed > this.buffer.length) {
+      const grown = new Uint8Array(Math.max(needed, Math.ceil(this.buffer.length * 1.25)));
+      grown.set(this.buffer.subarray(0, this.size));
+      this.buffer = grown;
+    }
+    this.buffer.set(bytes, this.size);
+    this.size = needed;
+  }
+
+  bytes(): Uint8Array {
+    return this.buffer.subarray(0, this.size);
   }
 }
