@@ -31,6 +31,7 @@ import { Repository } from "./repository/repository.js";
 import { ImageReader } from "./repository/restorer/read-image.js";
 import { hydrateStepHandler } from "./recover/hydrate-step.js";
 import { syncBackStepHandler } from "./recover/sync-back-step.js";
+import { captureCopyStepHandler } from "./recover/capture-copy-step.js";
 import { awsVolumeSwap } from "./providers/aws/aws-volume-swap.js";
 import { chooseTarget } from "./recover/choose-target.js";
 import { loadVersion, type VersionRef } from "./capture/stored-versions.js";
@@ -325,6 +326,7 @@ function recoveryTargetAdapters(
   target: string,
   store: Store,
   env: Readonly<Record<string, string | undefined>>,
+  clock: Clock = systemClock,
 ): RecoveryTargetAdapters & { provider(): AwsProvider } {
   const options = awsConnectionOptions(
     target,
@@ -352,6 +354,17 @@ function recoveryTargetAdapters(
     const repo = await (repository ??= openRepository(loaded));
     return ImageReader.open(repo, await repo.loadSnapshot(id));
   };
+  // Discovery through any connection of the config (a failback captures the copy).
+  const providers = new Map<string, AwsProvider>();
+  const providerFor = (name: string): AwsProvider => {
+    let found = providers.get(name);
+    if (!found) {
+      const config = providerNamed(loaded, name) as ProviderConfig;
+      found = new AwsProvider(awsConnectionOptions(name, config, env));
+      providers.set(name, found);
+    }
+    return found;
+  };
   const executor = new Executor({
     store,
     handlers: {
@@ -362,6 +375,18 @@ function recoveryTargetAdapters(
         swap: (name) => awsVolumeSwap(connectionFor(name)),
         openPoint,
         points: (environment, source) => listRecoveryPoints(store, environment, { source }),
+      }),
+      "capture-copy": captureCopyStepHandler({
+        captureDeps: async (environment, name) => {
+          const config = environmentNamed(loaded, environment);
+          const tenant = config.tenant ?? defaultTenant;
+          return {
+            provider: providerFor(name),
+            archive: repositoryArchive(await (repository ??= openRepository(loaded))),
+            index: storeVersionIndex(store, digestOf(config), tenant),
+            clock,
+          };
+        },
       }),
       ...awsFailoverHandlers(connectionFor),
       release: awsReleaseHandler(connectionFor),
@@ -392,6 +417,7 @@ function recoveryTargetAdapters(
       void repository?.then((repo) => repo.close()).catch(() => undefined);
       for (const open of others.values()) open.destroy();
       remoteShell?.destroy();
+      for (const open of providers.values()) open.close();
       provider?.close();
     },
   };
@@ -477,7 +503,13 @@ export async function withRecovery<T>(
       baseDir: services.loaded.dir,
       now: () => services.clock.now(),
     });
-    const adapters = recoveryTargetAdapters(services.loaded, mapping.target, store, env);
+    const adapters = recoveryTargetAdapters(
+      services.loaded,
+      mapping.target,
+      store,
+      env,
+      services.clock,
+    );
     try {
       return await body({
         environment: name,

@@ -17,6 +17,8 @@ export interface CaptureVersionDeps {
 export interface CaptureTarget {
   readonly environment: string;
   readonly selection: Selection;
+  /** Records the version under this label (not a capture of the primary; version-ports.ts). */
+  readonly label?: string;
 }
 
 export interface VersionCapture {
@@ -72,6 +74,7 @@ export async function captureVersion(
     digest: result.digest,
     snapshotId,
     counts: result.counts,
+    ...(target.label === undefined ? {} : { label: target.label }),
   });
   return {
     environment: target.environment,

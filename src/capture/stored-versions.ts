@@ -40,8 +40,8 @@ function notFound(environment: string, message: string, ref: unknown): LifeboatE
 }
 
 /**
- * The version a ref names. `{ at }` is the version in effect then: the newest captured at or
- * before that time. Missing → `LB_VERSION_NOT_FOUND` (exit 3).
+ * The version a ref names. `{ at }` is the version in effect then: the newest capture of the
+ * primary (labelled versions skipped) at or before that time. Missing → `LB_VERSION_NOT_FOUND` (exit 3).
  */
 export async function resolveVersion(
   index: VersionIndex,
@@ -55,7 +55,9 @@ export async function resolveVersion(
   }
   if ("at" in ref) {
     const versions = await index.list(environment);
-    const found = versions.find((v) => v.capturedAt.getTime() <= ref.at.getTime());
+    const found = versions.find(
+      (v) => v.label === undefined && v.capturedAt.getTime() <= ref.at.getTime(),
+    );
     if (found) return found;
     throw notFound(environment, `no inventory version at ${ref.at.toISOString()}`, ref.at);
   }

@@ -15,6 +15,11 @@ export interface InventoryVersion {
   /** The repository snapshot that holds the inventory. */
   readonly snapshotId: string;
   readonly counts: Readonly<Record<string, number>>;
+  /**
+   * Absent for captures of the environment's primary; `copy:<failover run id>` for a
+   * failback's capture of the copy that served during a failover (docs/recovery.md).
+   */
+  readonly label?: string;
 }
 
 /** What a capture adds to the index. */
@@ -24,6 +29,8 @@ export interface CapturedInventory {
   readonly digest: string;
   readonly snapshotId: string;
   readonly counts: KindCounts;
+  /** A labelled capture (not of the primary): see {@link InventoryVersion.label}. */
+  readonly label?: string;
 }
 
 /**
@@ -47,12 +54,14 @@ export interface InventoryArchive {
  * The index of versions (the state store). `record` is atomic per environment: when the digest
  * equals the latest version's it only moves that version's `lastSeenAt` (`created: false`),
  * otherwise it appends version latest + 1 (`created: true`), so concurrent identical captures
- * add one version at most.
+ * add one version at most. A labelled capture is recorded once per label (the second time it
+ * returns the first, `created: false`).
  */
 export interface VersionIndex {
   /** Newest first. An environment that was never captured has none. */
   list(environment: string): Promise<readonly InventoryVersion[]>;
   get(environment: string, version: number): Promise<InventoryVersion | undefined>;
+  /** The newest version of the primary: labelled versions are never the latest. */
   latest(environment: string): Promise<InventoryVersion | undefined>;
   record(
     input: CapturedInventory,

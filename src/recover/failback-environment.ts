@@ -49,6 +49,8 @@ export interface FailbackReport {
   readonly dataSync: readonly DataSyncEntry[];
   /** True once the environment is `active` again, which re-enables protection of the primary. */
   readonly protectionEnabled: boolean;
+  /** The copy's capture (`capture:copy` outputs: version, label, counts), once stored. */
+  readonly copyCapture: JsonObject | null;
 }
 
 /** A `sync-back` step's outcome, for the report (docs/cli-json.md). */
@@ -180,6 +182,7 @@ export async function continueFailback(deps: RecoveryDeps, runId: string): Promi
       .filter((s) => s.kind === "sync-back")
       .map((s) => ({ stepId: s.stepId, phase: s.phase, outputs: s.outputs })),
     protectionEnabled: events.some((e) => e.type === failbackEvents.protection),
+    copyCapture: steps.find((s) => s.kind === "capture-copy")?.outputs ?? null,
   };
 }
 

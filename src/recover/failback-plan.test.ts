@@ -18,11 +18,13 @@ test("a failback releases the primary, then points its alias records back; nothi
   assert.deepEqual(
     plan.steps.map((s) => [s.id, s.kind, s.dependsOn]),
     [
+      ["capture:copy", "capture-copy", []],
       ["release:source", "release", []],
       ["dns-move:shop.example.com", "dns-move", ["release:source"]],
     ],
   );
-  const release = plan.steps[0]?.input as {
+  assert.deepEqual(plan.steps[0]?.input, { connection: "west", failoverRunId: "run-1" });
+  const release = plan.steps[1]?.input as {
     connection: string;
     scalingGroups: { name: string; desiredCapacity: number }[];
     instances: string[];
@@ -33,7 +35,7 @@ test("a failback releases the primary, then points its alias records back; nothi
     ["asg-web"],
   );
   assert.ok(release.instances.includes("i-bastion"));
-  const move = plan.steps[1]?.input as { records: string[]; to: unknown; connection: string };
+  const move = plan.steps[2]?.input as { records: string[]; to: unknown; connection: string };
   // The TXT record names no load balancer: it stays as it is.
   assert.deepEqual(move.records, ["www.shop.example.com"]);
   assert.deepEqual(move.to, { loadBalancer: "alb-shop" });
@@ -60,12 +62,13 @@ test("a volume the failover hydrated is carried back first, onto its machine and
   assert.deepEqual(
     plan.steps.map((s) => [s.id, s.kind, s.dependsOn]),
     [
+      ["capture:copy", "capture-copy", []],
       ["sync-back:volume:vol-data", "sync-back", []],
       ["release:source", "release", ["sync-back:volume:vol-data"]],
       ["dns-move:shop.example.com", "dns-move", ["release:source"]],
     ],
   );
-  assert.deepEqual(plan.steps[0]?.input, {
+  assert.deepEqual(plan.steps[1]?.input, {
     connection: "east",
     volume: "vol-data",
     copyVolume: "vol-copy",

@@ -58,7 +58,9 @@ const ofKind = <K extends Resource["kind"]>(inventory: Inventory, kind: K) =>
  *
  * The primary's resources are adopted, never created: they are the inventory's own provider
  * ids, so a failback cannot duplicate them. Steps:
- * 0. `sync-back:<volume>` per volume the failover hydrated — the newest recovery point of the
+ * 0. `capture:copy` — the copy (what the failover made, by its run tag) captured and stored as an
+ *    inventory version labelled `copy:<failover run>` (src/recover/capture-copy-step.ts);
+ *    `sync-back:<volume>` per volume the failover hydrated — the newest recovery point of the
  *    volume (written on the copy after the failover) hydrated into the primary's region and
  *    swapped onto the primary machine (src/recover/sync-back-step.ts);
  * 1. `release:source` (after every sync-back) — scaling groups back to their captured sizes and stopped machines
@@ -78,6 +80,14 @@ export function planFailback(request: FailbackPlanRequest): FailbackPlan {
     desiredCapacity: g.properties.desiredCapacity,
   }));
   const syncs = syncSteps(request, key);
+  const capture: ExecutableStep = {
+    id: "capture:copy",
+    kind: "capture-copy",
+    dependsOn: [],
+    idempotencyKey: key("capture-copy"),
+    summary: `capture the copy in ${request.target.connection} (${request.target.region}) before it goes`,
+    input: { connection: request.target.connection, failoverRunId: request.failoverRunId },
+  };
   const release: ExecutableStep = {
     id: "release:source",
     kind: "release",
@@ -97,7 +107,7 @@ export function planFailback(request: FailbackPlanRequest): FailbackPlan {
     inventoryVersion: request.inventoryVersion,
     source,
     target: request.target,
-    steps: [...syncs, release, ...dnsSteps(inventory, source.connection, release.id, key)],
+    steps: [capture, ...syncs, release, ...dnsSteps(inventory, source.connection, release.id, key)],
     bindings: {},
   };
 }

@@ -26,6 +26,12 @@ export interface InventoryVersionRecord {
   readonly snapshotId: string;
   /** Number of resources per kind, e.g. `{ "network": 1, "instance": 4 }`. */
   readonly counts: Readonly<Record<string, number>>;
+  /**
+   * Absent for captures of the environment's primary. A labelled version (`copy:<run id>`: a
+   * failback's capture of the copy) is listed and can be read and compared by number, but is
+   * never the latest: recoveries and "unchanged" checks see the primary's versions only.
+   */
+  readonly label?: string;
 }
 
 export interface NewInventoryVersion {
@@ -34,6 +40,7 @@ export interface NewInventoryVersion {
   readonly digest: string;
   readonly snapshotId: string;
   readonly counts: Readonly<Record<string, number>>;
+  readonly label?: string;
 }
 
 /**
@@ -65,6 +72,7 @@ export async function appendInventoryVersion(
         digest: input.digest,
         snapshot_id: input.snapshotId,
         counts_json: counts,
+        label: input.label ?? null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -76,6 +84,8 @@ export async function appendInventoryVersion(
  * Records a capture: when its digest equals the latest version's, moves that version's
  * `lastSeenAt` and returns it with `created: false`; otherwise appends a new version
  * (`created: true`). Atomic, so two concurrent identical captures add one version at most.
+ * A labelled capture is compared with the version of the same label instead: one exists →
+ * returned as it is (`created: false`), so recording it again (a resumed step) adds nothing.
  */
 export async function recordInventoryCapture(
   s: StoreSession,
@@ -83,6 +93,16 @@ export async function recordInventoryCapture(
 ): Promise<{ readonly version: InventoryVersionRecord; readonly created: boolean }> {
   return await s.transaction(async (tx) => {
     await lockEnvironment(tx, input.environment);
+    if (input.label !== undefined) {
+      const row = await tx.db
+        .selectFrom("inventory_versions")
+        .selectAll()
+        .where("environment", "=", input.environment)
+        .where("label", "=", input.label)
+        .executeTakeFirst();
+      if (row) return { version: toInventoryVersion(row), created: false };
+      return { version: await appendInventoryVersion(tx, input), created: true };
+    }
     const latest = await latestInventoryVersion(tx, input.environment);
     if (latest?.digest === input.digest) {
       const seenAt = input.capturedAt ?? tx.now();
@@ -109,11 +129,20 @@ export async function getInventoryVersion(
   return row && toInventoryVersion(row);
 }
 
+/** The newest version of the environment's primary (labelled versions are skipped). */
 export async function latestInventoryVersion(
   s: StoreSession,
   environment: string,
 ): Promise<InventoryVersionRecord | undefined> {
-  return (await listInventoryVersions(s, environment, { limit: 1 }))[0];
+  const row = await s.db
+    .selectFrom("inventory_versions")
+    .selectAll()
+    .where("environment", "=", environment)
+    .where("label", "is", null)
+    .orderBy("version", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row && toInventoryVersion(row);
 }
 
 /** Versions of an environment, newest first; `beforeVersion` pages back through history. */
@@ -185,5 +214,6 @@ function toInventoryVersion(row: Selectable<InventoryVersionsTable>): InventoryV
     digest: row.digest,
     snapshotId: row.snapshot_id,
     counts: decodeJson(row.counts_json, countsSchema, at("counts_json")),
+    ...(row.label === null ? {} : { label: row.label }),
   };
 }

@@ -41,6 +41,8 @@ export interface InventoryVersionsTable {
   digest: string;
   snapshot_id: string;
   counts_json: string;
+  /** Null for captures of the primary; `copy:<run id>` for a failback's capture of the copy. */
+  label: string | null;
 }
 
 export interface RunsTable {

@@ -153,6 +153,7 @@ interface FailbackJson {
   copyTeardown: { runId: string; phase: string } | null;
   environmentStatus: string;
   protectionEnabled: boolean;
+  copyCapture: { version: number; label: string; counts: Record<string, number> } | null;
   dataSync: { stepId: string; phase: string; outputs: Record<string, unknown> | null }[];
   report: ReportJson["report"];
 }
@@ -256,10 +257,11 @@ test("failback carries the copy's writes home: killed -9 mid-sync, resumed, byte
   // No duplicate machines, the copy is gone, DNS leads home.
   assert.equal((await countRegion(east)).machine, machinesBefore);
   // moto's StartSnapshot makes an EC2 volume of its own for every direct-API snapshot (untagged,
-  // never attached) and keeps it after the snapshot is deleted: the failover's hydration left
-  // one. Every other kind is back at its baseline, and no volume of Lifeboat's is left.
-  const { volume: leftVolumes, ...targetNow } = await world.targetCounts();
-  const { volume: baseVolumes, ...baseline } = world.baseline;
+  // never attached) and keeps it after the snapshot is deleted: the failover's hydration and
+  // the agent's staging leave those. Every other kind is back at its baseline, and no volume of
+  // Lifeboat's is left.
+  const { volume: _leftVolumes, ...targetNow } = await world.targetCounts();
+  const { volume: _baseVolumes, ...baseline } = world.baseline;
   assert.deepEqual(targetNow, baseline);
   const west = await world.clients.region(target).ec2.send(new DescribeVolumesCommand({}));
   const tagged = (west.Volumes ?? []).filter((v) => (v.Tags ?? []).length > 0);
@@ -267,9 +269,34 @@ test("failback carries the copy's writes home: killed -9 mid-sync, resumed, byte
     tagged.map((v) => v.VolumeId),
     [],
   );
-  assert.ok((leftVolumes ?? 0) - (baseVolumes ?? 0) <= 1);
   assert.equal(await shopAlias(), homeAlias);
   assert.match(homeAlias ?? "", new RegExp(source));
+
+  // The copy was captured before it went: a version labelled as the copy, listed by history,
+  // compared by diff, never the latest (recoveries keep rebuilding the primary).
+  assert.equal(resumed.copyCapture?.label, `copy:${failoverId}`);
+  assert.equal(resumed.copyCapture?.version, 2);
+  assert.ok((resumed.copyCapture?.counts.machine ?? 0) >= 1);
+  assert.ok((resumed.copyCapture?.counts.volume ?? 0) >= 1);
+  const history = expectJson<{ versions: { version: number; label?: string }[] }>(
+    await world.ws.cli(["history", "shop", "--json"]),
+  );
+  assert.deepEqual(
+    history.versions.map((v) => [v.version, v.label ?? null]),
+    [
+      [2, `copy:${failoverId}`],
+      [1, null],
+    ],
+  );
+  const diff = expectJson<{ added: unknown[]; removed: unknown[] }>(
+    await world.ws.cli(["diff", "shop", "1", "2", "--json"]),
+  );
+  assert.ok(diff.added.length > 0 && diff.removed.length > 0);
+  assert.equal(
+    expectJson<{ capture: { version: number } }>(await world.ws.cli(["status", "shop", "--json"]))
+      .capture.version,
+    1,
+  );
 
   // The journal says what happened and nothing claims "not implemented".
   const check = await workspaceStore(world.ws);

@@ -320,6 +320,41 @@ describeStoreConformance("state store conformance", ({ dialect, open, freshUrl }
     );
   });
 
+  test("a labelled version (a failback's copy) is listed and read, recorded once, never the latest", async () => {
+    const store = await open();
+    await createEnvironment(store, { name: "shop", configDigest: "a" });
+    const capture = (digest: string, label?: string) =>
+      recordInventoryCapture(store, {
+        environment: "shop",
+        digest,
+        snapshotId: digest,
+        counts: {},
+        ...(label === undefined ? {} : { label }),
+      });
+    await capture("d1");
+    const copy = await capture("c1", "copy:run-1");
+    assert.deepEqual(
+      [copy.created, copy.version.version, copy.version.label],
+      [true, 2, "copy:run-1"],
+    );
+    // Recorded again (a resumed step): the same version, whatever it found this time.
+    const again = await capture("c2", "copy:run-1");
+    assert.deepEqual([again.created, again.version.version], [false, 2]);
+    assert.equal((await latestInventoryVersion(store, "shop"))?.version, 1);
+    // The primary unchanged since version 1 adds nothing: it is compared with its own latest.
+    assert.deepEqual((await capture("d1")).created, false);
+    assert.deepEqual(
+      (await listInventoryVersions(store, "shop")).map((v) => [v.version, v.label ?? null]),
+      [
+        [2, "copy:run-1"],
+        [1, null],
+      ],
+    );
+    const changed = await capture("d2");
+    assert.deepEqual([changed.created, changed.version.version], [true, 3]);
+    assert.equal(changed.version.label, undefined);
+  });
+
   test("a row that does not parse is LB_STORE_CORRUPT", async () => {
     const store = await open();
     await createEnvironment(store, { name: "shop", configDigest: "a" });

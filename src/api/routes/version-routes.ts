@@ -15,6 +15,8 @@ const versionSchema = z.object({
   lastSeenAt: z.string(),
   digest: z.string(),
   counts: z.record(z.string(), z.number()),
+  /** A version that is not a capture of the primary: `copy:<failover run>` (a failback's). */
+  label: z.string().optional(),
 });
 
 function versionJson(v: InventoryVersion): z.infer<typeof versionSchema> {
@@ -24,6 +26,7 @@ function versionJson(v: InventoryVersion): z.infer<typeof versionSchema> {
     lastSeenAt: v.lastSeenAt.toISOString(),
     digest: v.digest,
     counts: { ...v.counts },
+    ...(v.label === undefined ? {} : { label: v.label }),
   };
 }
 

@@ -42,6 +42,7 @@ export function finishFailback(io: CliIo, json: boolean | undefined, r: Failback
     [
       `${x.ok ? "OK" : "NOT OK"}: failback of ${x.report.environment} (undoing failover ${x.failoverRunId}); environment is ${x.environmentStatus}`,
       `  copy teardown     ${x.copyTeardown ? `run ${x.copyTeardown.runId} ${x.copyTeardown.phase}` : "not started"}`,
+      `  copy captured     ${x.copyCapture ? `inventory version ${String(x.copyCapture.version)} (${String(x.copyCapture.label)}, ${String(x.copyCapture.resources)} resources)` : "not yet"}`,
       ...dataSyncLines(x.dataSync),
       `  protection        ${x.protectionEnabled ? "re-enabled (environment active)" : "not yet re-enabled"}`,
       renderRecoveryReport(x.report),

@@ -12,6 +12,8 @@ export interface VersionJson {
   readonly snapshot: string;
   readonly resources: number;
   readonly counts: Readonly<Record<string, number>>;
+  /** Present on a version that is not a capture of the primary (`copy:<failover run>`). */
+  readonly label?: string;
 }
 
 export function versionJson(v: InventoryVersion): VersionJson {
@@ -23,6 +25,7 @@ export function versionJson(v: InventoryVersion): VersionJson {
     snapshot: v.snapshotId,
     resources: Object.values(v.counts).reduce((a, b) => a + b, 0),
     counts: v.counts,
+    ...(v.label === undefined ? {} : { label: v.label }),
   };
 }
 
@@ -50,7 +53,7 @@ function human(h: HistoryJson): string {
   const lines = [`${h.environment}: ${h.versions.length} inventory version(s), newest first`];
   for (const v of h.versions) {
     lines.push(
-      `  v${v.version}  captured ${v.capturedAt}  last seen ${v.lastSeenAt}  ${v.digest.slice(0, 19)}`,
+      `  v${v.version}  captured ${v.capturedAt}  last seen ${v.lastSeenAt}  ${v.digest.slice(0, 19)}${v.label === undefined ? "" : `  [${v.label}]`}`,
       `       ${v.resources} resources: ${countsText(v.counts)}`,
     );
   }
