@@ -12,6 +12,8 @@ export interface BenchArgs {
   readonly out: string;
   /** Also run the data-protection benchmarks: hydration into moto, PostgreSQL RPO (`--no-data` skips). */
   readonly data: boolean;
+  /** Also run the volume-protection incremental (journal, scan, restic; `--no-protect` skips). */
+  readonly protect: boolean;
 }
 
 const UNITS: Record<string, number> = { "": 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30 };
@@ -32,6 +34,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   let keep = false;
   let out = "bench-results";
   let data = true;
+  let protect = true;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -48,7 +51,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     else if (arg === "--keep") keep = true;
     else if (arg === "--out") out = value();
     else if (arg === "--no-data") data = false;
+    else if (arg === "--no-protect") protect = false;
     else throw new Error(`unknown option ${arg} (see docs/benchmarks.md)`);
   }
-  return { size, tools, workdir, keep, out, data };
+  return { size, tools, workdir, keep, out, data, protect };
 }

@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- --size 256M] [--tools restic,borg] [--keep] [--workdir DIR] [--out DIR]`:
+ * `npm run bench [-- --size 256M] [--tools restic,borg] [--keep] [--workdir DIR] [--out DIR]
+ * [--no-protect] [--no-data]`:
  * generates the deterministic image, backs it up with each peer tool (full, incremental after
  * 100 scattered 4 KiB writes, restore of the latest backup, checked byte for byte), measures
  * Lifeboat's own stages, prints Markdown tables and writes JSON to bench-results/.
@@ -16,6 +17,7 @@ import { formatReport, type BenchReport, type ToolResult } from "./report.js";
 import { LifeboatRunner } from "./lifeboat-runner.js";
 import { ResticRunner } from "./restic-runner.js";
 import { runDataProtectionBench } from "./data-protection-bench.js";
+import { protectMarkdown, runProtectBench } from "./protect-incremental.js";
 import type { BenchContext, Runner } from "./runner.js";
 
 const available: Record<string, () => Runner> = {
@@ -27,6 +29,7 @@ const available: Record<string, () => Runner> = {
 };
 
 const log = (line: string) => console.error(line);
+const stamp = (date: string) => date.replace(/[:.]/g, "-");
 
 async function main(): Promise<void> {
   const args = parseBenchArgs(process.argv.slice(2));
@@ -123,6 +126,14 @@ async function main(): Promise<void> {
     writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
     log(`wrote ${file}`);
     if (tools.some((t) => !t.restoreIdentical)) process.exitCode = 1;
+    if (args.protect) {
+      const protect = await runProtectBench(args.size, log);
+      console.log(protectMarkdown(protect));
+      const protectFile = resolve(args.out, `bench-protect-${stamp(report.date)}.json`);
+      writeFileSync(protectFile, JSON.stringify(protect, null, 2) + "\n");
+      log(`wrote ${protectFile}`);
+      if (!protect.restoreBetween.identical) process.exitCode = 1;
+    }
     if (args.data) {
       const data = await runDataProtectionBench(log);
       console.log(data.markdown);
