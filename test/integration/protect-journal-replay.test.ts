@@ -9,7 +9,7 @@
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { open, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -22,6 +22,8 @@ import { JOURNAL_TAG, storeJournal } from "../../src/protect/journal/journal-sna
 import { restoreAt } from "../../src/protect/journal/restore-at.js";
 import { protectVolume } from "../../src/protect/protect-volume.js";
 import { forgetSnapshots } from "../../src/repository/forget.js";
+import { jsonOf, runLifeboat } from "../e2e/cli.js";
+import { password } from "./repo-fixture.js";
 import { KiB, MiB, makeImage, protectFixture, type ProtectFixture } from "./protect-fixture.js";
 
 const here = new URL("../../../", import.meta.url);
@@ -106,6 +108,34 @@ test("32 MiB journal volume: instants between points restore byte-identical", as
     assert.equal(result.replay?.records, instant.sincePoint, "replays the writes since the point");
     assert.equal(result.stateAt, instant.at.toISOString());
   }
+  // The same through the built CLI, as a user restores: `restore latest --source --at`.
+  const cliInstant = instants[3]!;
+  const cliTarget = join(fx.dir, "cli.img");
+  writeFileSync(join(fx.dir, "password"), `${password.reveal()}\n`);
+  const run = await runLifeboat(
+    [
+      "restore",
+      "latest",
+      "--source",
+      "vol-j",
+      "--at",
+      cliInstant.at.toISOString(),
+      "--target",
+      cliTarget,
+      "--repo",
+      join(fx.dir, "repo"),
+      "--password-file",
+      join(fx.dir, "password"),
+      "--json",
+    ],
+    { cwd: fx.dir },
+  );
+  assert.equal(run.code, 0, run.stderr);
+  const json = jsonOf<{ stateAt: string; replay: { records: number } }>(run);
+  assert.equal(json.replay.records, cliInstant.sincePoint);
+  assert.equal(json.stateAt, cliInstant.at.toISOString());
+  assert.equal(sha(await readFile(cliTarget)), cliInstant.hash);
+
   // At a point's own instant nothing is replayed beyond it.
   const atPoint = await restoreAt(fx.repo, {
     at: points[2]!.at,
