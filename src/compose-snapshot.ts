@@ -1,12 +1,15 @@
 /**
- * The `snapshot` action's recovery points, wired to the repository (until the protection engine
- * offers its consistency-group call point): each item is one repository snapshot, all tagged
- * `lifeboat:group=<group>` and stamped with the group's one time. Image files and block devices
- * are backed up as images; a PostgreSQL database as a `pg_dump -Fc` stream.
+ * The `snapshot` action's recovery points, taken by the protection engine as one consistency
+ * group (`protectGroup`, docs/protect.md): image files and block devices are scan members (the
+ * newest point of the same path is the base, so a repeated snapshot stores what changed), a
+ * PostgreSQL database is a `pg_dump -Fc` stream captured whole. Every point is a row of
+ * `recovery_points` with the step's idempotency key as its group id and the request's time as
+ * its `at`, so `lifeboat points` lists it and a retried step adopts it.
  */
 import { spawn } from "node:child_process";
 import { Readable } from "node:stream";
-import { LifeboatError } from "./model/errors.js";
+import type { Clock } from "./model/clock.js";
+import { BugError, LifeboatError } from "./model/errors.js";
 import type {
   GroupItem,
   GroupRequest,
@@ -14,38 +17,69 @@ import type {
   RecoveryPointPort,
 } from "./plugins/recovery-point-port.js";
 import { postgresBin } from "./protect/pg/pg-binaries.js";
+import type { PointLog } from "./protect/point-log.js";
+import { protectGroup, type CaptureMember } from "./protect/protect-group.js";
+import { ScanSource } from "./protect/scan-source.js";
 import { backup } from "./repository/archiver/api.js";
 import type { Repository } from "./repository/repository.js";
 
-export function repositoryRecoveryPoints(open: () => Promise<Repository>): RecoveryPointPort {
+export interface SnapshotWiring {
+  repository(): Promise<Repository>;
+  readonly points: PointLog;
+  readonly clock: Clock;
+}
+
+export function engineRecoveryPoints(wiring: SnapshotWiring): RecoveryPointPort {
   return {
     async takeGroup(request: GroupRequest): Promise<RecoveryPoint> {
-      const repo = await open();
-      const tag = `lifeboat:group=${request.group}`;
-      const earlier = (await repo.listSnapshots()).filter((s) => s.tags.includes(tag));
-      if (earlier.length === request.items.length) {
-        const time = earlier[0]?.time ?? request.time.toISOString();
-        const items = earlier.map((s) => ({ item: s.source, snapshot: s.id, size: s.size }));
-        return { group: request.group, time, adopted: true, items };
+      const { points, clock } = wiring;
+      const earlier = await points.group(request.environment, request.group);
+      if (earlier.length > 0 && earlier.length === request.items.length) {
+        const items = earlier.map((p) => ({
+          item: p.source,
+          snapshot: p.snapshotId,
+          size: p.sizeBytes,
+        }));
+        return { group: request.group, time: earlier[0]!.at.toISOString(), adopted: true, items };
       }
-      const tags = [tag, `lifeboat:environment=${request.environment}`];
-      const items: RecoveryPoint["items"][number][] = [];
-      for (const item of request.items) {
-        if (request.signal.aborted) throw new LifeboatError("LB_CANCELLED", "snapshot cancelled");
-        const fields = { group: request.group };
-        const result =
-          item.kind === "postgres"
-            ? await dumpInto(repo, item, { tags, fields, time: request.time }, request.signal)
-            : await backup(repo, {
-                source: item.path,
-                kind: item.kind === "device" ? "image" : "file",
-                tags,
-                fields,
-                time: request.time,
-              });
-        items.push({ item: itemName(item), snapshot: result.snapshot, size: result.size });
-      }
-      return { group: request.group, time: request.time.toISOString(), adopted: false, items };
+      const repo = await wiring.repository();
+      const tags = [
+        `lifeboat:group=${request.group}`,
+        `lifeboat:environment=${request.environment}`,
+      ];
+      const volumes = request.items.flatMap((item) =>
+        item.kind === "postgres" ? [] : [new ScanSource(item.path, item.path, clock)],
+      );
+      const captures = request.items.flatMap((item): CaptureMember[] =>
+        item.kind !== "postgres"
+          ? []
+          : [
+              {
+                source: itemName(item),
+                kind: "database",
+                method: "dump",
+                capture: (at, signal) =>
+                  dumpInto(
+                    repo,
+                    item,
+                    { tags, fields: { group: request.group }, time: at },
+                    signal ?? request.signal,
+                  ),
+              },
+            ],
+      );
+      const cycle = await protectGroup(
+        { repo, points, environment: request.environment },
+        { id: "snapshot", volumes, captures },
+        { clock, at: request.time, groupId: request.group, signal: request.signal },
+      );
+      const taken = [...cycle.volumes.map((v) => v.point), ...cycle.captures];
+      const items = request.items.map((item) => {
+        const point = taken.find((p) => p.source === itemName(item));
+        if (!point) throw new BugError(`the group cycle has no point for ${itemName(item)}`);
+        return { item: point.source, snapshot: point.snapshotId, size: point.sizeBytes };
+      });
+      return { group: request.group, time: cycle.at.toISOString(), adopted: false, items };
     },
   };
 }

@@ -12,8 +12,10 @@ import { systemClock, type Clock } from "./model/clock.js";
 import { LifeboatError } from "./model/errors.js";
 import { digestOf } from "./model/inventory/index.js";
 import type { WorkflowConfig } from "./model/workflow.js";
-import { repositoryRecoveryPoints } from "./compose-snapshot.js";
+import { storePointLog } from "./compose-points.js";
+import { engineRecoveryPoints } from "./compose-snapshot.js";
 import { standaloneBuiltins } from "./plugins/builtin/index.js";
+import { protectCyclePlugin } from "./plugins/builtin/protect-cycle.js";
 import { snapshotPlugin } from "./plugins/builtin/snapshot.js";
 import { approvalPlugin, type ApprovalPort } from "./plugins/builtin/approval.js";
 import { awsSsmRunPlugin } from "./plugins/builtin/aws-ssm-run.js";
@@ -31,6 +33,10 @@ import type { Store } from "./store/store.js";
 import type { WorkflowEvent } from "./workflows/step-book.js";
 import { planWorkflow, type WorkflowPlan } from "./workflows/workflow-plan.js";
 import { WorkflowRunner } from "./workflows/workflow-runner.js";
+import { CycleHooks } from "./workflows/cycle-hooks.js";
+import { cycleWorkflow, type CycleWorkflows } from "./model/cycle-workflow.js";
+import { BugError } from "./model/errors.js";
+import type { GroupHooksFactory } from "./protect/agent-volumes.js";
 
 export interface WorkflowOptions {
   readonly config?: string | undefined;
@@ -101,9 +107,16 @@ export async function pluginRegistry(
 ): Promise<PluginRegistry> {
   const registry = new PluginRegistry();
   for (const plugin of standaloneBuiltins) registry.register(plugin);
-  registry.register(snapshotPlugin(repositoryRecoveryPoints(() => adapters.repository())));
+  const points = storePointLog(adapters.store);
+  registry.register(
+    snapshotPlugin(
+      engineRecoveryPoints({ repository: adapters.repository, points, clock: adapters.clock }),
+    ),
+  );
   registry.register(approvalPlugin(storeApprovals(adapters.store, adapters.clock)));
   registry.register(awsSsmRunPlugin(adapters.remoteShell));
+  // Without a cycle it only fails, so `resume` of a dead backup-workflow run undoes its pairs.
+  registry.register(protectCyclePlugin());
   await loadPlugins(registry, loaded.config.plugins, loaded.dir);
   return registry;
 }
@@ -172,4 +185,40 @@ export async function withWorkflowServices<T>(
     remoteShell.destroy();
     await Promise.allSettled([repo?.close(), store.close()]);
   }
+}
+
+/**
+ * The agent's backup workflows: for a `protect` item with `workflows`, hooks that run its
+ * cycle workflow (src/workflows/cycle-hooks.ts) over the state store, with the config's plug-in
+ * registry (loaded once, for the first such item). An invalid workflow fails here, at start.
+ */
+export function agentCycleHooks(
+  loaded: LoadedConfig,
+  adapters: BuiltinAdapters,
+  environment: string,
+  env: Readonly<Record<string, string | undefined>>,
+): GroupHooksFactory {
+  let registry: Promise<PluginRegistry> | undefined;
+  return async (item, group) => {
+    const combined = cycleWorkflow(
+      (item.workflows ?? { before: [], after: [] }) as CycleWorkflows,
+      loaded.config.workflows as Record<string, WorkflowConfig>,
+    );
+    if ("problems" in combined) throw new BugError("a validated backup workflow has problems");
+    // The cycle's runs are recorded under the environment: make sure its row exists.
+    const config = environmentNamed(loaded, environment);
+    await ensureEnvironment(adapters.store, environment, {
+      configDigest: digestOf(config),
+      tenant: config.tenant ?? defaultTenant,
+    });
+    return new CycleHooks({
+      store: adapters.store,
+      registry: await (registry ??= pluginRegistry(loaded, adapters)),
+      clock: adapters.clock,
+      env,
+      environment,
+      group,
+      workflow: combined.workflow,
+    });
+  };
 }

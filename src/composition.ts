@@ -65,6 +65,7 @@ import {
   type RunAccess,
 } from "./recover/index.js";
 import {
+  agentCycleHooks,
   configRemoteShell,
   pluginRegistry,
   withWorkflowServices,
@@ -84,18 +85,13 @@ import { getRun, listRuns, requireRun, type RunRecord } from "./store/runs-repo.
 import { incidentRunId } from "./watch/failover-listener.js";
 import type { RecoveryPointReader } from "./watch/recovery-point-reader.js";
 import { hostname } from "node:os";
-import type { AgentDeps, AgentVolume } from "./protect/agent.js";
+import type { AgentDeps, AgentGroup, AgentVolume } from "./protect/agent.js";
 import { agentStager } from "./compose-prestage.js";
 import { bindVolumes } from "./protect/agent-volumes.js";
+import { storePointLog } from "./compose-points.js";
 import { applyRetention } from "./protect/apply-retention.js";
-import type { PointLog } from "./protect/point-log.js";
 import { recordHeartbeat } from "./store/agent-heartbeats-repo.js";
-import {
-  deleteRecoveryPoints,
-  listRecoveryPoints,
-  newestRecoveryPoint,
-  recordRecoveryPoint,
-} from "./store/recovery-points-repo.js";
+import { listRecoveryPoints, newestRecoveryPoint } from "./store/recovery-points-repo.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -658,15 +654,7 @@ export async function withWorkflows<T>(
 }
 
 // Data protection (docs/protect.md): recovery points in the state store behind the engine's port.
-/** The protect engine's point log over the state store's `recovery_points` table. */
-export function storePointLog(store: Store): PointLog {
-  return {
-    newest: (environment, source) => newestRecoveryPoint(store, environment, source),
-    record: (point) => recordRecoveryPoint(store, point),
-    list: (environment, source) => listRecoveryPoints(store, environment, { source }),
-    remove: async (ids) => void (await deleteRecoveryPoints(store, ids)),
-  };
-}
+export { storePointLog } from "./compose-points.js";
 
 /** What `lifeboat agent` runs: the bound volumes and the loop's dependencies. */
 export interface ProtectionAgent {
@@ -674,6 +662,8 @@ export interface ProtectionAgent {
   readonly name: string;
   readonly heartbeatMs: number;
   readonly volumes: readonly AgentVolume[];
+  /** Volumes captured together, with their backup workflows. */
+  readonly groups: readonly AgentGroup[];
   readonly deps: AgentDeps;
 }
 
@@ -712,12 +702,30 @@ export async function withProtectionAgent<T>(
     now: () => clock.now(),
   });
   let repository: Repository | undefined;
-  const bound = await bindVolumes(agentConfig, environment.protect, loaded.dir, clock).catch(
-    async (error: unknown) => {
-      await store.close();
-      throw error;
+  // For `aws-ssm-run` steps of backup workflows; its SDK clients are made on first use.
+  const remoteShell = configRemoteShell(loaded, env);
+  const hooksFor = agentCycleHooks(
+    loaded,
+    {
+      repository: async () => (repository ??= await openRepository(loaded)),
+      store,
+      clock,
+      remoteShell,
     },
+    envName,
+    env,
   );
+  const bound = await bindVolumes(
+    agentConfig,
+    environment.protect,
+    loaded.dir,
+    clock,
+    hooksFor,
+  ).catch(async (error: unknown) => {
+    remoteShell.destroy();
+    await store.close();
+    throw error;
+  });
   const agentName = options.agentName ?? agentConfig.name ?? hostname();
   const points = storePointLog(store);
   const keepOf = (id: string) =>
@@ -766,11 +774,13 @@ export async function withProtectionAgent<T>(
       name: agentName,
       heartbeatMs: parseDuration(agentConfig.heartbeat) ?? 30_000,
       volumes: bound.volumes,
+      groups: bound.groups,
       deps,
     });
   } finally {
     stager.close();
     await bound.close();
+    remoteShell.destroy();
     await Promise.allSettled([repository?.close(), store.close()]);
   }
 }

@@ -1,4 +1,5 @@
 import { parseDuration, type LifeboatConfig } from "../model/config.js";
+import { cycleWorkflow } from "../model/cycle-workflow.js";
 import { closestMatch } from "./did-you-mean.js";
 
 /** Reports one problem at a key path. */
@@ -104,6 +105,18 @@ export function checkReferences(config: LifeboatConfig, report: ReportProblem): 
         report(
           at("protect", i, "prestage"),
           "only volumes are pre-staged (block snapshots); move prestage to a volumes item",
+        );
+      }
+      if (item.workflows !== undefined) {
+        const combined = cycleWorkflow(item.workflows, config.workflows);
+        for (const p of "problems" in combined ? combined.problems : []) {
+          report(at("protect", i, "workflows", ...p.path), p.message);
+        }
+      }
+      if ((item.group !== undefined || item.workflows !== undefined) && !item.volumes?.ids) {
+        report(
+          at("protect", i, item.group !== undefined ? "group" : "workflows"),
+          "a consistency group or backup workflow needs the volumes listed by id (volumes.ids)",
         );
       }
     });

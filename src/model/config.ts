@@ -8,7 +8,7 @@ import { accessNameSchema } from "./access.js";
 import { durationSchemaWith, parseDuration } from "./duration.js";
 import { failoverPolicySchema, watchActions } from "./failover-policy.js";
 import { workflowPoints, type WorkflowPoint } from "./plan/workflow-points.js";
-import { pluginReferenceSchema, workflowSchema } from "./workflow.js";
+import { pluginReferenceSchema, workflowSchema, workflowStepSchema } from "./workflow.js";
 import { redactUrl, stateUrlProblem } from "./urls.js";
 
 export { parseDuration, redactUrl };
@@ -158,6 +158,22 @@ const protectSchema = z
     rpo: durationSchema,
     /** How often a recovery point is made; defaults to the rpo. */
     every: durationSchema.optional(),
+    /**
+     * Captures the item's volumes at one instant as the consistency group of this name
+     * (docs/protect.md, "Consistency groups"): journals cut at one timestamp, scans inside the
+     * backup workflows' window.
+     */
+    group: nameSchema.optional(),
+    /**
+     * Backup workflows around each protection cycle (docs/workflow-semantics.md, "Backup
+     * workflows"): workflow names or inline steps; a `before` step may `undo` an `after` step.
+     */
+    workflows: z
+      .strictObject({
+        before: z.array(z.union([nameSchema, workflowStepSchema])).default([]),
+        after: z.array(z.union([nameSchema, workflowStepSchema])).default([]),
+      })
+      .optional(),
     /** Retention of recovery points (docs/protect.md); the newest point is always kept. */
     keep: z
       .strictObject({

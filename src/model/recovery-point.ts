@@ -6,8 +6,18 @@
 export const recoveryPointKinds = ["volume", "database"] as const;
 export type RecoveryPointKind = (typeof recoveryPointKinds)[number];
 
-/** How the point's changes were found: block-hash scan, write journal, provider CBT, or PostgreSQL. */
-export const recoveryPointMethods = ["scan", "journal", "cbt", "base-backup", "wal"] as const;
+/**
+ * How the point's changes were found: block-hash scan, write journal, provider CBT, PostgreSQL
+ * base backup or WAL, or a whole logical dump (`pg_dump`, the `snapshot` action's databases).
+ */
+export const recoveryPointMethods = [
+  "scan",
+  "journal",
+  "cbt",
+  "base-backup",
+  "wal",
+  "dump",
+] as const;
 export type RecoveryPointMethod = (typeof recoveryPointMethods)[number];
 
 export interface RecoveryPoint {

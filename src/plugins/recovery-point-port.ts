@@ -1,7 +1,7 @@
 /**
  * The call point the `snapshot` action uses to take a recovery point of several objects as one
- * consistency group. Composition wires it to the repository today (src/compose-snapshot.ts);
- * the protection engine can implement it instead without the plug-in changing.
+ * consistency group. Composition wires it to the protection engine's group cycle
+ * (src/compose-snapshot.ts): the points are `recovery_points` rows grouped under `group`.
  */
 
 /** One object of a consistency group. */

@@ -5,14 +5,17 @@ import type { Clock } from "../model/clock.js";
 import type { AgentConfig, ProtectConfig } from "../model/config.js";
 import { parseDuration } from "../model/duration.js";
 import { BugError, LifeboatError } from "../model/errors.js";
-import type { AgentVolume } from "./agent.js";
+import type { AgentGroup, AgentVolume } from "./agent.js";
 import { JournalMount } from "./journal/journal-mount.js";
 import { JournalSource } from "./journal/journal-source.js";
+import { noQuiesce, type QuiesceHooks } from "./quiesce-hooks.js";
 import { ScanSource } from "./scan-source.js";
 
 /** The volumes of an agent config, started: journal volumes get their pass-through mounted. */
 export interface BoundVolumes {
   readonly volumes: AgentVolume[];
+  /** The `protect` items that group the agent's volumes or attach backup workflows. */
+  readonly groups: AgentGroup[];
   readonly mounts: ReadonlyMap<string, JournalMount>;
   /** Unmounts every pass-through. */
   close(): Promise<void>;
@@ -36,6 +39,36 @@ function intervalOf(
   return ms;
 }
 
+/** Makes the quiesce hooks of a group whose `protect` item attaches backup workflows. */
+export type GroupHooksFactory = (
+  item: DeepReadonly<ProtectConfig>,
+  group: string,
+) => Promise<QuiesceHooks>;
+
+/**
+ * The agent's groups: each `protect` item with `group` or `workflows` whose `volumes.ids` the
+ * agent holds, on the item's schedule (`every`, else `rpo`); named by `group`, else
+ * `protect-<index>`.
+ */
+export async function bindGroups(
+  agent: DeepReadonly<AgentConfig>,
+  protect: readonly DeepReadonly<ProtectConfig>[],
+  hooksFor: GroupHooksFactory,
+): Promise<AgentGroup[]> {
+  const groups: AgentGroup[] = [];
+  for (const [i, item] of protect.entries()) {
+    if (item.group === undefined && item.workflows === undefined) continue;
+    const volumes = (item.volumes?.ids ?? []).filter((id) => Object.hasOwn(agent.volumes, id));
+    if (volumes.length === 0) continue;
+    const id = item.group ?? `protect-${i}`;
+    const everyMs = parseDuration(item.every ?? item.rpo);
+    if (everyMs === undefined) throw new BugError("a validated duration did not parse");
+    const hooks = item.workflows === undefined ? noQuiesce : await hooksFor(item, id);
+    groups.push({ id, everyMs, volumes, hooks });
+  }
+  return groups;
+}
+
 /**
  * Binds the config's local devices and image files to volume ids. A journal volume's stale
  * mount (an agent killed with -9 leaves its pass-through behind) is unmounted first, so the new
@@ -46,7 +79,9 @@ export async function bindVolumes(
   protect: readonly DeepReadonly<ProtectConfig>[],
   baseDir: string,
   clock: Clock,
+  hooksFor: GroupHooksFactory = async () => noQuiesce,
 ): Promise<BoundVolumes> {
+  const groups = await bindGroups(agent, protect, hooksFor);
   const mounts = new Map<string, JournalMount>();
   const volumes: AgentVolume[] = [];
   const at = (p: string) => (isAbsolute(p) ? p : join(baseDir, p));
@@ -82,6 +117,7 @@ export async function bindVolumes(
   }
   return {
     volumes,
+    groups,
     mounts,
     close: async () => void (await Promise.allSettled([...mounts.values()].map((m) => m.stop()))),
   };

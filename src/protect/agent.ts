@@ -1,13 +1,27 @@
 import type { Clock } from "../model/clock.js";
-import { asLifeboatError } from "../model/errors.js";
+import { BugError, asLifeboatError } from "../model/errors.js";
 import type { ChangeSource } from "./change-source.js";
+import { protectGroup } from "./protect-group.js";
 import { protectVolume, type ProtectDeps, type VolumeCycle } from "./protect-volume.js";
+import type { QuiesceHooks } from "./quiesce-hooks.js";
 
 /** One volume the agent protects, with its schedule. */
 export interface AgentVolume {
   readonly id: string;
   readonly everyMs: number;
   readonly source: ChangeSource;
+}
+
+/**
+ * Volumes the agent captures together at one instant, with their quiesce hooks (a `protect`
+ * item with `group` or `workflows`): one schedule for all members.
+ */
+export interface AgentGroup {
+  readonly id: string;
+  readonly everyMs: number;
+  /** Member volume ids; each is also in the agent's volumes (for its status). */
+  readonly volumes: readonly string[];
+  readonly hooks: QuiesceHooks;
 }
 
 /** A volume's state as heartbeats report it. */
@@ -60,7 +74,8 @@ export interface AgentOptions {
 
 /**
  * The agent's loop (docs/protect.md, "Agent"): runs each volume's protection cycle on its
- * schedule and sends a heartbeat after every round. A failed cycle (repository unreachable,
+ * schedule — a group's members together, one cycle at one instant (`protectGroup`) inside the
+ * group's hooks — and sends a heartbeat after every round. A failed cycle (repository unreachable,
  * device gone, corrupt journal) is reported in the heartbeat and retried; nothing is lost
  * meanwhile, because a source keeps its changes until a point is recorded (the journal keeps
  * growing, a scan finds everything again). Returns the statuses when `once` or aborted.
@@ -69,6 +84,7 @@ export async function runAgent(
   deps: AgentDeps,
   volumes: readonly AgentVolume[],
   options: AgentOptions,
+  groups: readonly AgentGroup[] = [],
 ): Promise<VolumeStatus[]> {
   const status = volumes.map<VolumeStatus>((v) => ({
     id: v.id,
@@ -79,34 +95,53 @@ export async function runAgent(
     cycles: 0,
     failures: 0,
   }));
-  const nextAt = volumes.map(() => 0);
+  const grouped = new Set(groups.flatMap((g) => g.volumes));
+  const units: Unit[] = [
+    ...groups.map((g) => ({
+      everyMs: g.everyMs,
+      members: g.volumes.map((id) => volumes.findIndex((v) => v.id === id)),
+      group: g,
+    })),
+    ...volumes.flatMap((v, i) =>
+      grouped.has(v.id) ? [] : [{ everyMs: v.everyMs, members: [i], group: null }],
+    ),
+  ];
+  if (units.some((u) => u.members.includes(-1))) {
+    throw new BugError("an agent group names a volume the agent does not hold");
+  }
+  const nextAt = units.map(() => 0);
   const retryMs = options.retryMs ?? 10_000;
   while (!options.signal?.aborted) {
-    for (const [i, volume] of volumes.entries()) {
+    for (const [i, unit] of units.entries()) {
       const now = deps.clock.now().getTime();
       if (nextAt[i]! > now || options.signal?.aborted) continue;
-      const s = status[i]!;
+      const members = unit.members.map((m) => ({ volume: volumes[m]!, status: status[m]! }));
       try {
         const protect = await deps.openProtect();
-        const cycle = await protectVolume(protect, volume.source);
-        Object.assign(s, {
-          lastPointAt: cycle.point.at.toISOString(),
-          lastChangedBytes: cycle.point.changedBytes,
-          lastError: null,
-          cycles: s.cycles + 1,
-        });
-        nextAt[i] = now + volume.everyMs;
-        if (deps.stage) await stageVolume(deps.stage, volume, s);
-        await deps.afterCycle?.(volume, cycle);
-        deps.onCycle?.(s, cycle);
+        const cycles = await cycleOf(protect, unit, members, deps.clock, options.signal);
+        nextAt[i] = now + unit.everyMs;
+        for (const [j, { volume, status: s }] of members.entries()) {
+          const cycle = cycles[j]!;
+          Object.assign(s, {
+            lastPointAt: cycle.point.at.toISOString(),
+            lastChangedBytes: cycle.point.changedBytes,
+            lastError: null,
+            cycles: s.cycles + 1,
+          });
+          if (deps.stage) await stageVolume(deps.stage, volume, s);
+          await deps.afterCycle?.(volume, cycle);
+          deps.onCycle?.(s, cycle);
+        }
       } catch (error) {
         const e = asLifeboatError(error);
-        Object.assign(s, {
-          lastError: { code: e.code, message: e.message },
-          failures: s.failures + 1,
-        });
-        nextAt[i] = now + Math.min(retryMs, volume.everyMs);
-        deps.onCycle?.(s, null);
+        for (const { status: s } of members) {
+          Object.assign(s, {
+            lastError: { code: e.code, message: e.message },
+            failures: s.failures + 1,
+          });
+          deps.onCycle?.(s, null);
+        }
+        nextAt[i] = now + Math.min(retryMs, unit.everyMs);
       }
     }
     await deps.heartbeat(status).catch(() => undefined);
@@ -135,4 +170,28 @@ async function stageVolume(
       failures: staging.failures + 1,
     });
   }
+}
+
+interface Unit {
+  readonly everyMs: number;
+  /** Indexes into the agent's volumes. */
+  readonly members: readonly number[];
+  readonly group: AgentGroup | null;
+}
+
+/** One cycle of a lone volume, or of a group (every member at one instant). */
+async function cycleOf(
+  protect: ProtectDeps,
+  unit: Unit,
+  members: readonly { volume: AgentVolume }[],
+  clock: Clock,
+  signal: AbortSignal | undefined,
+): Promise<readonly VolumeCycle[]> {
+  if (unit.group === null) return [await protectVolume(protect, members[0]!.volume.source)];
+  const cycle = await protectGroup(
+    protect,
+    { id: unit.group.id, volumes: members.map((m) => m.volume.source) },
+    { clock, hooks: unit.group.hooks, ...(signal ? { signal } : {}) },
+  );
+  return cycle.volumes;
 }

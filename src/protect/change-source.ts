@@ -79,4 +79,9 @@ export interface ChangeSource {
    * reports the instant it used.
    */
   changes(base: BaseImage | null, options?: { readonly at?: Date }): Promise<ChangeSet>;
+  /**
+   * True when `changes(base)` would resynchronise (a `consistent: false` set). A consistency
+   * group asks first, so it resynchronises before it picks the one instant to cut at.
+   */
+  resyncs?(base: BaseImage | null): Promise<boolean>;
 }

@@ -10,6 +10,10 @@ export type NewPoint = Omit<RecoveryPoint, "id" | "createdAt">;
 export interface PointLog {
   newest(environment: string, source: string): Promise<RecoveryPoint | null>;
   record(point: NewPoint): Promise<RecoveryPoint>;
+  /** Records a consistency group's points in one transaction: all of them or none. */
+  recordGroup(points: readonly NewPoint[]): Promise<RecoveryPoint[]>;
+  /** The points of one group instance (`groupId`), any order; empty when there is none. */
+  group(environment: string, groupId: string): Promise<RecoveryPoint[]>;
   /** A source's points, newest first. */
   list(environment: string, source: string): Promise<RecoveryPoint[]>;
   /** Deletes point rows (retention); their snapshots are removed by the caller afterwards. */

@@ -5,7 +5,7 @@ import type { Repository } from "../repository/repository.js";
 import { openBaseImage, type BaseCounters } from "./base-image.js";
 import type { BaseImage, ChangeSet, ChangeSource } from "./change-source.js";
 import { RESYNC_TAG, storeJournal } from "./journal/journal-snapshot.js";
-import type { PointLog } from "./point-log.js";
+import type { NewPoint, PointLog } from "./point-log.js";
 
 /** Chunk size of protected volumes: small, so a 4 KiB write costs one 64 KiB chunk. */
 export const PROTECT_CHUNK_SIZE = 64 * 1024;
@@ -108,9 +108,22 @@ export async function recordChanges(
   stored: BackupResult,
   groupId: string | null,
 ): Promise<RecoveryPoint> {
+  const point = await deps.points.record(pointOf(deps, source, changes, stored, groupId));
+  await changes.commit();
+  return point;
+}
+
+/** The recovery point row of a stored change set. */
+export function pointOf(
+  deps: ProtectDeps,
+  source: ChangeSource,
+  changes: ChangeSet,
+  stored: BackupResult,
+  groupId: string | null,
+): NewPoint {
   const changedBytes =
     changes.ranges === null ? stored.size : changes.ranges.reduce((n, r) => n + r.length, 0);
-  const point = await deps.points.record({
+  return {
     environment: deps.environment,
     source: source.volume,
     kind: "volume",
@@ -121,9 +134,7 @@ export async function recordChanges(
     changedBytes,
     groupId,
     meta: changes.meta,
-  });
-  await changes.commit();
-  return point;
+  };
 }
 
 /**

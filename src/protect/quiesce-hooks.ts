@@ -12,11 +12,13 @@ export interface ConsistencyGroup {
  * lock, a workflow); `unquiesce` releases them. The protection cycle calls `unquiesce` exactly
  * once after every `quiesce` that was started, even when `quiesce` or the capture failed, so a
  * plug-in must accept an unquiesce of a half-done quiesce. Hooks must be idempotent: after a
- * crash the next cycle quiesces again.
+ * crash the next cycle quiesces again (the workflow hooks, src/workflows/cycle-hooks.ts, first
+ * undo what the crashed cycle left open).
  */
 export interface QuiesceHooks {
   quiesce(group: ConsistencyGroup, signal?: AbortSignal): Promise<void>;
-  unquiesce(group: ConsistencyGroup): Promise<void>;
+  /** `failure`: the quiesce's or the capture's error when they failed (hooks may record it). */
+  unquiesce(group: ConsistencyGroup, failure?: unknown): Promise<void>;
 }
 
 /** Hooks that do nothing: captures are crash-consistent only. */
@@ -41,7 +43,7 @@ export async function withQuiesce<T>(
     await hooks.quiesce(group, signal);
     result = await capture();
   } catch (error) {
-    await hooks.unquiesce(group).catch(() => undefined);
+    await hooks.unquiesce(group, error).catch(() => undefined);
     throw error;
   }
   await hooks.unquiesce(group);

@@ -55,6 +55,8 @@ export interface PointFilter {
   readonly kind?: RecoveryPoint["kind"];
   /** Only points whose `at` is at or before this instant. */
   readonly before?: Date;
+  /** Only the points of this consistency group instance. */
+  readonly groupId?: string;
   readonly limit?: number;
 }
 
@@ -72,6 +74,7 @@ export async function listRecoveryPoints(
     .orderBy("created_at", "desc");
   if (filter.source !== undefined) query = query.where("source", "=", filter.source);
   if (filter.kind !== undefined) query = query.where("kind", "=", filter.kind);
+  if (filter.groupId !== undefined) query = query.where("group_id", "=", filter.groupId);
   if (filter.before !== undefined) query = query.where("at", "<=", encodeTime(filter.before));
   if (filter.limit !== undefined) query = query.limit(filter.limit);
   return (await query.execute()).map(toPoint);

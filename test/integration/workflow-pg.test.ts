@@ -11,7 +11,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import pg from "pg";
-import { repositoryRecoveryPoints } from "../../src/compose-snapshot.js";
+import { engineRecoveryPoints } from "../../src/compose-snapshot.js";
+import { storePointLog } from "../../src/composition.js";
+import { systemClock } from "../../src/model/clock.js";
 import { workflowSchema } from "../../src/model/workflow.js";
 import { standaloneBuiltins } from "../../src/plugins/builtin/index.js";
 import { snapshotPlugin } from "../../src/plugins/builtin/snapshot.js";
@@ -21,6 +23,7 @@ import { restore } from "../../src/repository/archiver/api.js";
 import type { Repository } from "../../src/repository/repository.js";
 import { createEnvironment } from "../../src/store/environments-repo.js";
 import { openStore } from "../../src/store/open-store.js";
+import { listRecoveryPoints } from "../../src/store/recovery-points-repo.js";
 import type { Store } from "../../src/store/store.js";
 import { planWorkflow } from "../../src/workflows/workflow-plan.js";
 import { WorkflowRunner } from "../../src/workflows/workflow-runner.js";
@@ -63,7 +66,11 @@ after(async () => {
 function registry(failSnapshot = false): PluginRegistry {
   const r = new PluginRegistry();
   for (const plugin of standaloneBuiltins) r.register(plugin);
-  const points = repositoryRecoveryPoints(async () => repo);
+  const points = engineRecoveryPoints({
+    repository: async () => repo,
+    points: storePointLog(store),
+    clock: systemClock,
+  });
   r.register(
     snapshotPlugin(
       failSnapshot
@@ -130,8 +137,16 @@ test("the writer waits only during the window; the point restores to exactly wha
     // Restore the recovery point into a fresh database: it holds every row committed before the
     // point and none after — the held-back insert is not in it.
     const snap = report.steps.find((s) => s.id === "snap")?.outputs as {
+      group: string;
+      time: string;
       items: { snapshot: string }[];
     };
+    // Taken by the protection engine: a recovery point row, listed by `lifeboat points`.
+    const recorded = await listRecoveryPoints(store, "shop", { groupId: snap.group });
+    assert.deepEqual(
+      recorded.map((p) => [p.kind, p.method, p.snapshotId, p.at.toISOString()]),
+      [["database", "dump", snap.items[0]?.snapshot, snap.time]],
+    );
     const dump = join(dir, "restored.dump");
     await restore(repo, { snapshot: snap.items[0]?.snapshot ?? "", target: dump });
     const restoredUrl = await createDatabaseOn(adminUrl, "restored");

@@ -72,6 +72,7 @@ export const registerAgent: RegisterCommand = (program, io) => {
                   once: options.once ?? false,
                   signal: stop.signal,
                 },
+                agent.groups,
               );
               if (!options.once) return;
               const result = report(statuses);

@@ -73,8 +73,7 @@ export class JournalSource implements ChangeSource {
       });
     }
     const from = base === null ? null : journalPositionOf(base.meta);
-    const usable = from?.session === session && (await positionAvailable(dir, from));
-    if (base === null || from === null || !usable || this.#distrusted) {
+    if (base === null || from === null || (await this.resyncs(base))) {
       this.#distrusted = false;
       return this.resync(base, session);
     }
@@ -87,6 +86,13 @@ export class JournalSource implements ChangeSource {
       }
       throw error;
     }
+  }
+
+  async resyncs(base: BaseImage | null): Promise<boolean> {
+    const from = base === null ? null : journalPositionOf(base.meta);
+    if (from === null || this.#distrusted) return true;
+    const session = await currentSession(this.options.journalDir);
+    return from.session !== session || !(await positionAvailable(this.options.journalDir, from));
   }
 
   private async incremental(base: BaseImage, from: JournalPosition, at: Date): Promise<ChangeSet> {

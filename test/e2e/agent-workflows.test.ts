@@ -1,0 +1,148 @@
+/**
+ * `lifeboat agent` with a consistency group and backup workflows (docs/workflow-semantics.md,
+ * "Backup workflows"): the built CLI runs the `before` steps, both volumes at one instant, then
+ * the `after` steps, as one workflow run; when the agent dies inside the `before` half (its
+ * freeze step kills it with -9), the next agent first undoes the open pair, then runs a whole
+ * cycle.
+ */
+import * as assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, rmSync } from "node:fs";
+import { readFile, rm, truncate, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { openStore } from "../../src/store/open-store.js";
+import { listRecoveryPoints } from "../../src/store/recovery-points-repo.js";
+import { listRuns } from "../../src/store/runs-repo.js";
+import { jsonOf, runLifeboat } from "./cli.js";
+import { ConfigBuilder } from "./config-builder.js";
+import { expectJson, password } from "./repo-fixture.js";
+
+const MiB = 1024 * 1024;
+let dir: string;
+const env = { LIFEBOAT_PASSWORD: password };
+const log = () => join(dir, "cycle.log");
+const crashMarker = () => join(dir, "crash-once");
+
+before(async () => {
+  dir = join(tmpdir(), `lifeboat-agent-wf-${process.pid}`);
+  mkdirSync(join(dir, "disks"), { recursive: true });
+  const note = (word: string) => `echo ${word} >> "${log()}"`;
+  ConfigBuilder.shop()
+    .set("environments.shop.protect", [
+      {
+        volumes: { ids: ["vol-a", "vol-b"] },
+        rpo: "1h",
+        group: "disks",
+        workflows: {
+          before: [
+            {
+              id: "freeze",
+              action: "exec",
+              // Dies like a crashed agent (kill -9 of the agent itself) once the marker exists.
+              with: {
+                command: `${note("freeze")}; if [ -e "${crashMarker()}" ]; then rm "${crashMarker()}"; kill -9 $PPID; fi`,
+              },
+              undo: "thaw",
+            },
+          ],
+          after: [{ id: "thaw", action: "exec", with: { command: note("thaw") } }, "notify"],
+        },
+      },
+    ])
+    .set("workflows", {
+      notify: { steps: [{ id: "notify", action: "exec", with: { command: note("notify") } }] },
+    })
+    .set("environments.shop.agent", {
+      name: "host-wf",
+      volumes: {
+        "vol-a": { path: "disks/a.img", mode: "scan" },
+        "vol-b": { path: "disks/b.img", mode: "scan" },
+      },
+    })
+    .writeTo(dir);
+  expectJson(
+    await runLifeboat(["repo", "init", "--kdf-n", "1024", "--pack-size", "1", "--json"], {
+      cwd: dir,
+      env,
+    }),
+  );
+  for (const name of ["a.img", "b.img"]) {
+    const file = join(dir, "disks", name);
+    await writeFile(file, randomBytes(MiB));
+    await truncate(file, 4 * MiB);
+  }
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+async function withStore<T>(body: (s: Awaited<ReturnType<typeof openStore>>) => Promise<T>) {
+  const store = await openStore(`sqlite:${join(dir, ".lifeboat/state.db")}`);
+  try {
+    return await body(store);
+  } finally {
+    await store.close();
+  }
+}
+
+const lines = async () => (await readFile(log(), "utf8")).trim().split("\n");
+
+async function agentOnce() {
+  return await runLifeboat(["agent", "--once", "--json"], { cwd: dir, env, timeoutMs: 180_000 });
+}
+
+test("agent --once: before steps, both volumes at one instant, after steps, one workflow run", async () => {
+  const run = await agentOnce();
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  const report = jsonOf<{ ok: boolean; volumes: { id: string; lastError: unknown }[] }>(run);
+  assert.equal(report.ok, true);
+  assert.deepEqual(await lines(), ["freeze", "thaw", "notify"]);
+  const [a, b] = await withStore(async (s) => [
+    await listRecoveryPoints(s, "shop", { source: "vol-a" }),
+    await listRecoveryPoints(s, "shop", { source: "vol-b" }),
+  ]);
+  assert.equal(a?.length, 1);
+  assert.equal(b?.length, 1);
+  assert.equal(a![0]!.groupId, b![0]!.groupId);
+  assert.ok(a![0]!.groupId?.startsWith("disks@"));
+  assert.equal(a![0]!.at.getTime(), b![0]!.at.getTime());
+  const runs = await withStore((s) => listRuns(s, { environment: "shop" }));
+  assert.deepEqual(
+    runs.map((r) => [r.mode, r.phase]),
+    [["workflow", "succeeded"]],
+  );
+
+  // `points --at` the group's instant gives both members of that group.
+  const at = await runLifeboat(["points", "shop", "--at", a![0]!.at.toISOString(), "--json"], {
+    cwd: dir,
+    env,
+  });
+  const listed = jsonOf<{ points: { source: string; groupId: string }[] }>(at).points;
+  assert.deepEqual(listed.map((p) => [p.source, p.groupId]).sort(), [
+    ["vol-a", a![0]!.groupId],
+    ["vol-b", a![0]!.groupId],
+  ]);
+});
+
+test("agent killed with -9 inside the before half: the next cycle undoes the open pair first", async () => {
+  await rm(log());
+  await writeFile(crashMarker(), "");
+  const crashed = await agentOnce();
+  assert.notEqual(crashed.code, 0, "the agent died");
+  assert.deepEqual(await lines(), ["freeze"]);
+  const again = await agentOnce();
+  assert.equal(again.code, 0, again.stdout + again.stderr);
+  // The orphan's thaw (resume-undo) runs before the new cycle's freeze.
+  assert.deepEqual(await lines(), ["freeze", "thaw", "freeze", "thaw", "notify"]);
+  const runs = await withStore((s) => listRuns(s, { environment: "shop" }));
+  assert.deepEqual(
+    runs.map((r) => [r.phase, r.error?.code ?? null]),
+    [
+      ["succeeded", null],
+      ["failed", "LB_WORKFLOW_INTERRUPTED"],
+      ["succeeded", null],
+    ],
+  );
+  const points = await withStore((s) => listRecoveryPoints(s, "shop", { source: "vol-a" }));
+  assert.equal(points.length, 2, "the crashed cycle recorded nothing; the next one a point");
+});
