@@ -19,6 +19,8 @@ import { protectCyclePlugin } from "./plugins/builtin/protect-cycle.js";
 import { snapshotPlugin } from "./plugins/builtin/snapshot.js";
 import { approvalPlugin, type ApprovalPort } from "./plugins/builtin/approval.js";
 import { awsSsmRunPlugin } from "./plugins/builtin/aws-ssm-run.js";
+import { sshPlugin } from "./plugins/builtin/ssh.js";
+import { inventoryMachineAddresses } from "./compose-machine-addresses.js";
 import type { RemoteShellPort } from "./plugins/remote-shell-port.js";
 import type { ProviderConfig } from "./model/config.js";
 import { awsConnectionOptions } from "./providers/aws/aws-connection-options.js";
@@ -117,6 +119,7 @@ export async function pluginRegistry(
   registry.register(awsSsmRunPlugin(adapters.remoteShell));
   // Without a cycle it only fails, so `resume` of a dead backup-workflow run undoes its pairs.
   registry.register(protectCyclePlugin());
+  registry.register(sshPlugin(inventoryMachineAddresses(adapters.store, adapters.repository)));
   await loadPlugins(registry, loaded.config.plugins, loaded.dir);
   return registry;
 }

@@ -7,19 +7,33 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { workflowSchema } from "../../src/model/workflow.js";
 import { standaloneBuiltins } from "../../src/plugins/builtin/index.js";
+import { sshPlugin } from "../../src/plugins/builtin/ssh.js";
+import type { MachineAddresses } from "../../src/plugins/machine-address-port.js";
 import type { AnyPlugin } from "../../src/plugins/plugin-api.js";
 import { PluginRegistry } from "../../src/plugins/plugin-registry.js";
 import { createEnvironment } from "../../src/store/environments-repo.js";
 import { listStepEvents } from "../../src/store/step-events-repo.js";
 import { openStore } from "../../src/store/open-store.js";
+import type { Store } from "../../src/store/store.js";
 import { planWorkflow } from "../../src/workflows/workflow-plan.js";
 import type { WorkflowReport } from "../../src/workflows/workflow-report.js";
 import { WorkflowRunner } from "../../src/workflows/workflow-runner.js";
 
-/** A registry of the standalone built-ins plus `extra` (built-ins made by factories). */
-export function builtinRegistry(extra: readonly AnyPlugin[] = []): PluginRegistry {
+/** No captured inventory: `ssh` targets need their `host`. */
+export const noInventory: MachineAddresses = { addressOf: async () => null };
+
+/**
+ * A registry of the standalone built-ins, `ssh` (machine addresses from `addresses`) and
+ * `extra` (other built-ins made by factories).
+ */
+export function builtinRegistry(
+  extra: readonly AnyPlugin[] = [],
+  addresses: MachineAddresses = noInventory,
+): PluginRegistry {
   const registry = new PluginRegistry();
-  for (const plugin of [...standaloneBuiltins, ...extra]) registry.register(plugin);
+  for (const plugin of [...standaloneBuiltins, sshPlugin(addresses), ...extra]) {
+    registry.register(plugin);
+  }
   return registry;
 }
 
@@ -32,13 +46,14 @@ export interface RunResult {
 /** Plans `steps` (raw, as a config file has them) and runs them to the end. */
 export async function runSteps(
   steps: readonly Record<string, unknown>[],
-  registry: PluginRegistry = builtinRegistry(),
+  registryFor: PluginRegistry | ((store: Store) => Promise<PluginRegistry>) = builtinRegistry(),
   signal?: AbortSignal,
 ): Promise<RunResult> {
   const dir = mkdtempSync(join(tmpdir(), "lifeboat-wf-builtin-"));
   const store = await openStore(`sqlite:${join(dir, "state.db")}`);
   try {
     await createEnvironment(store, { name: "shop", configDigest: "d" });
+    const registry = registryFor instanceof PluginRegistry ? registryFor : await registryFor(store);
     const plan = planWorkflow("builtin", workflowSchema.parse({ steps }), registry);
     const runner = new WorkflowRunner({ store, registry, leaseTtlMs: 60_000 });
     const report = await runner.run(plan, "shop", signal);

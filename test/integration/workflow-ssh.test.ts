@@ -9,8 +9,15 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { inventoryMachineAddresses } from "../../src/compose-machine-addresses.js";
+import { countsByKind, inventoryDigest, type Inventory } from "../../src/model/inventory/index.js";
+import { saveDocument } from "../../src/repository/json-document.js";
+import { recordInventoryCapture } from "../../src/store/inventory-versions-repo.js";
+import type { Store } from "../../src/store/store.js";
+import { shopInventory } from "../builders/shop-inventory.js";
 import { startSshd, sshdMissing, type Sshd } from "../harness/sshd.js";
-import { runSteps, stepOf } from "./workflow-builtins-fixture.js";
+import { fsPlace, initRepo } from "./repo-fixture.js";
+import { builtinRegistry, runSteps, stepOf } from "./workflow-builtins-fixture.js";
 
 const missing = sshdMissing();
 
@@ -139,6 +146,55 @@ describe("ssh built-in against a real sshd", { skip: missing }, () => {
     const { report } = await running;
     assert.equal(report.phase, "cancelled");
     await assertKilled(pidFile, finished);
+  });
+
+  test("a machine named only by instanceId is reached at its address in the latest inventory", async () => {
+    // A captured shop whose bastion's private address is this test's sshd (loopback).
+    const inventory = JSON.parse(JSON.stringify(shopInventory().build())) as Inventory;
+    const bastion = inventory.resources.find((r) => r.providerId === "i-bastion");
+    assert.ok(bastion?.kind === "machine");
+    bastion.properties.privateIps = ["127.0.0.1"];
+    const place = await fsPlace();
+    const repo = await initRepo(place);
+    try {
+      const snapshotId = await saveDocument(repo, {
+        name: "shop.inventory.json",
+        document: inventory,
+        kind: "inventory",
+      });
+      const file = join(sshd.dir, "via-inventory.txt");
+      const steps = (instanceId: string) => [
+        {
+          id: "remote",
+          action: "ssh",
+          target: { machine: { instanceId, user: sshd.user, port: sshd.port } },
+          with: { command: `echo reached > ${file}`, ...keys() },
+        },
+      ];
+      const withInventory = async (store: Store) => {
+        await recordInventoryCapture(store, {
+          environment: "shop",
+          digest: inventoryDigest(inventory),
+          snapshotId,
+          counts: countsByKind(inventory),
+        });
+        return builtinRegistry(
+          [],
+          inventoryMachineAddresses(store, async () => repo),
+        );
+      };
+      const { report } = await runSteps(steps("i-bastion"), withInventory);
+      assert.equal(report.phase, "succeeded", JSON.stringify(report.error));
+      assert.equal(readFileSync(file, "utf8"), "reached\n");
+      const [result] = stepOf(report, "remote").outputs?.results as { machine: string }[];
+      assert.equal(result?.machine, `${sshd.user}@127.0.0.1:${sshd.port}`);
+      // A machine the inventory does not know fails before any connection is tried.
+      const unknown = await runSteps(steps("i-unknown"), withInventory);
+      assert.equal(stepOf(unknown.report, "remote").error?.code, "LB_INVALID_INPUT");
+    } finally {
+      await repo.close();
+      await place.dispose();
+    }
   });
 
   test("an unknown host key is refused: LB_SSH_FAILED, nothing runs", async () => {

@@ -12,6 +12,7 @@ import { PluginRegistry } from "../plugin-registry.js";
 import type { RemoteShellPort } from "../remote-shell-port.js";
 import { awsSsmRunPlugin, invocationOutcome } from "./aws-ssm-run.js";
 import { standaloneBuiltins } from "./index.js";
+import { sshPlugin } from "./ssh.js";
 
 /** Planning never calls the port; any call is a bug in this test. */
 const unused: RemoteShellPort = {
@@ -22,7 +23,10 @@ const unused: RemoteShellPort = {
 };
 
 const registry = new PluginRegistry();
-for (const plugin of [...standaloneBuiltins, awsSsmRunPlugin(unused)]) registry.register(plugin);
+const noAddresses = { addressOf: () => Promise.reject(new Error("not called when planning")) };
+for (const plugin of [...standaloneBuiltins, sshPlugin(noAddresses), awsSsmRunPlugin(unused)]) {
+  registry.register(plugin);
+}
 
 const machine = { machine: { host: "10.0.0.5", user: "ops" } };
 const instance = { machine: { instanceId: "i-0123456789abcdef0" } };
@@ -63,8 +67,14 @@ test("bad ssh steps are refused before anything runs", () => {
     problems({ action: "ssh", target: machine, with: { command: "x", expectExit: [255] } }).join(),
     /expectExit/,
   );
-  // No address, or one ssh would read as an option: no plug-in applies to the machine.
-  assert.equal(problems({ action: "ssh", target: instance, with: { command: "x" } }).length, 1);
+  // An instance id is looked up in the inventory when the step runs.
+  assert.deepEqual(problems({ action: "ssh", target: instance, with: { command: "x" } }), []);
+  // No address at all, or one ssh would read as an option: no plug-in applies to the machine.
+  assert.equal(
+    problems({ action: "ssh", target: { machine: { user: "ops" } }, with: { command: "x" } })
+      .length,
+    1,
+  );
   assert.equal(
     problems({
       action: "ssh",

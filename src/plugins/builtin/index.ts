@@ -5,19 +5,18 @@ import { fsthawPlugin } from "./fsthaw.js";
 import { httpPlugin } from "./http.js";
 import { pgQuiescePlugin } from "./pg-quiesce.js";
 import { pgUnquiescePlugin } from "./pg-unquiesce.js";
-import { sshPlugin } from "./ssh.js";
 import { waitHealthyPlugin } from "./wait-healthy.js";
 
 /**
  * The built-in plug-ins that need nothing but the Lifeboat host. Built-ins that need adapters
- * (the state store, the repository, a cloud) are made by factories that composition.ts calls.
+ * (the state store, the repository, a cloud, the inventory: `snapshot`, `approval`, `ssh`,
+ * `aws-ssm-run`) are made by factories that composition.ts calls.
  */
 export const standaloneBuiltins: readonly AnyPlugin[] = [
   execPlugin,
   httpPlugin,
   pgQuiescePlugin,
   pgUnquiescePlugin,
-  sshPlugin,
   fsfreezePlugin,
   fsthawPlugin,
   waitHealthyPlugin,

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { LifeboatError } from "../../model/errors.js";
 import type { MachineTarget, WorkflowTarget } from "../../model/workflow-target.js";
-import { definePlugin, PLUGIN_API_VERSION } from "../plugin-api.js";
+import type { MachineAddresses } from "../machine-address-port.js";
+import { definePlugin, PLUGIN_API_VERSION, type PluginContext } from "../plugin-api.js";
 import { tail } from "./exec.js";
 import {
   describeAddress,
@@ -19,47 +20,76 @@ const params = z.strictObject({
   ...sshOptionsShape,
 });
 
-type SshMachine = MachineTarget & { readonly host: string };
+type Params = z.infer<typeof params>;
 
-const hasHost = (t: WorkflowTarget): t is SshMachine =>
-  t.kind === "machine" && t.host !== undefined && sshHost.safeParse(t.host).success;
+const hasAddress = (t: WorkflowTarget): t is MachineTarget =>
+  t.kind === "machine" &&
+  (t.host !== undefined ? sshHost.safeParse(t.host).success : t.instanceId !== undefined);
 
 /**
- * `ssh`: runs a command on each target machine in turn with the system OpenSSH client. A status
- * outside `expectExit` is `LB_REMOTE_COMMAND_FAILED`; ssh's own failure is `LB_SSH_FAILED`; the
- * step's timeout or a cancel kills the client and the remote command with it. Not idempotent
- * by itself: a resumed step runs the command again, so make the command safe to repeat.
+ * `ssh`: runs a command on each target machine in turn with the system OpenSSH client. The
+ * address is the target's `host`, else the primary private address of the machine with that
+ * `instanceId` in the environment's latest captured inventory. A status outside `expectExit` is
+ * `LB_REMOTE_COMMAND_FAILED`; ssh's own failure is `LB_SSH_FAILED`; the step's timeout or a
+ * cancel kills the client and the remote command with it. Not idempotent by itself: a resumed
+ * step runs the command again, so make the command safe to repeat.
  */
-export const sshPlugin = definePlugin<z.infer<typeof params>, SshMachine>({
-  name: "lifeboat.action.ssh",
-  apiVersion: PLUGIN_API_VERSION,
-  action: "ssh",
-  description: "Run a command on a machine over SSH",
-  configSchema: params,
-  appliesTo: hasHost,
-  async execute(ctx) {
-    const { command, expectExit } = ctx.params;
-    const line = typeof command === "string" ? command : command.map(shellQuote).join(" ");
-    const results: Record<string, unknown>[] = [];
-    for (const target of ctx.targets) {
-      const machine = describeAddress(target);
-      const result = await runOverSsh(target, ctx.params, line, ctx.signal);
-      const outcome = {
-        machine,
-        exitCode: result.exitCode,
-        stdout: tail(result.stdout),
-        stderr: tail(result.stderr),
-      };
-      if (!expectExit.includes(result.exitCode)) {
-        throw new LifeboatError(
-          "LB_REMOTE_COMMAND_FAILED",
-          `on ${machine}: command exited with ${result.exitCode}: ${tail(result.stderr).trim()}`,
-          { details: outcome },
-        );
+export function sshPlugin(addresses: MachineAddresses) {
+  return definePlugin<Params, MachineTarget>({
+    name: "lifeboat.action.ssh",
+    apiVersion: PLUGIN_API_VERSION,
+    action: "ssh",
+    description: "Run a command on a machine over SSH",
+    configSchema: params,
+    appliesTo: hasAddress,
+    async execute(ctx) {
+      const { command, expectExit } = ctx.params;
+      const line = typeof command === "string" ? command : command.map(shellQuote).join(" ");
+      const results: Record<string, unknown>[] = [];
+      for (const target of ctx.targets) {
+        const address = { ...target, host: await hostOf(addresses, ctx, target) };
+        const machine = describeAddress(address);
+        const result = await runOverSsh(address, ctx.params, line, ctx.signal);
+        const outcome = {
+          machine,
+          exitCode: result.exitCode,
+          stdout: tail(result.stdout),
+          stderr: tail(result.stderr),
+        };
+        if (!expectExit.includes(result.exitCode)) {
+          throw new LifeboatError(
+            "LB_REMOTE_COMMAND_FAILED",
+            `on ${machine}: command exited with ${result.exitCode}: ${tail(result.stderr).trim()}`,
+            { details: outcome },
+          );
+        }
+        await ctx.journal("ssh.ran", { machine, exitCode: result.exitCode });
+        results.push(outcome);
       }
-      await ctx.journal("ssh.ran", { machine, exitCode: result.exitCode });
-      results.push(outcome);
-    }
-    return { results };
-  },
-});
+      return { results };
+    },
+  });
+}
+
+async function hostOf(
+  addresses: MachineAddresses,
+  ctx: PluginContext<Params, MachineTarget>,
+  target: MachineTarget,
+): Promise<string> {
+  if (target.host !== undefined) return target.host;
+  const instanceId = target.instanceId ?? "";
+  const found = await addresses.addressOf({
+    environment: ctx.environment,
+    instanceId,
+    signal: ctx.signal,
+  });
+  if (found !== null && sshHost.safeParse(found).success) return found;
+  throw new LifeboatError(
+    "LB_INVALID_INPUT",
+    `machine ${instanceId} has no address in the latest inventory of ${ctx.environment}`,
+    {
+      details: { instanceId, environment: ctx.environment },
+      remedy: "Run `lifeboat capture` for the environment, or give the target's `host`.",
+    },
+  );
+}
