@@ -3,7 +3,6 @@ import { Kysely, sql, type Dialect, type Transaction } from "kysely";
 import { BugError, LifeboatError } from "../model/errors.js";
 import type { Secret } from "../model/secret.js";
 import { migrateStore } from "./migrate-store.js";
-import { postgresDialect } from "./postgres-dialect.js";
 import type { StoreSchema } from "./schema.js";
 import { sqliteDialect } from "./sqlite-dialect.js";
 import type { Store, StoreDialect, StoreSession } from "./store.js";
@@ -76,6 +75,9 @@ async function openBackend(
       busyTimeoutMs: options.busyTimeoutMs ?? 5000,
     });
   } else {
+    // Loaded only for PostgreSQL URLs: the `pg` driver costs ~0.1 s of start-up that commands
+    // on a SQLite store (e.g. `pg archive-wal`, once per WAL segment) should not pay.
+    const { postgresDialect } = await import("./postgres-dialect.js");
     inner = postgresDialect({
       connectionString: location.connectionString,
       password: options.password,
