@@ -125,6 +125,42 @@ test("cross-reference checks: zones, rpo schedules, probe timeouts, dns zone, re
   ]);
 });
 
+test("consistency groups and backup workflows: names resolve, pairs span the capture, ids needed", () => {
+  const grouped = `      - volumes: { ids: [vol-a, vol-b] }
+        rpo: 15m
+        group: disks
+        workflows:
+          before: [{ id: freeze, action: exec, with: { command: "true" }, undo: thaw }]
+          after: [{ id: thaw, action: exec, with: { command: "true" } }, notify]
+`;
+  const notify = `workflows:\n  notify: { steps: [{ id: notify, action: exec, with: { command: "true" } }] }\n`;
+  const text = variant(
+    "      - databases: { ids: [shop-db] }\n",
+    `${grouped}      - databases: { ids: [shop-db] }\n`,
+  );
+  assert.equal(validateConfigText(`${text}${notify}`).ok, true);
+  const problems = problemsOf(
+    validateConfigText(
+      text
+        .replace("notify]", "nofity]")
+        .replace(
+          "volumes: { tags: { backup: daily } }",
+          "volumes: { tags: { backup: daily } }\n        group: tagged",
+        ),
+    ),
+  );
+  assert.deepEqual(
+    problems.map((p) => [p.path, p.message]),
+    [
+      [
+        "environments.shop.protect[0].group",
+        "a consistency group or backup workflow needs the volumes listed by id (volumes.ids)",
+      ],
+      ["environments.shop.protect[1].workflows.after[1]", 'no workflow "nofity" (known: none)'],
+    ],
+  );
+});
+
 test("missing password sources are problems only when secrets are checked", () => {
   assert.equal(validateConfigText(good).ok, true);
   const problems = problemsOf(validateConfigText(good, { secrets: { env: {}, baseDir: "/" } }));

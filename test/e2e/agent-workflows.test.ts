@@ -146,3 +146,22 @@ test("agent killed with -9 inside the before half: the next cycle undoes the ope
   const points = await withStore((s) => listRecoveryPoints(s, "shop", { source: "vol-a" }));
   assert.equal(points.length, 2, "the crashed cycle recorded nothing; the next one a point");
 });
+
+test("lifeboat resume of a cycle whose agent died: the pair is undone, the cycle step fails", async () => {
+  await rm(log());
+  await writeFile(crashMarker(), "");
+  const crashed = await agentOnce();
+  assert.notEqual(crashed.code, 0, "the agent died");
+  const [orphan] = await withStore((s) => listRuns(s, { environment: "shop" }));
+  assert.equal(orphan?.phase, "running");
+  const resumed = await runLifeboat(["resume", orphan.id, "--json"], { cwd: dir, env });
+  assert.notEqual(resumed.code, 0, resumed.stdout + resumed.stderr);
+  // thaw undoes the dead freeze first; the round restarts; protect-cycle cannot run outside
+  // the agent's cycle, so thaw runs again as its undo and no point is claimed.
+  assert.deepEqual(await lines(), ["freeze", "thaw", "freeze", "thaw"]);
+  const [after] = await withStore((s) => listRuns(s, { environment: "shop" }));
+  assert.deepEqual(
+    [after?.id, after?.phase, after?.error?.code],
+    [orphan.id, "failed", "LB_WORKFLOW_INTERRUPTED"],
+  );
+});
