@@ -78,15 +78,17 @@ export interface BuiltinAdapters {
 }
 
 /**
- * SSM Run Command over the config's provider connections: a step's `with.connection`, else the
+ * SSM Run Command over the config's provider connections: a step's `with.connection`, else
+ * `defaultConnection` (a recovery's target, for workflows attached to its plan), else the
  * environment's `source`. Credentials are read when a step first needs them.
  */
 export function configRemoteShell(
   loaded: LoadedConfig,
   env: Readonly<Record<string, string | undefined>>,
+  defaultConnection?: string,
 ): AwsRemoteShell {
   return awsRemoteShell((connection, environment) => {
-    const name = connection ?? environmentNamed(loaded, environment).source;
+    const name = connection ?? defaultConnection ?? environmentNamed(loaded, environment).source;
     const provider = providerNamed(loaded, name) as ProviderConfig;
     return { name, options: awsConnectionOptions(name, provider, env) };
   });

@@ -398,7 +398,8 @@ function recoveryTargetAdapters(
             repository: () => (repository ??= openRepository(loaded)),
             store,
             clock: systemClock,
-            remoteShell: (remoteShell ??= configRemoteShell(loaded, env)),
+            // Attached workflows act on the recovered side: SSM in the target by default.
+            remoteShell: (remoteShell ??= configRemoteShell(loaded, env, target)),
           })),
       }),
     },

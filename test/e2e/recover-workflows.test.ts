@@ -8,11 +8,21 @@ import { strict as assert } from "node:assert";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { ListCommandsCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { parse, stringify } from "yaml";
+import { listSteps } from "../../src/store/steps-repo.js";
+import { getRun } from "../../src/store/runs-repo.js";
 import type { Store } from "../../src/store/store.js";
 import { expectJson } from "./capture-fixture.js";
 import { failoverWorld, untilWaiting, type FailoverWorld } from "./failover-fixture.js";
-import { delta, spawnLifeboat, workspaceStore, type ReportJson } from "./recover-fixture.js";
+import { motoClientConfig } from "../harness/moto.js";
+import {
+  delta,
+  spawnLifeboat,
+  target,
+  workspaceStore,
+  type ReportJson,
+} from "./recover-fixture.js";
 
 const exec = (id: string, command: string, extra: object = {}) => ({
   id,
@@ -125,9 +135,23 @@ test("a failover waits in its before-dns approval; kill -9 and resume undo the o
 
 test("a failing verify workflow fails a drill with its code; fixed, resume finishes it; teardown removes it", async () => {
   const tree = parse(readFileSync(world.ws.config, "utf8")) as {
+    workflows: Record<string, unknown>;
     environments: { shop: { recovery: { workflows: Record<string, string[]> } } };
   };
   tree.environments.shop.recovery.workflows.verify = ["gated-check"];
+  // A machine target naming the SOURCE bastion acts on its recovered copy (SSM in the target).
+  const bastion = world.shop.compute.bastionInstanceId;
+  tree.workflows["on-bastion"] = {
+    steps: [
+      {
+        id: "touch",
+        action: "aws-ssm-run",
+        target: { machine: { instanceId: bastion } },
+        with: { commands: "touch /tmp/recovered", every: "1s" },
+      },
+    ],
+  };
+  tree.environments.shop.recovery.workflows["after-compute"] = ["compute-marker", "on-bastion"];
   const config = join(world.ws.dir, "verify.yaml");
   writeFileSync(config, stringify(tree));
   const before = await world.targetCounts();
@@ -152,6 +176,25 @@ test("a failing verify workflow fails a drill with its code; fixed, resume finis
   // The drill has no DNS: before-dns and after-dns add no steps.
   assert.ok(!report.steps.some((s) => s.stepId.startsWith("workflow:before-dns")));
   assert.deepEqual(log(), ["after-compute", "lock", "unlock"], "the undo half ran on failure");
+  assert.equal(stepOf(report, "workflow:after-compute:on-bastion"), "succeeded");
+  const steps = await listSteps(store, report.runId);
+  const recovered = steps.find((r) => r.stepId === `create:machine:${bastion}`)?.outputs?.id;
+  assert.ok(typeof recovered === "string" && recovered !== bastion);
+  const attached = steps.find((r) => r.stepId === "workflow:after-compute:on-bastion");
+  const child = await getRun(store, String(attached?.outputs?.workflowRun));
+  assert.equal(child?.parentRunId, report.runId);
+  const plan = child?.plan as { steps: { targets: { instanceId?: string }[] }[] };
+  assert.deepEqual(
+    plan.steps.map((s) => s.targets.map((t) => t.instanceId)),
+    [[recovered]],
+  );
+  const ssm = new SSMClient(motoClientConfig(world.moto, target));
+  try {
+    const sent = await ssm.send(new ListCommandsCommand({ InstanceId: recovered }));
+    assert.equal(sent.Commands?.length, 1, "SSM ran the script on the recovered bastion");
+  } finally {
+    ssm.destroy();
+  }
 
   writeFileSync(join(world.ws.dir, "checks-pass"), "");
   const resumed = await world.ws.cli(["resume", report.runId, "--json", "--config", config]);
