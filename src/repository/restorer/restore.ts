@@ -47,12 +47,15 @@ async function statOrNull(path: string) {
  * naming the pack. Reads only from the repository: it takes no lock and writes nothing there.
  */
 export async function restore(repo: Repository, request: RestoreRequest): Promise<RestoreResult> {
-  const snap: StoredSnapshot = await resolveSnapshot(repo, request.snapshot, {
-    ...(request.at ? { at: request.at } : {}),
-    ...(request.filter ? { filter: request.filter } : {}),
-  });
+  // Started first: the workers load their modules while the snapshots and the index are read.
   const pool = new BlobWorkerPool(repo.key, request.workers);
   try {
+    const snap: StoredSnapshot = await resolveSnapshot(repo, request.snapshot, {
+      ...(request.at ? { at: request.at } : {}),
+      ...(request.filter ? { filter: request.filter } : {}),
+    });
+    // The index is loaded after the snapshot is chosen, so it covers every blob the snapshot
+    // references (docs/repository-format.md, "Write order and crash rules", rule 4).
     return await restoreSnapshot(repo, snap, await BlobReader.open(repo, pool), request);
   } finally {
     await pool.close();
