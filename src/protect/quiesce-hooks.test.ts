@@ -17,7 +17,10 @@ function recordingHooks(failQuiesce = false): QuiesceHooks & { calls: string[] }
       calls.push(`quiesce ${g.id}`);
       if (failQuiesce) throw new Error("freeze failed");
     },
-    unquiesce: async (g) => void calls.push(`unquiesce ${g.id}`),
+    unquiesce: async (g, failure) =>
+      void calls.push(
+        `unquiesce ${g.id}${failure instanceof Error ? ` after ${failure.message}` : ""}`,
+      ),
   };
 }
 
@@ -31,7 +34,7 @@ test("withQuiesce runs the capture between quiesce and unquiesce", async () => {
   assert.deepEqual(hooks.calls, ["quiesce g", "capture", "unquiesce g"]);
 });
 
-test("unquiesce runs when the capture or the quiesce fails; the first error wins", async () => {
+test("unquiesce runs, told the failure, when the capture or the quiesce fails; the first error wins", async () => {
   const hooks = recordingHooks();
   await assert.rejects(
     withQuiesce(hooks, group, async () => {
@@ -39,11 +42,11 @@ test("unquiesce runs when the capture or the quiesce fails; the first error wins
     }),
     /upload failed/,
   );
-  assert.deepEqual(hooks.calls, ["quiesce g", "unquiesce g"]);
+  assert.deepEqual(hooks.calls, ["quiesce g", "unquiesce g after upload failed"]);
   const failing = recordingHooks(true);
   await assert.rejects(
     withQuiesce(failing, group, async () => failing.calls.push("capture")),
     /freeze failed/,
   );
-  assert.deepEqual(failing.calls, ["quiesce g", "unquiesce g"]);
+  assert.deepEqual(failing.calls, ["quiesce g", "unquiesce g after freeze failed"]);
 });

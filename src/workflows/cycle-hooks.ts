@@ -130,9 +130,12 @@ export class CycleHooks implements QuiesceHooks {
 
   /** Undoes the open pairs of this group's cycles whose process died (closed `failed`). */
   async #closeCrashed(): Promise<void> {
-    const runs = await listRuns(this.#o.store, { environment: this.#o.environment });
+    const runs = await listRuns(this.#o.store, {
+      environment: this.#o.environment,
+      phases: ["running", "cancelling"],
+    });
     for (const run of runs) {
-      if (run.mode !== "workflow" || !["running", "cancelling"].includes(run.phase)) continue;
+      if (run.mode !== "workflow") continue;
       const plan = workflowPlanSchema.safeParse(run.plan);
       if (plan.success && plan.data.workflow === this.#plan.workflow) {
         await releaseDeadLease(this.#o.store, run.id);
