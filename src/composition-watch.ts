@@ -61,12 +61,13 @@ export async function environmentWatch(
     }
     return found;
   };
+  // Recovery points (volumes, PostgreSQL base backups and WAL segments): `recovery_points`.
+  const newestPointAt = async () => (await newestRecoveryPoint(deps.store, name))?.at ?? null;
   const { probes, policy } = watchFromConfig(name, environment as never, {
     clock: deps.clock,
-    // Heartbeats are recorded by the agent. Recovery points (volumes, PostgreSQL base backups
-    // and WAL segments) are read from the state store's `recovery_points` table.
+    // Heartbeats are recorded by the agent.
     newestHeartbeat: () => () => Promise.resolve(null),
-    newestRecoveryPoint: async () => (await newestRecoveryPoint(deps.store, name))?.at ?? null,
+    newestRecoveryPoint: newestPointAt,
     provider,
   });
   const recorded = await listDecisions(deps.store, name);
@@ -92,6 +93,7 @@ export async function environmentWatch(
     clock: deps.clock,
     logger: deps.logger,
     sink: storeDecisionSink(deps.store),
+    newestRecoveryPoint: newestPointAt,
     listeners: [...alerters, ...(deps.listeners ?? []), ...(failovers ? [failovers] : [])],
     history,
   });
