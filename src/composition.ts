@@ -53,6 +53,7 @@ import { parseMappingOrThrow, type Mapping } from "./model/mapping.js";
 import { awsStepHandlers } from "./providers/aws/apply/aws-step-handlers.js";
 import { awsFailoverHandlers } from "./providers/aws/apply/failover-handlers.js";
 import { awsReleaseHandler } from "./providers/aws/apply/release-handler.js";
+import { awsRebuildHandler } from "./providers/aws/apply/rebuild-handler.js";
 import { AwsConnection } from "./providers/aws/aws-connection.js";
 import { awsTargetFacts } from "./providers/aws/aws-target-facts-source.js";
 import {
@@ -386,6 +387,7 @@ function recoveryTargetAdapters(
       }),
       ...awsFailoverHandlers(connectionFor),
       release: awsReleaseHandler(connectionFor),
+      rebuild: awsRebuildHandler(connectionFor),
       approval: approvalStepHandler(store),
       verify: verifyEndpointStep,
       mark: markEnvironmentStep(store),

@@ -19,12 +19,25 @@ test("a failback releases the primary, then points its alias records back; nothi
     plan.steps.map((s) => [s.id, s.kind, s.dependsOn]),
     [
       ["capture:copy", "capture-copy", []],
-      ["release:source", "release", []],
+      ["rebuild:machine:i-bastion", "rebuild", []],
+      ["release:source", "release", ["rebuild:machine:i-bastion"]],
       ["dns-move:shop.example.com", "dns-move", ["release:source"]],
     ],
   );
   assert.deepEqual(plan.steps[0]?.input, { connection: "west", failoverRunId: "run-1" });
-  const release = plan.steps[1]?.input as {
+  // A lost machine is launched again from its captured spec, with the primary's own ids.
+  const rebuild = plan.steps[1]?.input as {
+    connection: string;
+    machine: string;
+    spec: { properties: { subnet: string; groups: string[]; image: string }; tags: object };
+  };
+  assert.equal(rebuild.connection, "east");
+  assert.equal(rebuild.machine, "i-bastion");
+  assert.ok(!JSON.stringify(rebuild.spec).includes('"ref"'));
+  assert.match(rebuild.spec.properties.subnet, /^subnet-/);
+  assert.ok(rebuild.spec.properties.groups.every((g) => g.startsWith("sg-")));
+  assert.deepEqual(plan.bindings, { "machine:i-bastion": "rebuild:machine:i-bastion" });
+  const release = plan.steps[2]?.input as {
     connection: string;
     scalingGroups: { name: string; desiredCapacity: number }[];
     instances: string[];
@@ -35,7 +48,7 @@ test("a failback releases the primary, then points its alias records back; nothi
     ["asg-web"],
   );
   assert.ok(release.instances.includes("i-bastion"));
-  const move = plan.steps[2]?.input as { records: string[]; to: unknown; connection: string };
+  const move = plan.steps[3]?.input as { records: string[]; to: unknown; connection: string };
   // The TXT record names no load balancer: it stays as it is.
   assert.deepEqual(move.records, ["www.shop.example.com"]);
   assert.deepEqual(move.to, { loadBalancer: "alb-shop" });
@@ -63,12 +76,13 @@ test("a volume the failover hydrated is carried back first, onto its machine and
     plan.steps.map((s) => [s.id, s.kind, s.dependsOn]),
     [
       ["capture:copy", "capture-copy", []],
-      ["sync-back:volume:vol-data", "sync-back", []],
-      ["release:source", "release", ["sync-back:volume:vol-data"]],
+      ["rebuild:machine:i-bastion", "rebuild", []],
+      ["sync-back:volume:vol-data", "sync-back", ["rebuild:machine:i-bastion"]],
+      ["release:source", "release", ["rebuild:machine:i-bastion", "sync-back:volume:vol-data"]],
       ["dns-move:shop.example.com", "dns-move", ["release:source"]],
     ],
   );
-  assert.deepEqual(plan.steps[1]?.input, {
+  assert.deepEqual(plan.steps[2]?.input, {
     connection: "east",
     volume: "vol-data",
     copyVolume: "vol-copy",
@@ -77,7 +91,7 @@ test("a volume the failover hydrated is carried back first, onto its machine and
     name: "vol-data",
     zone: "us-east-1a",
     volumeType: "gp3",
-    machine: "i-bastion",
+    machine: { ref: "machine:i-bastion" },
     device: "/dev/sdf",
     tags: { app: "shop" },
   });

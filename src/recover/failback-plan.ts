@@ -1,5 +1,6 @@
 import type { ExecutableStep, ExecutionPlan } from "../execute/execution-plan.js";
-import type { Inventory, Resource } from "../model/inventory/index.js";
+import { isRef, parseLogicalId, type Inventory, type Resource } from "../model/inventory/index.js";
+import type { JsonValue } from "../store/codec.js";
 
 export const failbackPlanFormat = "lifeboat.failback/v1";
 
@@ -63,7 +64,9 @@ const ofKind = <K extends Resource["kind"]>(inventory: Inventory, kind: K) =>
  *    `sync-back:<volume>` per volume the failover hydrated — the newest recovery point of the
  *    volume (written on the copy after the failover) hydrated into the primary's region and
  *    swapped onto the primary machine (src/recover/sync-back-step.ts);
- * 1. `release:source` (after every sync-back) — scaling groups back to their captured sizes and stopped machines
+ *    `rebuild:<machine>` per machine — a survivor is adopted, a lost one launched again in the
+ *    primary's region with the recovery engine's machine applier (sync-backs attach to it);
+ * 1. `release:source` (after every sync-back and rebuild) — scaling groups back to their captured sizes and stopped machines
  *    started (undoes a failover's fence, or an outage's aftermath);
  * 2. `dns-move:<zone>` per public zone — the records that pointed at a load balancer of the
  *    primary before the failover are pointed at it again (after the release).
@@ -79,6 +82,7 @@ export function planFailback(request: FailbackPlanRequest): FailbackPlan {
     maxSize: g.properties.maxSize,
     desiredCapacity: g.properties.desiredCapacity,
   }));
+  const rebuilds = rebuildSteps(request, key);
   const syncs = syncSteps(request, key);
   const capture: ExecutableStep = {
     id: "capture:copy",
@@ -91,7 +95,7 @@ export function planFailback(request: FailbackPlanRequest): FailbackPlan {
   const release: ExecutableStep = {
     id: "release:source",
     kind: "release",
-    dependsOn: syncs.map((s) => s.id),
+    dependsOn: [...rebuilds, ...syncs].map((s) => s.id),
     idempotencyKey: key("release"),
     summary: `give ${source.connection} (${source.region}) its capacity back`,
     input: {
@@ -107,9 +111,60 @@ export function planFailback(request: FailbackPlanRequest): FailbackPlan {
     inventoryVersion: request.inventoryVersion,
     source,
     target: request.target,
-    steps: [capture, ...syncs, release, ...dnsSteps(inventory, source.connection, release.id, key)],
-    bindings: {},
+    steps: [
+      capture,
+      ...rebuilds,
+      ...syncs,
+      release,
+      ...dnsSteps(inventory, source.connection, release.id, key),
+    ],
+    bindings: Object.fromEntries(rebuilds.map((r) => [r.resource ?? "", r.id])),
   };
+}
+
+/**
+ * One `rebuild` per machine of the inventory (scaling groups' members are not in it): the spec
+ * the recovery engine's machine applier launches from, with every reference replaced by the
+ * primary's own id (they are the source's resources, adopted, never rebuilt).
+ */
+function rebuildSteps(request: FailbackPlanRequest, key: (step: string) => string) {
+  return ofKind(request.inventory, "machine").map((m): ExecutableStep => ({
+    id: `rebuild:${m.id}`,
+    kind: "rebuild",
+    dependsOn: [],
+    idempotencyKey: key(`rebuild/${m.providerId}`),
+    resource: m.id,
+    resourceKind: "machine",
+    summary: `adopt ${m.providerId}, or launch it again in ${request.source.region} if it is gone`,
+    input: {
+      connection: request.source.connection,
+      machine: m.providerId,
+      spec: {
+        name: m.name,
+        location: { ...m.location },
+        tags: {
+          ...m.tags,
+          "lifeboat:environment": request.environment,
+          "lifeboat:source-id": m.id,
+        },
+        properties: primaryIds(m.properties) as JsonValue,
+      },
+    },
+  }));
+}
+
+/** A reference to one of the primary's resources is that resource's provider id there. */
+function primaryIds(value: unknown): unknown {
+  if (isRef(value)) {
+    const id = parseLogicalId(value.ref)?.providerId ?? value.ref;
+    // An instance profile is launched by name; the inventory may hold its ARN.
+    return value.ref.startsWith("instance-profile:") ? id.slice(id.lastIndexOf("/") + 1) : id;
+  }
+  if (Array.isArray(value)) return value.map(primaryIds);
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, primaryIds(v)]));
+  }
+  return value;
 }
 
 /**
@@ -127,11 +182,13 @@ function syncSteps(request: FailbackPlanRequest, key: (step: string) => string):
       if (volume?.kind !== "volume") return [];
       const attachment = volume.properties.attachments[0];
       const machine = attachment ? byId.get(attachment.machine.ref) : undefined;
+      const onMachine = machine?.kind === "machine";
       return [
         {
           id: `sync-back:${volume.id}`,
           kind: "sync-back",
-          dependsOn: [],
+          // Bound to the rebuild's output: the survivor, or the machine launched in its place.
+          dependsOn: onMachine ? [`rebuild:${machine.id}`] : [],
           idempotencyKey: key(`sync-back/${volume.providerId}`),
           resource: volume.id,
           resourceKind: "volume",
@@ -145,8 +202,8 @@ function syncSteps(request: FailbackPlanRequest, key: (step: string) => string):
             name: volume.name,
             zone: volume.location.zone ?? `${request.source.region}a`,
             volumeType: volume.properties.volumeType,
-            machine: machine?.kind === "machine" ? machine.providerId : null,
-            device: machine?.kind === "machine" && attachment ? attachment.device : null,
+            machine: onMachine ? { ref: machine.id } : null,
+            device: onMachine && attachment ? attachment.device : null,
             tags: { ...volume.tags },
           },
         },
