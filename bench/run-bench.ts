@@ -140,7 +140,7 @@ async function main(): Promise<void> {
       const dataFile = resolve(args.out, `bench-data-${report.date.replace(/[:.]/g, "-")}.json`);
       writeFileSync(dataFile, JSON.stringify(data.results, null, 2) + "\n");
       log(`wrote ${dataFile}`);
-      if (!data.results.hydrate.identical) process.exitCode = 1;
+      if (!data.results.hydrate.identical || !data.results.prestage.identical) process.exitCode = 1;
     }
   } finally {
     if (args.keep) log(`kept ${work}`);

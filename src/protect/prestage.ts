@@ -55,7 +55,8 @@ const ignoresParent = new WeakSet<BlockSnapshotStore>();
 /**
  * Pre-staged mode (docs/hydration.md): stages the newest recovery point of `source` as a block
  * snapshot in the target. The snapshot is started from the newest staged one (its parent) and
- * gets only the blocks whose repository chunks differ between the two points, so a stage after
+ * gets only the blocks that differ between the two points (looked for in the chunks whose keyed
+ * ids differ, then compared block by block with the parent's image), so a stage after
  * missed cycles catches up in one step; the first stage (or one whose parent is gone) writes
  * every non-zero block. Zero blocks are skipped unless the parent holds them; every put carries
  * its SHA-256. The row is recorded only after the snapshot completes, so a crash or failure
@@ -85,6 +86,8 @@ export async function stageNewest(deps: PrestageDeps, source: string): Promise<S
 
 interface Parent {
   readonly staged: StagedSnapshot;
+  /** The image the parent holds (its point's repository snapshot). */
+  readonly image: BaseImage;
   readonly ranges: readonly ByteRange[];
   readonly blocks: ReadonlySet<number>;
 }
@@ -105,7 +108,7 @@ async function usableParent(
   const ranges = before && changedChunkRanges(before, image);
   if (!ranges) return null;
   const { blocks } = await deps.store.listBlocks(newest.snapshotId);
-  return { staged: newest, ranges, blocks: new Set(blocks.map((b) => b.index)) };
+  return { staged: newest, image: before, ranges, blocks: new Set(blocks.map((b) => b.index)) };
 }
 
 async function writeStage(
@@ -135,6 +138,7 @@ async function writeStage(
     const blocksWritten = await putChangedBlocks(image, deps.store, snapshotId, ranges, {
       blockSize,
       parentBlocks: parent?.blocks ?? new Set(),
+      ...(parent ? { previous: parent.image } : {}),
       parallel: deps.parallel ?? 8,
       windowBytes: 8 << 20,
     });

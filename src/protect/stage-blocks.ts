@@ -30,6 +30,11 @@ export interface PutBlocksOptions {
   readonly blockSize: number;
   /** Blocks the parent snapshot holds: a zero block there must be put to overwrite it. */
   readonly parentBlocks: ReadonlySet<number>;
+  /**
+   * The image the parent snapshot holds: a block equal to it there is not put (the chunk
+   * changed, this block of it did not). Absent for a full snapshot.
+   */
+  readonly previous?: BaseImage;
   /** Puts in flight at once. */
   readonly parallel: number;
   /** Bytes read from the image at once (rounded down to whole blocks). */
@@ -37,8 +42,8 @@ export interface PutBlocksOptions {
 }
 
 /**
- * Puts the blocks of `image` that `ranges` touch into `snapshotId`: all-zero blocks are skipped
- * unless the parent holds them (an incremental snapshot inherits the parent's block otherwise),
+ * Puts the blocks of `image` that `ranges` touch into `snapshotId`: blocks equal to the
+ * parent's (`previous`) are skipped, all-zero blocks are skipped unless the parent holds them (an incremental snapshot inherits the parent's block otherwise),
  * the last block is zero-padded, at most `parallel` puts are in flight. Resolves the number of
  * blocks put; rejects with the first failure once the puts in flight have settled.
  */
@@ -62,9 +67,13 @@ export async function putChangedBlocks(
       const from = block * bs;
       const length = Math.min(window, end * bs - from, image.size - from);
       const data = await image.read(from, length);
+      const before = await options.previous?.read(from, length);
       for (let at = 0; at < data.length && failure === undefined; at += bs, block++) {
         const index = block;
         const bytes = padded(data.subarray(at, at + bs), bs);
+        if (before && Buffer.compare(bytes, padded(before.subarray(at, at + bs), bs)) === 0) {
+          continue;
+        }
         if (isZero(bytes) && !options.parentBlocks.has(index)) continue;
         const job = store.putBlock(snapshotId, index, bytes).then(
           () => void written++,
