@@ -87,6 +87,7 @@ import { incidentRunId } from "./watch/failover-listener.js";
 import type { RecoveryPointReader } from "./watch/recovery-point-reader.js";
 import { hostname } from "node:os";
 import type { AgentDeps, AgentGroup, AgentVolume } from "./protect/agent.js";
+import { agentCbtBinder } from "./compose-cbt.js";
 import { agentStager } from "./compose-prestage.js";
 import { bindVolumes } from "./protect/agent-volumes.js";
 import { storePointLog } from "./compose-points.js";
@@ -718,14 +719,17 @@ export async function withProtectionAgent<T>(
     envName,
     env,
   );
+  const cbt = agentCbtBinder(loaded, env);
   const bound = await bindVolumes(
     agentConfig,
     environment.protect,
     loaded.dir,
     clock,
     hooksFor,
+    cbt.bind,
   ).catch(async (error: unknown) => {
     remoteShell.destroy();
+    cbt.close();
     await store.close();
     throw error;
   });
@@ -782,6 +786,7 @@ export async function withProtectionAgent<T>(
     });
   } finally {
     stager.close();
+    cbt.close();
     await bound.close();
     remoteShell.destroy();
     await Promise.allSettled([repository?.close(), store.close()]);

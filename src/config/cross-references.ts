@@ -42,6 +42,13 @@ export function checkProviderNames(raw: unknown, report: ReportProblem): void {
         if (probe) references.push([["health", i, "provider", "connection"], probe.connection]);
       });
     }
+    const agentVolumes =
+      isRecord(env.agent) && isRecord(env.agent.volumes) ? env.agent.volumes : {};
+    for (const [id, binding] of Object.entries(agentVolumes)) {
+      if (isRecord(binding) && binding.connection !== undefined) {
+        references.push([["agent", "volumes", id, "connection"], binding.connection]);
+      }
+    }
     if (Array.isArray(env.protect)) {
       env.protect.forEach((item, i) => {
         const prestage = isRecord(item) && isRecord(item.prestage) ? item.prestage : undefined;

@@ -189,17 +189,49 @@ const protectSchema = z
   })
   .superRefine(requireKeys(["volumes", "databases", "postgres"], "exactly-one"));
 
-/** One local device or image file the agent protects as a volume of the environment. */
-const agentVolumeSchema = z.strictObject({
-  /** A block device or an image file on the agent's machine. */
-  path: nonEmpty,
-  /** `journal`: writes go through the journal pass-through; `scan`: hash-compare each cycle. */
-  mode: z.enum(["journal", "scan"]).default("scan"),
-  /** journal: where the protected image is exposed; default `<state>/<volume>/mnt`. */
-  mountpoint: nonEmpty.optional(),
-  /** Overrides the schedule from the matching `protect` item. */
-  every: durationSchema.optional(),
-});
+/**
+ * One volume the agent protects: a local device or image file (`scan`, `journal`), or a cloud
+ * volume read through the provider's changed-block tracking (`cbt`).
+ */
+const agentVolumeSchema = z
+  .strictObject({
+    /** A block device or an image file on the agent's machine (`scan`, `journal`). */
+    path: nonEmpty.optional(),
+    /**
+     * `journal`: writes go through the journal pass-through; `scan`: hash-compare each cycle;
+     * `cbt`: provider snapshots of the volume, only changed blocks read (EBS direct APIs).
+     */
+    mode: z.enum(["journal", "scan", "cbt"]).default("scan"),
+    /** journal: where the protected image is exposed; default `<state>/<volume>/mnt`. */
+    mountpoint: nonEmpty.optional(),
+    /** Overrides the schedule from the matching `protect` item. */
+    every: durationSchema.optional(),
+    /** cbt: the provider connection (`providers.<name>`) holding the volume. */
+    connection: nonEmpty.optional(),
+    /** cbt: the provider's volume id; default the binding's key. */
+    volume: nonEmpty.optional(),
+    /**
+     * cbt: `create` takes a snapshot of the volume each cycle; `tagged` uses the newest
+     * completed snapshot tagged `lifeboat:cbt-volume=<volume>` that another tool made.
+     */
+    snapshots: z.enum(["create", "tagged"]).default("create"),
+  })
+  .superRefine((v, ctx) => {
+    if (v.mode === "cbt" && v.connection === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["connection"],
+        message: "a cbt volume needs the provider connection holding it (connection: <provider>)",
+      });
+    }
+    if (v.mode !== "cbt" && v.path === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["path"],
+        message: `a ${v.mode} volume needs path: the device or image file to protect`,
+      });
+    }
+  });
 
 /** `lifeboat agent` (docs/protect.md, "Agent"). */
 const agentSchema = z.strictObject({

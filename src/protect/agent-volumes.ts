@@ -2,10 +2,11 @@ import { spawnSync } from "node:child_process";
 import { isAbsolute, join } from "node:path";
 import type { DeepReadonly } from "../config/deep-freeze.js";
 import type { Clock } from "../model/clock.js";
-import type { AgentConfig, ProtectConfig } from "../model/config.js";
+import type { AgentConfig, AgentVolumeConfig, ProtectConfig } from "../model/config.js";
 import { parseDuration } from "../model/duration.js";
 import { BugError, LifeboatError } from "../model/errors.js";
 import type { AgentGroup, AgentVolume } from "./agent.js";
+import { CbtSource, type CbtSourceOptions } from "./cbt-source.js";
 import { JournalMount } from "./journal/journal-mount.js";
 import { JournalSource } from "./journal/journal-source.js";
 import { noQuiesce, type QuiesceHooks } from "./quiesce-hooks.js";
@@ -70,7 +71,17 @@ export async function bindGroups(
 }
 
 /**
- * Binds the config's local devices and image files to volume ids. A journal volume's stale
+ * Opens a `cbt` binding's provider side (composition.ts): the block store of its connection and
+ * how a cycle gets the volume's snapshot.
+ */
+export type CbtBinder = (
+  id: string,
+  binding: DeepReadonly<AgentVolumeConfig>,
+) => Omit<CbtSourceOptions, "volume">;
+
+/**
+ * Binds the config's local devices and image files to volume ids; `cbt` volumes get a
+ * {@link CbtSource} over the provider snapshots `cbt` opens. A journal volume's stale
  * mount (an agent killed with -9 leaves its pass-through behind) is unmounted first, so the new
  * pass-through starts a new session and the first cycle resynchronises.
  */
@@ -80,6 +91,7 @@ export async function bindVolumes(
   baseDir: string,
   clock: Clock,
   hooksFor: GroupHooksFactory = async () => noQuiesce,
+  cbt?: CbtBinder,
 ): Promise<BoundVolumes> {
   const groups = await bindGroups(agent, protect, hooksFor);
   const mounts = new Map<string, JournalMount>();
@@ -89,6 +101,12 @@ export async function bindVolumes(
   try {
     for (const [id, binding] of Object.entries(agent.volumes)) {
       const everyMs = intervalOf(id, binding.every, protect);
+      if (binding.mode === "cbt") {
+        if (cbt === undefined) throw new BugError("a cbt volume was bound without a cbt binder");
+        volumes.push({ id, everyMs, source: new CbtSource({ volume: id, ...cbt(id, binding) }) });
+        continue;
+      }
+      if (binding.path === undefined) throw new BugError(`validated ${id} has no path`);
       const path = at(binding.path);
       if (binding.mode === "scan") {
         volumes.push({ id, everyMs, source: new ScanSource(id, path, clock) });
