@@ -53,6 +53,15 @@ before(async () => {
     ])
     .set("workflows", {
       notify: { steps: [{ id: "notify", action: "exec", with: { command: note("notify") } }] },
+      snap: {
+        steps: [
+          {
+            id: "snap",
+            action: "snapshot",
+            target: [{ volume: { path: "disks/a.img" } }, { volume: { path: "disks/b.img" } }],
+          },
+        ],
+      },
     })
     .set("environments.shop.agent", {
       name: "host-wf",
@@ -163,5 +172,36 @@ test("lifeboat resume of a cycle whose agent died: the pair is undone, the cycle
   assert.deepEqual(
     [after?.id, after?.phase, after?.error?.code],
     [orphan.id, "failed", "LB_WORKFLOW_INTERRUPTED"],
+  );
+});
+
+test("workflow run with the snapshot action: points of both files, one group, listed by points", async () => {
+  const runs = [];
+  for (let round = 0; round < 2; round++) {
+    const run = await runLifeboat(["workflow", "run", "snap", "--json"], { cwd: dir, env });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    runs.push(jsonOf<{ report: { runId: string } }>(run).report.runId);
+  }
+  const listed = jsonOf<{
+    points: { source: string; groupId: string; at: string; method: string; changedBytes: number }[];
+  }>(await runLifeboat(["points", "shop", "--json"], { cwd: dir, env })).points.filter((p) =>
+    p.source.startsWith("disks/"),
+  );
+  // Newest first: the second run's group, then the first's; each group shares one instant.
+  assert.deepEqual(
+    listed.map((p) => p.groupId),
+    [`${runs[1]}/snap`, `${runs[1]}/snap`, `${runs[0]}/snap`, `${runs[0]}/snap`],
+  );
+  assert.deepEqual(listed.map((p) => [p.source, p.method]).sort(), [
+    ["disks/a.img", "scan"],
+    ["disks/a.img", "scan"],
+    ["disks/b.img", "scan"],
+    ["disks/b.img", "scan"],
+  ]);
+  assert.equal(listed[0]!.at, listed[1]!.at);
+  // The protection engine's base: the unchanged files cost nothing the second time.
+  assert.deepEqual(
+    listed.slice(0, 2).map((p) => p.changedBytes),
+    [0, 0],
   );
 });
