@@ -395,3 +395,15 @@ test("a data volume with a recovery point is hydrated, then attached; the root v
   assert.ok(ids(plan).includes("adopt:volume:vol-root"));
   assert.ok(!ids(plan).includes("hydrate:volume:vol-root"));
 });
+
+test("a pre-staged point rides on the hydrate step, and the plan says it is made from it", () => {
+  const inventory = withDataVolume({ encrypted: false }).build();
+  const snapshot = "cd".repeat(32);
+  const staged = { snapshotId: "snap-0staged", region: "us-west-2" };
+  const plan = planOf(
+    planShop({ inventory, volumeData: { "volume:vol-data": { snapshot, staged } } }),
+  );
+  const hydrate = stepOf(plan, "hydrate:volume:vol-data");
+  assert.deepEqual((hydrate.input as { data: unknown }).data, { snapshot, staged });
+  assert.match(hydrate.summary, /pre-staged snap-0staged/);
+});
