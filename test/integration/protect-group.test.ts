@@ -172,6 +172,41 @@ test("journal group: two volumes cut at one instant while a writer runs restore 
   assert.deepEqual(rows.map((p) => p.source).sort(), ["vol-a", "vol-b"]);
 });
 
+test("mixed group: the journal member is cut at the instant chosen inside the scan's window", async () => {
+  const journal = new JournalSource({
+    volume: "vol-a",
+    image: join(fx.dir, "vol-a.img"),
+    journalDir: mounts[0]!.journalDir,
+    clock: systemClock,
+    rotate: () => mounts[0]!.rotate(),
+  });
+  const scanImage = join(fx.dir, "mixed-scan.img");
+  await makeImage(scanImage, 2 * MiB);
+  const window: Date[] = [];
+  const hooks = {
+    quiesce: async () => void window.push(new Date()),
+    unquiesce: async () => void window.push(new Date()),
+  };
+  const cycle = await protectGroup(
+    fx.deps,
+    { id: "mixed", volumes: [journal, new ScanSource("mixed-scan", scanImage, systemClock)] },
+    { clock: systemClock, hooks },
+  );
+  assert.equal(window.length, 2);
+  assert.ok(window[0]! <= cycle.at && cycle.at <= window[1]!, "the instant is inside the window");
+  assert.deepEqual(
+    cycle.volumes.map((v) => [v.point.method, v.point.at.getTime(), v.point.groupId]),
+    [
+      ["journal", cycle.at.getTime(), cycle.groupId],
+      ["scan", cycle.at.getTime(), cycle.groupId],
+    ],
+  );
+  const images = [join(fx.dir, "vol-a.img"), scanImage];
+  for (const [i, v] of cycle.volumes.entries()) {
+    assert.ok((await pointBytes(fx.repo, v.point)).equals(await readFile(images[i]!)));
+  }
+});
+
 /** A scan source that notes each read in the same log the workflow's exec steps append to. */
 function loggedScan(volume: string, path: string, log: string): ChangeSource {
   const scan = new ScanSource(volume, path, systemClock);
