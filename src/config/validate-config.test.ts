@@ -330,6 +330,24 @@ workflows:
   assert.deepEqual(fine.config.environments.shop?.recovery.workflows["after-compute"], [
     "smoke-tests",
   ]);
+  // before-sync-back (failback) is validated like every point.
+  const failback = validateConfigText(attach("{ before-sync-back: [smoke-tests] }"));
+  assert.ok(failback.ok, JSON.stringify(!failback.ok && failback.problems));
+  assert.deepEqual(failback.config.environments.shop?.recovery.workflows["before-sync-back"], [
+    "smoke-tests",
+  ]);
+  const badSync = problemsOf(validateConfigText(attach("{ before-sync-bak: [smoke-test] }")));
+  assert.match(
+    badSync.find((p) => p.path === "environments.shop.recovery.workflows.before-sync-bak")
+      ?.message ?? "",
+    /did you mean "before-sync-back"/,
+  );
+  const unknownSync = problemsOf(validateConfigText(attach("{ before-sync-back: [smoke-test] }")));
+  assert.match(
+    unknownSync.find((p) => p.path === "environments.shop.recovery.workflows.before-sync-back[0]")
+      ?.message ?? "",
+    /unknown workflow "smoke-test"/,
+  );
 
   const byPath = new Map(
     problemsOf(

@@ -41,7 +41,9 @@ export interface WorkflowStepsInput {
  *   `verify:endpoint` (or the rebuild) waits for it too;
  * - `before-dns`: after what the DNS steps waited for, and they wait for it;
  * - `after-dns`: after the DNS steps; `fence` and `mark` wait for it.
- * Without DNS steps (a drill) `before-dns` and `after-dns` have no place and add no step.
+ * Without DNS steps (a drill) `before-dns` and `after-dns` have no place and add no step;
+ * `before-sync-back` belongs to failback plans (src/recover/failback-workflow-steps.ts) and has
+ * no place here.
  */
 export function withWorkflowSteps(input: WorkflowStepsInput): PlanStep[] {
   const steps = input.steps.map((s) => ({ ...s, dependsOn: [...s.dependsOn] }));
@@ -105,6 +107,8 @@ export function withWorkflowSteps(input: WorkflowStepsInput): PlanStep[] {
         if (last) addDependency(waiting, last);
         break;
       }
+      case "before-sync-back":
+        break;
       case "before-dns": {
         if (traffic.length === 0) break;
         const before = steps.filter((s) => traffic.includes(s.id)).flatMap((s) => s.dependsOn);

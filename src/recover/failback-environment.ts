@@ -1,6 +1,7 @@
 import { loadVersion } from "../capture/stored-versions.js";
 import { findTeardownRun } from "../execute/teardown-run.js";
 import { LifeboatError } from "../model/errors.js";
+import { parseLogicalId } from "../model/inventory/index.js";
 import {
   createEnvironment,
   getEnvironment,
@@ -57,6 +58,11 @@ export interface FailbackReport {
 export interface DataSyncEntry {
   readonly stepId: string;
   readonly phase: string;
+  /**
+   * Where the copy's final delta came from: `workflow` (a `before-sync-back` workflow ran
+   * first) or `none` (the newest point the copy's agent recorded on its own).
+   */
+  readonly finalDelta: string;
   /** The step's outputs once it succeeded: `synced`, the point, the new and previous volumes. */
   readonly outputs: JsonObject | null;
 }
@@ -116,6 +122,8 @@ export async function failbackEnvironment(
     target: failoverTarget(failover),
     hydrated: await hydratedVolumes(deps.store, failover.id),
     failoverStartedAt: (failover.startedAt ?? failover.createdAt).toISOString(),
+    ...(deps.workflows === undefined ? {} : { workflows: deps.workflows }),
+    copyMachines: await copyMachines(deps.store, failover.id),
   });
   const run = await deps.executor.createRun({
     environment: deps.environment,
@@ -180,7 +188,12 @@ export async function continueFailback(deps: RecoveryDeps, runId: string): Promi
     environmentStatus: row?.status ?? "active",
     dataSync: steps
       .filter((s) => s.kind === "sync-back")
-      .map((s) => ({ stepId: s.stepId, phase: s.phase, outputs: s.outputs })),
+      .map((s) => ({
+        stepId: s.stepId,
+        phase: s.phase,
+        finalDelta: finalDeltaOf(plan, s.stepId),
+        outputs: s.outputs,
+      })),
     protectionEnabled: events.some((e) => e.type === failbackEvents.protection),
     copyCapture: steps.find((s) => s.kind === "capture-copy")?.outputs ?? null,
   };
@@ -200,6 +213,29 @@ async function hydratedVolumes(s: StoreSession, failoverRunId: string): Promise<
     const copy = step.outputs?.id;
     return [{ resource, point, copyVolume: typeof copy === "string" ? copy : null }];
   });
+}
+
+function finalDeltaOf(plan: FailbackPlan, stepId: string): string {
+  const input = plan.steps.find((p) => p.id === stepId)?.input as { finalDelta?: unknown } | null;
+  return typeof input?.finalDelta === "string" ? input.finalDelta : "none";
+}
+
+/**
+ * The machines the failover made (its succeeded machine `create`/`adopt` steps): primary
+ * provider id → the copy's instance id, where `before-sync-back` workflows act.
+ */
+async function copyMachines(s: StoreSession, failoverRunId: string) {
+  const run = await requireRun(s, failoverRunId);
+  const plan = (run.plan ?? {}) as { steps?: { id: string; resource?: string }[] };
+  const resourceOf = new Map((plan.steps ?? []).map((p) => [p.id, p.resource]));
+  const machines: Record<string, string> = {};
+  for (const step of await listSteps(s, failoverRunId)) {
+    const id = parseLogicalId(resourceOf.get(step.stepId) ?? "");
+    const made = step.outputs?.id;
+    if (step.phase !== "succeeded" || id?.kind !== "machine" || typeof made !== "string") continue;
+    if (step.kind === "create" || step.kind === "adopt") machines[id.providerId] = made;
+  }
+  return machines;
 }
 
 async function setStatus(s: StoreSession, name: string, status: EnvironmentStatus) {

@@ -94,6 +94,7 @@ test("a volume the failover hydrated is carried back first, onto its machine and
     machine: { ref: "machine:i-bastion" },
     device: "/dev/sdf",
     tags: { app: "shop" },
+    finalDelta: "none",
   });
   validatePlan(plan);
   // A hydrated id the inventory does not hold plans nothing for it.
@@ -102,4 +103,57 @@ test("a volume the failover hydrated is carried back first, onto its machine and
     hydrated: [{ resource: "volume:vol-gone", point, copyVolume: null }],
   });
   assert.ok(!none.steps.some((s) => s.kind === "sync-back"));
+});
+
+test("failback workflows: before-sync-back on the copy gates every sync-back; DNS points surround the move", () => {
+  const inventory = shopInventory()
+    .volume("vol-data", "i-bastion", "us-east-1a", "/dev/sdf")
+    .build();
+  const plan = planFailback({
+    ...request,
+    inventory,
+    hydrated: [{ resource: "volume:vol-data", point: "cd".repeat(32), copyVolume: "vol-copy" }],
+    copyMachines: { "i-bastion": "i-copy" },
+    workflows: {
+      "before-sync-back": ["quiesce", "final-delta"],
+      "before-dns": ["gate"],
+      "after-dns": ["announce"],
+      // Points of recovery plans have no place in a failback.
+      "after-compute": ["smoke"],
+    },
+  });
+  const deps = Object.fromEntries(plan.steps.map((s) => [s.id, s.dependsOn]));
+  assert.deepEqual(deps["workflow:before-sync-back:quiesce"], [
+    "capture:copy",
+    "rebuild:machine:i-bastion",
+  ]);
+  assert.deepEqual(deps["workflow:before-sync-back:final-delta"], [
+    "workflow:before-sync-back:quiesce",
+  ]);
+  assert.ok(deps["sync-back:volume:vol-data"]?.includes("workflow:before-sync-back:final-delta"));
+  assert.ok(deps["dns-move:shop.example.com"]?.includes("workflow:before-dns:gate"));
+  assert.deepEqual(deps["workflow:before-dns:gate"], ["release:source"]);
+  assert.deepEqual(deps["workflow:after-dns:announce"], ["dns-move:shop.example.com"]);
+  assert.ok(!plan.steps.some((s) => s.id.includes("after-compute")));
+  const input = (id: string) => plan.steps.find((s) => s.id === id)?.input as object;
+  // On the copy before the sync; on the primary (bound to the rebuild's output) around DNS.
+  assert.deepEqual(input("workflow:before-sync-back:quiesce"), {
+    point: "before-sync-back",
+    workflow: "quiesce",
+    machines: { "i-bastion": "i-copy" },
+  });
+  assert.deepEqual(input("workflow:after-dns:announce"), {
+    point: "after-dns",
+    workflow: "announce",
+    machines: { "i-bastion": { ref: "machine:i-bastion" } },
+  });
+  assert.equal(
+    (input("sync-back:volume:vol-data") as { finalDelta: string }).finalDelta,
+    "workflow",
+  );
+  validatePlan(plan);
+  assert.ok(plan.steps.every((s) => s.idempotencyKey.startsWith("failback/run-1/")));
+  // Nothing hydrated: nothing to sync, so before-sync-back has no place.
+  const bare = planFailback({ ...request, workflows: { "before-sync-back": ["quiesce"] } });
+  assert.ok(!bare.steps.some((s) => s.kind === "workflow"));
 });

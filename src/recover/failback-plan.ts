@@ -1,6 +1,8 @@
 import type { ExecutableStep, ExecutionPlan } from "../execute/execution-plan.js";
 import { isRef, parseLogicalId, type Inventory, type Resource } from "../model/inventory/index.js";
+import type { AttachedWorkflows } from "../model/plan/workflow-points.js";
 import type { JsonValue } from "../store/codec.js";
+import { withFailbackWorkflows } from "./failback-workflow-steps.js";
 
 export const failbackPlanFormat = "lifeboat.failback/v1";
 
@@ -39,6 +41,10 @@ export interface FailbackPlanRequest {
   readonly hydrated?: readonly HydratedVolume[];
   /** When the failover run started (ISO 8601): only recovery points after it are synced. */
   readonly failoverStartedAt?: string;
+  /** `recovery.workflows` of the environment; a failback honours its failback points. */
+  readonly workflows?: AttachedWorkflows;
+  /** Primary machine provider id → the copy's instance id (the failover's machine steps). */
+  readonly copyMachines?: Readonly<Record<string, string>>;
 }
 
 /** One volume the failover made on the copy from a recovery point. */
@@ -70,6 +76,10 @@ const ofKind = <K extends Resource["kind"]>(inventory: Inventory, kind: K) =>
  *    started (undoes a failover's fence, or an outage's aftermath);
  * 2. `dns-move:<zone>` per public zone — the records that pointed at a load balancer of the
  *    primary before the failover are pointed at it again (after the release).
+ * Workflows attached at `before-sync-back`, `before-dns` and `after-dns` are added as
+ * `workflow` steps (src/recover/failback-workflow-steps.ts); each `sync-back` says where its
+ * final delta comes from (`finalDelta`: `workflow` when a `before-sync-back` workflow runs
+ * first, else `none`: the newest point the copy's agent recorded).
  * Tearing down the copy and marking the environment `active` follow once these succeeded
  * (src/recover/failback-environment.ts), from the run's journal, so a resume completes them.
  */
@@ -83,7 +93,8 @@ export function planFailback(request: FailbackPlanRequest): FailbackPlan {
     desiredCapacity: g.properties.desiredCapacity,
   }));
   const rebuilds = rebuildSteps(request, key);
-  const syncs = syncSteps(request, key);
+  const delta = (request.workflows?.["before-sync-back"] ?? []).length > 0 ? "workflow" : "none";
+  const syncs = syncSteps(request, key, delta);
   const capture: ExecutableStep = {
     id: "capture:copy",
     kind: "capture-copy",
@@ -111,13 +122,21 @@ export function planFailback(request: FailbackPlanRequest): FailbackPlan {
     inventoryVersion: request.inventoryVersion,
     source,
     target: request.target,
-    steps: [
-      capture,
-      ...rebuilds,
-      ...syncs,
-      release,
-      ...dnsSteps(inventory, source.connection, release.id, key),
-    ],
+    steps: withFailbackWorkflows({
+      steps: [
+        capture,
+        ...rebuilds,
+        ...syncs,
+        release,
+        ...dnsSteps(inventory, source.connection, release.id, key),
+      ],
+      workflows: request.workflows ?? {},
+      key,
+      copyMachines: request.copyMachines ?? {},
+      primaryMachines: Object.fromEntries(
+        ofKind(inventory, "machine").map((m) => [m.providerId, { ref: m.id }]),
+      ),
+    }),
     bindings: Object.fromEntries(rebuilds.map((r) => [r.resource ?? "", r.id])),
   };
 }
@@ -172,7 +191,11 @@ function primaryIds(value: unknown): unknown {
  * machine and device it was attached at (the first attachment; a root device is never
  * hydrated, so never swapped).
  */
-function syncSteps(request: FailbackPlanRequest, key: (step: string) => string): ExecutableStep[] {
+function syncSteps(
+  request: FailbackPlanRequest,
+  key: (step: string) => string,
+  finalDelta: "workflow" | "none",
+): ExecutableStep[] {
   const byId = new Map(request.inventory.resources.map((r) => [r.id, r]));
   const after = request.failoverStartedAt ?? new Date(0).toISOString();
   return [...(request.hydrated ?? [])]
@@ -205,6 +228,7 @@ function syncSteps(request: FailbackPlanRequest, key: (step: string) => string):
             machine: onMachine ? { ref: machine.id } : null,
             device: onMachine && attachment ? attachment.device : null,
             tags: { ...volume.tags },
+            finalDelta,
           },
         },
       ];

@@ -31,6 +31,11 @@ export const syncBackInputSchema = z.strictObject({
   machine: z.string().nullable(),
   device: z.string().nullable(),
   tags: z.record(z.string(), z.string()).default({}),
+  /**
+   * Where the copy's final delta comes from: `workflow` — a `before-sync-back` workflow took it
+   * just before this step; `none` — the newest point the copy's agent recorded on its own.
+   */
+  finalDelta: z.enum(["workflow", "none"]).default("none"),
 });
 export type SyncBackInput = z.infer<typeof syncBackInputSchema>;
 
@@ -83,7 +88,12 @@ export function syncBackStepHandler(deps: SyncBackDeps): StepHandler {
       const input = parseStepInput(syncBackInputSchema, ctx.input, step.id);
       const chosen = pointToSync(await deps.points(ctx.environment, input.volume), input);
       if (chosen.point === null) {
-        const outputs = { volume: input.volume, synced: false, reason: chosen.reason };
+        const outputs = {
+          volume: input.volume,
+          synced: false,
+          finalDelta: input.finalDelta,
+          reason: chosen.reason,
+        };
         await ctx.journal({ type: "sync-back.nothing", data: outputs });
         return { outputs };
       }
@@ -139,6 +149,7 @@ export function syncBackStepHandler(deps: SyncBackDeps): StepHandler {
           id: made.volumeId,
           volume: input.volume,
           synced: true,
+          finalDelta: input.finalDelta,
           copyVolume: input.copyVolume,
           recoveryPoint: point.snapshotId,
           pointAt: point.at.toISOString(),

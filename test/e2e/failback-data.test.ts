@@ -1,11 +1,13 @@
 // `lifeboat failback` carries the copy's data back (docs/recovery.md, "Failback"), end to end
 // against moto through the built CLI. The shop's bastion has a data volume in us-east-1; the
 // agent protects an image file as that volume id; the failover hydrates the point into
-// us-west-2. Then "the copy writes": the image changes and the agent records a new point for
-// the same volume id (as the agent on the copy would). `failback` is killed with -9 during the
-// data sync and `resume` completes it: the bastion's volume at /dev/sdf is a new one whose
-// snapshot reads back byte-identical to the new point's image, the old volume is kept and
-// tagged, no machine is duplicated, the copy is gone, DNS leads home, protection is back on.
+// us-west-2. Then "the copy writes": the image changes, and nobody runs the agent: the final
+// delta is taken by the failback itself, through a `before-sync-back` workflow whose `exec` step
+// runs `lifeboat agent --once` (as it would over ssh or SSM on the copy). `failback` is killed
+// with -9 during the data sync and `resume` completes it: the bastion's volume at /dev/sdf is a
+// new one whose snapshot reads back byte-identical to the image as changed just before the
+// failback, the old volume is kept and tagged, no machine is duplicated, the copy is gone, DNS
+// leads home, protection is back on.
 import { strict as assert } from "node:assert";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
@@ -25,6 +27,7 @@ import { listSteps } from "../../src/store/steps-repo.js";
 import { listStepEvents } from "../../src/store/step-events-repo.js";
 import { countRegion } from "../integration/recover-fixture.js";
 import { expectJson } from "./capture-fixture.js";
+import { cliPath } from "./cli.js";
 import {
   recoverWorld,
   runIdOf,
@@ -78,7 +81,23 @@ before(async () => {
         .set("environments.shop.agent", {
           name: "data-host",
           volumes: { [dataVolume]: { path: "disks/data.img", mode: "scan" } },
-        }),
+        })
+        // The final delta, taken during the failback on "the copy" (here the same host).
+        .set("workflows", {
+          "final-delta": {
+            steps: [
+              {
+                id: "agent-once",
+                action: "exec",
+                target: { local: true },
+                with: {
+                  command: [process.execPath, cliPath, "agent", "shop", "--once", "--json"],
+                },
+              },
+            ],
+          },
+        })
+        .set("environments.shop.recovery.workflows", { "before-sync-back": ["final-delta"] }),
   });
   // A 1 MiB image: 16 KiB of data, a hole, 8 KiB of data (moto's blocks are 512 B).
   mkdirSync(join(world.ws.dir, "disks"));
@@ -103,6 +122,11 @@ async function overwrite(offset: number, data: Buffer): Promise<void> {
 /** One `agent --once` round: a recovery point of the data volume; returns its snapshot id. */
 async function protectOnce(): Promise<string> {
   expectJson(await world.ws.cli(["agent", "shop", "--once", "--json"]));
+  return await newestPoint();
+}
+
+/** The snapshot id of the data volume's newest recovery point. */
+async function newestPoint(): Promise<string> {
   const store = await workspaceStore(world.ws);
   try {
     const [newest] = await listRecoveryPoints(store, "shop", { source: dataVolume });
@@ -154,11 +178,16 @@ interface FailbackJson {
   environmentStatus: string;
   protectionEnabled: boolean;
   copyCapture: { version: number; label: string; counts: Record<string, number> } | null;
-  dataSync: { stepId: string; phase: string; outputs: Record<string, unknown> | null }[];
+  dataSync: {
+    stepId: string;
+    phase: string;
+    finalDelta: string;
+    outputs: Record<string, unknown> | null;
+  }[];
   report: ReportJson["report"];
 }
 
-test("failback carries the copy's writes home: killed -9 mid-sync, resumed, byte-identical", async (t) => {
+test("failback takes the copy's final delta itself and carries it home: killed -9 mid-sync, resumed, byte-identical", async (t) => {
   const east = world.clients.region(source);
   const homeAlias = await shopAlias();
   const machinesBefore = (await countRegion(east)).machine;
@@ -175,12 +204,10 @@ test("failback carries the copy's writes home: killed -9 mid-sync, resumed, byte
   const failoverId = runIdOf(failover);
   assert.equal(expectJson<ReportJson>(failover).report.phase, "succeeded");
 
-  // The copy writes: new data over the first block and in the hole; the agent on the copy
-  // binds the copy's device to the same volume id and records a point.
+  // The copy writes: new data over the first block and in the hole. Nobody runs the agent: the
+  // failback's before-sync-back workflow takes that final delta.
   await overwrite(0, randomBytes(4 * KiB));
   await overwrite(256 * KiB, randomBytes(6 * KiB));
-  const written = await protectOnce();
-  assert.notEqual(written, first);
   const expected = await readFile(imagePath());
 
   // Kill -9 while the data is being carried back, then resume.
@@ -215,8 +242,14 @@ test("failback carries the copy's writes home: killed -9 mid-sync, resumed, byte
   assert.equal(resumed.environmentStatus, "active");
   assert.equal(resumed.protectionEnabled, true);
   assert.equal(resumed.copyTeardown?.phase, "succeeded");
+  // The workflow ran on the copy before the sync, and took the point the sync carried.
+  const wf = resumed.report.steps.find((s) => s.stepId === "workflow:before-sync-back:final-delta");
+  assert.equal(wf?.phase, "succeeded");
+  const written = await newestPoint();
+  assert.notEqual(written, first);
   const [sync] = resumed.dataSync;
   assert.equal(sync?.phase, "succeeded");
+  assert.equal(sync.finalDelta, "workflow");
   const out = sync.outputs as {
     id: string;
     synced: boolean;

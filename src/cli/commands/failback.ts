@@ -31,7 +31,7 @@ function dataSyncLines(entries: FailbackReport["dataSync"]): string[] {
           : `point ${String(o.recoveryPoint).slice(0, 12)} → ${String(o.id)}` +
             `${o.attached === true ? ` at ${String(o.machine)} ${String(o.device)}` : ` (not attached: ${String(o.note)})`}` +
             `${typeof o.previousVolume === "string" ? `, kept ${o.previousVolume}` : ""}`;
-    return `  data sync-back    ${e.stepId.replace(/^sync-back:/, "")}: ${what}`;
+    return `  data sync-back    ${e.stepId.replace(/^sync-back:/, "")}: ${what} (final delta: ${e.finalDelta})`;
   });
 }
 

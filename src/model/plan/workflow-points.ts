@@ -6,13 +6,17 @@ import { z } from "zod";
  * - `before-network`: before anything is made in the target (every root step waits for it);
  * - `after-compute`: once every machine and scaling group step is done;
  * - `verify`: after the `verify:endpoint` check (or the rebuild, without one); traffic waits;
+ * - `before-sync-back` (failback only): on the copy, before its data is carried home (quiesce
+ *   the app, take the final delta); a recovery plan has no such point;
  * - `before-dns`, `after-dns`: around the steps that move DNS; a plan without any (a drill)
  *   has no such point, and a workflow attached there is left out of it.
+ * A failback plan honours `before-sync-back`, `before-dns` and `after-dns` only.
  */
 export const workflowPoints = [
   "before-network",
   "after-compute",
   "verify",
+  "before-sync-back",
   "before-dns",
   "after-dns",
 ] as const;
