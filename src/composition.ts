@@ -88,6 +88,7 @@ import type { RecoveryPointReader } from "./watch/recovery-point-reader.js";
 import { hostname } from "node:os";
 import type { AgentDeps, AgentGroup, AgentVolume } from "./protect/agent.js";
 import { agentCbtBinder } from "./compose-cbt.js";
+import { cbtFinalDelta, cbtVolumesOf } from "./compose-final-delta.js";
 import { agentStager } from "./compose-prestage.js";
 import { bindVolumes } from "./protect/agent-volumes.js";
 import { storePointLog } from "./compose-points.js";
@@ -373,6 +374,11 @@ function recoveryTargetAdapters(
         swap: (name) => awsVolumeSwap(connectionFor(name)),
         openPoint,
         points: (environment, source) => listRecoveryPoints(store, environment, { source }),
+        finalDelta: cbtFinalDelta(
+          () => (repository ??= openRepository(loaded)),
+          store,
+          connectionFor,
+        ),
       }),
       "capture-copy": captureCopyStepHandler({
         captureDeps: async (environment, name) => {
@@ -855,9 +861,10 @@ export async function withFailback<T>(
     return {
       target: failoverTarget(failover).connection,
       source: { connection: environment.source, region: source.region },
+      cbtVolumes: cbtVolumesOf(environment),
     };
   });
   return await withRecovery(name, { ...options, target: found.target }, (deps) =>
-    body({ ...deps, source: found.source }),
+    body({ ...deps, source: found.source, cbtVolumes: found.cbtVolumes }),
   );
 }

@@ -37,6 +37,8 @@ export const failbackEvents = {
 export interface FailbackDeps extends RecoveryDeps {
   /** The primary: the environment's `source` connection of the config. */
   readonly source: ConnectionRef;
+  /** Primary volume ids the agent binds with `mode: cbt` → `snapshots` (create | tagged). */
+  readonly cbtVolumes?: Readonly<Record<string, "create" | "tagged">>;
 }
 
 /** `lifeboat failback` / `resume` output: the run's report and what followed it. */
@@ -59,8 +61,9 @@ export interface DataSyncEntry {
   readonly stepId: string;
   readonly phase: string;
   /**
-   * Where the copy's final delta came from: `workflow` (a `before-sync-back` workflow ran
-   * first) or `none` (the newest point the copy's agent recorded on its own).
+   * Where the copy's final delta came from: `cbt` (the step read the copy's volume through
+   * changed-block tracking), `workflow` (a `before-sync-back` workflow ran first) or `none`
+   * (the newest point the copy's agent recorded on its own).
    */
   readonly finalDelta: string;
   /** The step's outputs once it succeeded: `synced`, the point, the new and previous volumes. */
@@ -123,6 +126,7 @@ export async function failbackEnvironment(
     hydrated: await hydratedVolumes(deps.store, failover.id),
     failoverStartedAt: (failover.startedAt ?? failover.createdAt).toISOString(),
     ...(deps.workflows === undefined ? {} : { workflows: deps.workflows }),
+    ...(deps.cbtVolumes === undefined ? {} : { cbtVolumes: deps.cbtVolumes }),
     copyMachines: await copyMachines(deps.store, failover.id),
   });
   const run = await deps.executor.createRun({

@@ -157,3 +157,41 @@ test("failback workflows: before-sync-back on the copy gates every sync-back; DN
   const bare = planFailback({ ...request, workflows: { "before-sync-back": ["quiesce"] } });
   assert.ok(!bare.steps.some((s) => s.kind === "workflow"));
 });
+
+test("a volume the agent binds with mode cbt takes its final delta through the copy's CBT", () => {
+  const inventory = shopInventory()
+    .volume("vol-data", "i-bastion", "us-east-1a", "/dev/sdf")
+    .volume("vol-logs", "i-bastion", "us-east-1a", "/dev/sdg")
+    .build();
+  const point = "ef".repeat(32);
+  const plan = planFailback({
+    ...request,
+    inventory,
+    hydrated: [
+      { resource: "volume:vol-data", point, copyVolume: "vol-copy" },
+      { resource: "volume:vol-logs", point, copyVolume: "vol-copy-logs" },
+    ],
+    cbtVolumes: { "vol-data": "tagged" },
+    workflows: { "before-sync-back": ["quiesce"] },
+  });
+  const input = (id: string) =>
+    plan.steps.find((s) => s.id === id)?.input as { finalDelta: string; cbt?: object };
+  // CBT wins over the workflow (which still runs first: it quiesces the copy).
+  assert.equal(input("sync-back:volume:vol-data").finalDelta, "cbt");
+  assert.deepEqual(input("sync-back:volume:vol-data").cbt, {
+    connection: "west",
+    volume: "vol-copy",
+    snapshots: "tagged",
+  });
+  assert.equal(input("sync-back:volume:vol-logs").finalDelta, "workflow");
+  assert.equal(input("sync-back:volume:vol-logs").cbt, undefined);
+  // No copy volume to read: no CBT.
+  const unknown = planFailback({
+    ...request,
+    inventory,
+    hydrated: [{ resource: "volume:vol-data", point, copyVolume: null }],
+    cbtVolumes: { "vol-data": "create" },
+  });
+  const sync = unknown.steps.find((s) => s.kind === "sync-back")?.input as { finalDelta: string };
+  assert.equal(sync.finalDelta, "none");
+});

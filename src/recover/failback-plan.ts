@@ -43,6 +43,11 @@ export interface FailbackPlanRequest {
   readonly failoverStartedAt?: string;
   /** `recovery.workflows` of the environment; a failback honours its failback points. */
   readonly workflows?: AttachedWorkflows;
+  /**
+   * Primary volume ids the config's agent binds with `mode: cbt`, and how their snapshots are
+   * had: the copy's volume of each is read the same way through the target for the final delta.
+   */
+  readonly cbtVolumes?: Readonly<Record<string, "create" | "tagged">>;
   /** Primary machine provider id → the copy's instance id (the failover's machine steps). */
   readonly copyMachines?: Readonly<Record<string, string>>;
 }
@@ -78,8 +83,9 @@ const ofKind = <K extends Resource["kind"]>(inventory: Inventory, kind: K) =>
  *    primary before the failover are pointed at it again (after the release).
  * Workflows attached at `before-sync-back`, `before-dns` and `after-dns` are added as
  * `workflow` steps (src/recover/failback-workflow-steps.ts); each `sync-back` says where its
- * final delta comes from (`finalDelta`: `workflow` when a `before-sync-back` workflow runs
- * first, else `none`: the newest point the copy's agent recorded).
+ * final delta comes from (`finalDelta`: `cbt` when the agent binds the volume with `mode: cbt`
+ * — the step reads the copy's volume itself —, else `workflow` when a `before-sync-back`
+ * workflow runs first, else `none`: the newest point the copy's agent recorded).
  * Tearing down the copy and marking the environment `active` follow once these succeeded
  * (src/recover/failback-environment.ts), from the run's journal, so a resume completes them.
  */
@@ -228,11 +234,30 @@ function syncSteps(
             machine: onMachine ? { ref: machine.id } : null,
             device: onMachine && attachment ? attachment.device : null,
             tags: { ...volume.tags },
-            finalDelta,
+            ...finalDeltaOf(request, volume.providerId, h.copyVolume, finalDelta),
           },
         },
       ];
     });
+}
+
+/**
+ * Where a sync-back's final delta comes from: the copy volume's CBT when the agent binds the
+ * volume with `mode: cbt` (Lifeboat reads it from the server, through the failover's target),
+ * else the `before-sync-back` workflow, else none.
+ */
+function finalDeltaOf(
+  request: FailbackPlanRequest,
+  volume: string,
+  copyVolume: string | null,
+  otherwise: "workflow" | "none",
+): { finalDelta: string; cbt?: JsonValue } {
+  const snapshots = request.cbtVolumes?.[volume];
+  if (snapshots === undefined || copyVolume === null) return { finalDelta: otherwise };
+  return {
+    finalDelta: "cbt",
+    cbt: { connection: request.target.connection, volume: copyVolume, snapshots },
+  };
 }
 
 /** One `dns-move` per public zone, for the records that aliased a load balancer. */

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { StepHandler } from "../execute/step-handler.js";
 import { parseStepInput } from "../execute/step-input.js";
-import { LifeboatError } from "../model/errors.js";
+import { BugError, LifeboatError } from "../model/errors.js";
 import type { RecoveryPoint } from "../model/recovery-point.js";
 import type { BlockSnapshotStore } from "../providers/block-snapshots.js";
 import type { JsonObject } from "../store/codec.js";
@@ -32,12 +32,22 @@ export const syncBackInputSchema = z.strictObject({
   device: z.string().nullable(),
   tags: z.record(z.string(), z.string()).default({}),
   /**
-   * Where the copy's final delta comes from: `workflow` — a `before-sync-back` workflow took it
-   * just before this step; `none` — the newest point the copy's agent recorded on its own.
+   * Where the copy's final delta comes from: `cbt` — this step takes it first, through the
+   * copy volume's changed-block tracking (`cbt`); `workflow` — a `before-sync-back` workflow
+   * took it just before this step; `none` — the newest point the copy's agent recorded.
    */
-  finalDelta: z.enum(["workflow", "none"]).default("none"),
+  finalDelta: z.enum(["cbt", "workflow", "none"]).default("none"),
+  /** With `finalDelta: cbt`: the copy's volume and how its snapshot is had (the agent's binding). */
+  cbt: z
+    .strictObject({
+      connection: z.string().min(1),
+      volume: z.string().min(1),
+      snapshots: z.enum(["create", "tagged"]),
+    })
+    .optional(),
 });
 export type SyncBackInput = z.infer<typeof syncBackInputSchema>;
+export type CbtFinalDelta = NonNullable<SyncBackInput["cbt"]>;
 
 /** What carrying a volume back needs, per connection of the config. */
 export interface SyncBackDeps {
@@ -48,6 +58,11 @@ export interface SyncBackDeps {
   openPoint(id: string): Promise<BlockSource>;
   /** The recovery points of `source`, newest first (the state store's `recovery_points`). */
   points(environment: string, source: string): Promise<readonly RecoveryPoint[]>;
+  /**
+   * Takes a recovery point of `volume` (the primary's id) from the copy's volume through its
+   * changed-block tracking (src/protect/final-delta.ts); absent when no CBT is wired.
+   */
+  finalDelta?(environment: string, volume: string, cbt: CbtFinalDelta): Promise<RecoveryPoint>;
   /** Puts in flight; default 16. */
   readonly parallel?: number;
 }
@@ -77,7 +92,8 @@ export function pointToSync(
  * binds the copy's device to the same volume id — hydrates it into a new block snapshot in the
  * primary's region, reads every block back (a difference is `LB_HYDRATE_MISMATCH`, nothing
  * made), makes a volume in the primary's zone and swaps it onto the primary machine at the
- * same device. The volume taken off is kept, tagged `lifeboat:replaced-by`. No newer point →
+ * same device. With `finalDelta: cbt` the step first records the copy's final delta as a point
+ * of the volume (the copy volume's snapshot read through changed-block tracking). The volume taken off is kept, tagged `lifeboat:replaced-by`. No newer point →
  * succeeds with `synced: false` and says why. Idempotent: the snapshot and volume are found by
  * the step's key (plus the point), the swap compares before it changes. No undo: a failback
  * never deletes data.
@@ -86,6 +102,22 @@ export function syncBackStepHandler(deps: SyncBackDeps): StepHandler {
   return {
     async execute(step, ctx) {
       const input = parseStepInput(syncBackInputSchema, ctx.input, step.id);
+      if (input.finalDelta === "cbt") {
+        if (!input.cbt || !deps.finalDelta) {
+          throw new BugError(`${step.id}: a cbt final delta without its binding or its port`);
+        }
+        // A resumed step takes it again: the copy still serves, a newer point is carried.
+        const taken = await deps.finalDelta(ctx.environment, input.volume, input.cbt);
+        await ctx.journal({
+          type: "sync-back.final-delta",
+          data: {
+            method: "cbt",
+            point: taken.snapshotId,
+            at: taken.at.toISOString(),
+            ...input.cbt,
+          },
+        });
+      }
       const chosen = pointToSync(await deps.points(ctx.environment, input.volume), input);
       if (chosen.point === null) {
         const outputs = {

@@ -9,18 +9,12 @@
 // failback, the old volume is kept and tagged, no machine is duplicated, the copy is gone, DNS
 // leads home, protection is back on.
 import { strict as assert } from "node:assert";
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { open, readFile, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { GetSnapshotBlockCommand, ListSnapshotBlocksCommand } from "@aws-sdk/client-ebs";
-import {
-  AttachVolumeCommand,
-  CreateVolumeCommand,
-  DescribeInstancesCommand,
-  DescribeVolumesCommand,
-} from "@aws-sdk/client-ec2";
+import { DescribeInstancesCommand, DescribeVolumesCommand } from "@aws-sdk/client-ec2";
 import { ListResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
 import { listRecoveryPoints } from "../../src/store/recovery-points-repo.js";
 import { listSteps } from "../../src/store/steps-repo.js";
@@ -29,7 +23,13 @@ import { countRegion } from "../integration/recover-fixture.js";
 import { expectJson } from "./capture-fixture.js";
 import { cliPath } from "./cli.js";
 import {
-  recoverWorld,
+  device,
+  failbackWorld,
+  sha,
+  snapshotBytes,
+  type FailbackJson,
+} from "./failback-fixture.js";
+import {
   runIdOf,
   source,
   spawnLifeboat,
@@ -43,62 +43,33 @@ const KiB = 1024;
 const imageSize = 1024 * KiB;
 let world: RecoverWorld;
 let dataVolume = "";
-const device = "/dev/sdf";
 const imagePath = () => join(world.ws.dir, "disks", "data.img");
 
 before(async () => {
-  world = await recoverWorld({
-    beforeCapture: async (clients, shop) => {
-      const { ec2 } = clients.region(source);
-      const made = await ec2.send(
-        new CreateVolumeCommand({
-          AvailabilityZone: `${source}a`,
-          Size: 1,
-          VolumeType: "gp3",
-          TagSpecifications: [
+  ({ world, dataVolume } = await failbackWorld((c, volume) =>
+    c
+      .set("environments.shop.protect", [{ volumes: { ids: [volume] }, rpo: "1h" }])
+      .set("environments.shop.agent", {
+        name: "data-host",
+        volumes: { [volume]: { path: "disks/data.img", mode: "scan" } },
+      })
+      // The final delta, taken during the failback on "the copy" (here the same host).
+      .set("workflows", {
+        "final-delta": {
+          steps: [
             {
-              ResourceType: "volume",
-              Tags: [
-                { Key: "app", Value: "shop" },
-                { Key: "Name", Value: "shop-data" },
-              ],
+              id: "agent-once",
+              action: "exec",
+              target: { local: true },
+              with: {
+                command: [process.execPath, cliPath, "agent", "shop", "--once", "--json"],
+              },
             },
           ],
-        }),
-      );
-      dataVolume = made.VolumeId!;
-      await ec2.send(
-        new AttachVolumeCommand({
-          VolumeId: dataVolume,
-          InstanceId: shop.compute.bastionInstanceId,
-          Device: device,
-        }),
-      );
-    },
-    config: (c) =>
-      c
-        .set("environments.shop.protect", [{ volumes: { ids: [dataVolume] }, rpo: "1h" }])
-        .set("environments.shop.agent", {
-          name: "data-host",
-          volumes: { [dataVolume]: { path: "disks/data.img", mode: "scan" } },
-        })
-        // The final delta, taken during the failback on "the copy" (here the same host).
-        .set("workflows", {
-          "final-delta": {
-            steps: [
-              {
-                id: "agent-once",
-                action: "exec",
-                target: { local: true },
-                with: {
-                  command: [process.execPath, cliPath, "agent", "shop", "--once", "--json"],
-                },
-              },
-            ],
-          },
-        })
-        .set("environments.shop.recovery.workflows", { "before-sync-back": ["final-delta"] }),
-  });
+        },
+      })
+      .set("environments.shop.recovery.workflows", { "before-sync-back": ["final-delta"] }),
+  ));
   // A 1 MiB image: 16 KiB of data, a hole, 8 KiB of data (moto's blocks are 512 B).
   mkdirSync(join(world.ws.dir, "disks"));
   await writeFile(imagePath(), randomBytes(16 * KiB));
@@ -145,46 +116,6 @@ async function shopAlias(): Promise<string | undefined> {
   const name = `${dns.shopRecordName.replace(/\.$/, "")}.`;
   return sets.ResourceRecordSets?.find((s) => s.Name === name && s.Type === "A")?.AliasTarget
     ?.DNSName;
-}
-
-/** A snapshot's bytes as a plain EBS client reads them (holes as zeros), `size` long. */
-async function snapshotBytes(snapshotId: string, size: number): Promise<Buffer> {
-  const { ebs } = world.clients.region(source);
-  const listed = await ebs.send(new ListSnapshotBlocksCommand({ SnapshotId: snapshotId }));
-  const blockSize = Number(listed.BlockSize);
-  const bytes = Buffer.alloc(Math.ceil(size / blockSize) * blockSize);
-  for (const b of listed.Blocks ?? []) {
-    const got = await ebs.send(
-      new GetSnapshotBlockCommand({
-        SnapshotId: snapshotId,
-        BlockIndex: Number(b.BlockIndex),
-        BlockToken: b.BlockToken,
-      }),
-    );
-    Buffer.from(await got.BlockData!.transformToByteArray()).copy(
-      bytes,
-      Number(b.BlockIndex) * blockSize,
-    );
-  }
-  return bytes.subarray(0, size);
-}
-
-const sha = (data: Buffer) => createHash("sha256").update(data).digest("hex");
-
-interface FailbackJson {
-  ok: boolean;
-  failoverRunId: string;
-  copyTeardown: { runId: string; phase: string } | null;
-  environmentStatus: string;
-  protectionEnabled: boolean;
-  copyCapture: { version: number; label: string; counts: Record<string, number> } | null;
-  dataSync: {
-    stepId: string;
-    phase: string;
-    finalDelta: string;
-    outputs: Record<string, unknown> | null;
-  }[];
-  report: ReportJson["report"];
 }
 
 test("failback takes the copy's final delta itself and carries it home: killed -9 mid-sync, resumed, byte-identical", async (t) => {
@@ -281,7 +212,7 @@ test("failback takes the copy's final delta itself and carries it home: killed -
   const made = volumes.Volumes?.find((v) => v.VolumeId === out.id);
   assert.equal(made?.SnapshotId, out.snapshotId);
   assert.equal(made?.AvailabilityZone, `${source}a`);
-  assert.equal(sha(await snapshotBytes(out.snapshotId, imageSize)), sha(expected));
+  assert.equal(sha(await snapshotBytes(world, out.snapshotId, imageSize)), sha(expected));
   // The old volume is kept, detached, and says what replaced it.
   const old = volumes.Volumes?.find((v) => v.VolumeId === dataVolume);
   assert.equal(old?.State, "available");
