@@ -1,4 +1,5 @@
 import type { BlockSnapshotStore } from "../providers/block-snapshots.js";
+import { BoundedJobs, isZero, padded } from "../providers/block-puts.js";
 import type { BaseImage } from "./change-source.js";
 
 /** Bytes [offset, offset + length) of an image, aligned to whole blocks. */
@@ -56,49 +57,29 @@ export async function putChangedBlocks(
 ): Promise<number> {
   const bs = options.blockSize;
   const window = Math.max(bs, Math.floor(options.windowBytes / bs) * bs);
-  const running = new Set<Promise<void>>();
-  let failure: unknown;
+  const jobs = new BoundedJobs(options.parallel);
   let written = 0;
   let done = -1;
   for (const range of ranges) {
     const first = Math.max(Math.floor(range.offset / bs), done + 1);
     const end = Math.ceil((range.offset + range.length) / bs);
-    for (let block = first; block < end && failure === undefined;) {
+    for (let block = first; block < end && !jobs.failed;) {
       const from = block * bs;
       const length = Math.min(window, end * bs - from, image.size - from);
       const data = await image.read(from, length);
       const before = await options.previous?.read(from, length);
-      for (let at = 0; at < data.length && failure === undefined; at += bs, block++) {
+      for (let at = 0; at < data.length && !jobs.failed; at += bs, block++) {
         const index = block;
         const bytes = padded(data.subarray(at, at + bs), bs);
         if (before && Buffer.compare(bytes, padded(before.subarray(at, at + bs), bs)) === 0) {
           continue;
         }
         if (isZero(bytes) && !options.parentBlocks.has(index)) continue;
-        const job = store.putBlock(snapshotId, index, bytes).then(
-          () => void written++,
-          (error: unknown) => void (failure ??= error),
-        );
-        const tracked = job.then(() => void running.delete(tracked));
-        running.add(tracked);
-        if (running.size >= options.parallel) await Promise.race(running);
+        await jobs.add(store.putBlock(snapshotId, index, bytes).then(() => void written++));
       }
     }
     done = end - 1;
   }
-  await Promise.all(running);
-  if (failure !== undefined) throw failure;
+  await jobs.settle();
   return written;
-}
-
-function isZero(data: Uint8Array): boolean {
-  for (let i = 0; i < data.length; i++) if (data[i] !== 0) return false;
-  return true;
-}
-
-function padded(data: Uint8Array, blockSize: number): Uint8Array {
-  if (data.length === blockSize) return data;
-  const out = new Uint8Array(blockSize);
-  out.set(data);
-  return out;
 }

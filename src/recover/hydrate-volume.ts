@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { LifeboatError } from "../model/errors.js";
+import { BoundedJobs, isZero, padded } from "../providers/block-puts.js";
 import type { BlockSnapshotStore } from "../providers/block-snapshots.js";
 
 /** Random access to a recovery point's bytes (the repository's `ImageReader` is one). */
@@ -166,42 +167,19 @@ async function forEachBlock(
     blockSize,
     Math.floor((options.windowBytes ?? 8 << 20) / blockSize) * blockSize,
   );
-  const parallel = options.parallel ?? 16;
-  const running = new Set<Promise<void>>();
-  let failure: unknown;
+  const jobs = new BoundedJobs(options.parallel ?? 16);
   const read = (offset: number) =>
     offset < source.size ? source.read(offset, Math.min(window, source.size - offset)) : undefined;
   let next = read(0);
-  for (let offset = 0; offset < source.size && failure === undefined; offset += window) {
+  for (let offset = 0; offset < source.size && !jobs.failed; offset += window) {
     const data = await next!;
     next = read(offset + window);
-    for (let at = 0; at < data.length && failure === undefined; at += blockSize) {
+    for (let at = 0; at < data.length && !jobs.failed; at += blockSize) {
       if (options.signal?.aborted) throw new LifeboatError("LB_CANCELLED", "hydration cancelled");
-      const job = fn((offset + at) / blockSize, data.subarray(at, at + blockSize)).catch(
-        (error: unknown) => {
-          failure ??= error;
-        },
-      );
-      const tracked = job.then(() => void running.delete(tracked));
-      running.add(tracked);
-      if (running.size >= parallel) await Promise.race(running);
+      await jobs.add(fn((offset + at) / blockSize, data.subarray(at, at + blockSize)));
     }
   }
-  await Promise.all(running);
-  if (failure !== undefined) throw failure;
-}
-
-function isZero(data: Uint8Array): boolean {
-  for (let i = 0; i < data.length; i++) if (data[i] !== 0) return false;
-  return true;
-}
-
-/** The last block of a source whose size is not a multiple of the block size, zero-padded. */
-function padded(data: Uint8Array, blockSize: number): Uint8Array {
-  if (data.length === blockSize) return data;
-  const out = new Uint8Array(blockSize);
-  out.set(data);
-  return out;
+  await jobs.settle();
 }
 
 function digest(data: Uint8Array): Buffer {
