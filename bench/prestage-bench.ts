@@ -13,12 +13,9 @@ import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
+import { EC2Client } from "@aws-sdk/client-ec2";
 import { storeStageLog } from "../src/compose-prestage.js";
-import type { ExecutableStep } from "../src/execute/execution-plan.js";
-import type { StepContext } from "../src/execute/step-handler.js";
 import { ManualClock, systemClock } from "../src/model/clock.js";
-import { silentLogger } from "../src/model/logger.js";
 import { stageNewest } from "../src/protect/prestage.js";
 import { protectVolume } from "../src/protect/protect-volume.js";
 import { ScanSource } from "../src/protect/scan-source.js";
@@ -28,6 +25,11 @@ import { hydrateStepHandler } from "../src/recover/hydrate-step.js";
 import { ImageReader } from "../src/repository/archiver/api.js";
 import { motoClientConfig, startMoto } from "../test/harness/moto.js";
 import { protectFixture } from "../test/integration/protect-fixture.js";
+import {
+  launchMachines,
+  stepContext,
+  volumeStep,
+} from "../test/integration/volume-step-fixture.js";
 
 export interface PrestageBenchResult {
   readonly imageBytes: number;
@@ -104,17 +106,7 @@ export async function runPrestageBench(
     log(`prestage: recovery with and without hydration…`);
 
     const ec2 = new EC2Client(motoClientConfig(moto, region));
-    const machines = (
-      await ec2.send(
-        new RunInstancesCommand({
-          ImageId: "ami-12c6146b",
-          MinCount: 2,
-          MaxCount: 2,
-          InstanceType: "t3.micro",
-          Placement: { AvailabilityZone: `${region}a` },
-        }),
-      )
-    ).Instances!.map((i) => i.InstanceId!);
+    const machines = await launchMachines(ec2, `${region}a`, 2);
     ec2.destroy();
     const handler = hydrateStepHandler({
       store,
@@ -128,26 +120,8 @@ export async function runPrestageBench(
         properties: {},
         data,
       };
-      const step = {
-        id: "hydrate:volume:vol-bench",
-        kind: "hydrate",
-        dependsOn: [],
-        idempotencyKey: key,
-        input,
-        resource: "volume:vol-bench",
-      } as unknown as ExecutableStep;
-      const ctx = {
-        runId: key,
-        environment: "shop",
-        idempotencyKey: key,
-        input,
-        dependencyOutputs: new Map(),
-        attempt: 1,
-        signal: new AbortController().signal,
-        logger: silentLogger,
-        clock: systemClock,
-        journal: async () => undefined,
-      } as StepContext;
+      const step = { ...volumeStep("hydrate", "volume:vol-bench", input), idempotencyKey: key };
+      const ctx = stepContext(key, key, input);
       const at = performance.now();
       const result = await handler.execute(step, ctx);
       const out = result.outputs as { id: string; verify?: { identical: boolean } };

@@ -17,12 +17,10 @@ import {
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import type { ExecutableStep } from "../../src/execute/execution-plan.js";
-import type { StepContext } from "../../src/execute/step-handler.js";
-import { systemClock } from "../../src/model/clock.js";
-import { silentLogger } from "../../src/model/logger.js";
 import { AwsConnection } from "../../src/providers/aws/aws-connection.js";
 import { awsRebuildHandler } from "../../src/providers/aws/apply/rebuild-handler.js";
 import { motoClientConfig, startMoto, type MotoServer } from "../harness/moto.js";
+import { stepContext } from "./volume-step-fixture.js";
 
 const region = "us-east-1";
 let moto: MotoServer;
@@ -41,18 +39,7 @@ after(async () => {
   await moto?.stop();
 });
 
-const context = (key: string, input: unknown): StepContext => ({
-  runId: "run-failback-rebuild",
-  environment: "shop",
-  idempotencyKey: key,
-  input,
-  dependencyOutputs: new Map(),
-  attempt: 1,
-  signal: new AbortController().signal,
-  logger: silentLogger,
-  clock: systemClock,
-  journal: async () => undefined,
-});
+const context = (key: string, input: unknown) => stepContext("run-failback-rebuild", key, input);
 
 /** A machine in the default network and the rebuild input a failback plans for it. */
 async function primaryMachine() {

@@ -6,30 +6,28 @@
  */
 import { strict as assert } from "node:assert";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { EBSClient, GetSnapshotBlockCommand, ListSnapshotBlocksCommand } from "@aws-sdk/client-ebs";
-import { DescribeVolumesCommand, EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
-import type { ExecutableStep } from "../../src/execute/execution-plan.js";
-import type { JournalNote, StepContext } from "../../src/execute/step-handler.js";
-import { systemClock } from "../../src/model/clock.js";
+import { DescribeVolumesCommand, EC2Client } from "@aws-sdk/client-ec2";
+import type { JournalNote } from "../../src/execute/step-handler.js";
 import type { LifeboatError } from "../../src/model/errors.js";
-import { silentLogger } from "../../src/model/logger.js";
 import { awsBlockSnapshots } from "../../src/providers/aws/aws-block-snapshots.js";
-import { AwsConnection } from "../../src/providers/aws/aws-connection.js";
+import type { AwsConnection } from "../../src/providers/aws/aws-connection.js";
 import { hydrateStepHandler } from "../../src/recover/hydrate-step.js";
 import { verifySnapshot } from "../../src/recover/hydrate-volume.js";
-import { backup, ImageReader } from "../../src/repository/archiver/api.js";
-import { FsBackend } from "../../src/repository/backends/fs-backend.js";
-import { Repository } from "../../src/repository/repository.js";
-import { motoClientConfig, startMoto, type MotoServer } from "../harness/moto.js";
-import { password, testOptions } from "./repo-fixture.js";
+import { ImageReader } from "../../src/repository/archiver/api.js";
+import type { Repository } from "../../src/repository/repository.js";
+import { motoClientConfig } from "../harness/moto.js";
+import {
+  launchMachines,
+  pointFixture,
+  readSnapshot,
+  stepContext,
+  volumeStep,
+  type PointFixture,
+} from "./volume-step-fixture.js";
 
 const region = "us-west-2";
-let moto: MotoServer;
-let dir: string;
+let fx: PointFixture;
 let repo: Repository;
 let connection: AwsConnection;
 let image: Buffer;
@@ -43,46 +41,19 @@ function makeImage(): Buffer {
 }
 
 before(async () => {
-  moto = await startMoto();
-  dir = await mkdtemp(join(tmpdir(), "lifeboat-hydrate-"));
-  repo = await Repository.init(new FsBackend(join(dir, "repo")), password, testOptions);
   image = makeImage();
-  await writeFile(join(dir, "disk.img"), image);
-  point = (await backup(repo, { source: join(dir, "disk.img"), kind: "image", chunkSize: 16384 }))
-    .snapshot;
-  connection = new AwsConnection({ ...motoClientConfig(moto, region), maxConcurrency: 8 });
+  fx = await pointFixture("hydrate", region, image);
+  ({ repo, connection, point } = fx);
 });
 
 after(async () => {
-  connection?.destroy();
-  await repo?.close();
-  await moto?.stop();
-  await rm(dir, { recursive: true, force: true });
+  await fx?.close();
 });
 
-function context(key: string, input: unknown, notes: JournalNote[]): StepContext {
-  return {
-    runId: "run-hydrate-test",
-    environment: "shop",
-    idempotencyKey: key,
-    input,
-    dependencyOutputs: new Map(),
-    attempt: 1,
-    signal: new AbortController().signal,
-    logger: silentLogger,
-    clock: systemClock,
-    journal: async (note) => void notes.push(note),
-  };
-}
+const context = (key: string, input: unknown, notes: JournalNote[]) =>
+  stepContext("run-hydrate-test", key, input, notes);
 
-const step = (input: unknown): ExecutableStep => ({
-  id: "hydrate:volume:vol-data",
-  kind: "hydrate",
-  dependsOn: [],
-  idempotencyKey: "k",
-  input: input as ExecutableStep["input"],
-  resource: "volume:vol-data",
-});
+const step = (input: unknown) => volumeStep("hydrate", "volume:vol-data", input);
 
 const nonZeroBlocks = (bytes: Buffer, size: number) => {
   let n = 0;
@@ -143,19 +114,10 @@ test("hydrate: blocks written (zeros skipped), read back identical, volume made 
   );
 
   // Attach (what the volume's configure step does in a plan) to a machine in the target.
-  const ec2 = new EC2Client(motoClientConfig(moto, region));
+  const ec2 = new EC2Client(motoClientConfig(fx.moto, region));
   try {
-    const run = await ec2.send(
-      new RunInstancesCommand({
-        ImageId: "ami-12c6146b",
-        MinCount: 1,
-        MaxCount: 1,
-        InstanceType: "t3.micro",
-        Placement: { AvailabilityZone: "us-west-2a" },
-      }),
-    );
-    const machine = run.Instances![0]!.InstanceId!;
-    await store.attachVolume(out.id, machine, "/dev/sdf");
+    const [machine] = await launchMachines(ec2, "us-west-2a");
+    await store.attachVolume(out.id, machine!, "/dev/sdf");
     const volume = (await ec2.send(new DescribeVolumesCommand({ VolumeIds: [out.id] })))
       .Volumes![0]!;
     assert.equal(volume.SnapshotId, out.snapshotId);
@@ -166,29 +128,9 @@ test("hydrate: blocks written (zeros skipped), read back identical, volume made 
   }
 
   // The attached volume's snapshot, read back with a plain client, is the image byte for byte.
-  const ebs = new EBSClient(motoClientConfig(moto, region));
-  try {
-    const listed = await ebs.send(new ListSnapshotBlocksCommand({ SnapshotId: out.snapshotId }));
-    const volumeBytes = Buffer.alloc(Math.ceil(image.length / blockSize) * blockSize);
-    for (const b of listed.Blocks ?? []) {
-      const got = await ebs.send(
-        new GetSnapshotBlockCommand({
-          SnapshotId: out.snapshotId,
-          BlockIndex: Number(b.BlockIndex),
-          BlockToken: b.BlockToken,
-        }),
-      );
-      Buffer.from(await got.BlockData!.transformToByteArray()).copy(
-        volumeBytes,
-        Number(b.BlockIndex) * blockSize,
-      );
-    }
-    const sha = (data: Buffer) => createHash("sha256").update(data).digest("hex");
-    assert.equal(sha(volumeBytes.subarray(0, image.length)), sha(image));
-    assert.ok(volumeBytes.subarray(image.length).every((b) => b === 0));
-  } finally {
-    ebs.destroy();
-  }
+  const volumeBytes = await readSnapshot(fx.moto, region, out.snapshotId, image.length);
+  const sha = (data: Buffer) => createHash("sha256").update(data).digest("hex");
+  assert.equal(sha(volumeBytes), sha(image));
 
   // A retry of the step (same key) reuses the finished snapshot and adopts the volume.
   const again = await handler.execute(step(input), context(key, input, []));

@@ -12,13 +12,10 @@ import { createHash, randomBytes } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { EBSClient, GetSnapshotBlockCommand, ListSnapshotBlocksCommand } from "@aws-sdk/client-ebs";
-import { DescribeVolumesCommand, EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
+import { DescribeVolumesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { storeStageLog } from "../../src/compose-prestage.js";
-import type { ExecutableStep } from "../../src/execute/execution-plan.js";
-import type { JournalNote, StepContext } from "../../src/execute/step-handler.js";
+import type { JournalNote } from "../../src/execute/step-handler.js";
 import { ManualClock, systemClock } from "../../src/model/clock.js";
-import { silentLogger } from "../../src/model/logger.js";
 import { runAgent } from "../../src/protect/agent.js";
 import { stageNewest, type PrestageDeps } from "../../src/protect/prestage.js";
 import { protectVolume } from "../../src/protect/protect-volume.js";
@@ -32,6 +29,7 @@ import { listRecoveryPoints } from "../../src/store/recovery-points-repo.js";
 import { listStagedSnapshots } from "../../src/store/staged-snapshots-repo.js";
 import { motoClientConfig, startMoto, type MotoServer } from "../harness/moto.js";
 import { KiB, protectFixture, type ProtectFixture } from "./protect-fixture.js";
+import { launchMachines, readSnapshot, stepContext, volumeStep } from "./volume-step-fixture.js";
 
 const region = "us-west-2";
 let moto: MotoServer;
@@ -71,33 +69,6 @@ function nonZeroBlocks(bytes: Buffer, from = 0, to = bytes.length, size = 512): 
     if (bytes.subarray(at, Math.min(at + size, to)).some((b) => b !== 0)) n++;
   }
   return n;
-}
-
-/** A staged snapshot read back with a plain SDK client, as the volume made from it would be. */
-async function readSnapshot(snapshotId: string, size: number): Promise<Buffer> {
-  const ebs = new EBSClient(motoClientConfig(moto, region));
-  try {
-    const listed = await ebs.send(new ListSnapshotBlocksCommand({ SnapshotId: snapshotId }));
-    const blockSize = Number(listed.BlockSize);
-    const out = Buffer.alloc(Math.ceil(size / blockSize) * blockSize);
-    for (const b of listed.Blocks ?? []) {
-      const got = await ebs.send(
-        new GetSnapshotBlockCommand({
-          SnapshotId: snapshotId,
-          BlockIndex: Number(b.BlockIndex),
-          BlockToken: b.BlockToken,
-        }),
-      );
-      Buffer.from(await got.BlockData!.transformToByteArray()).copy(
-        out,
-        Number(b.BlockIndex) * blockSize,
-      );
-    }
-    assert.ok(out.subarray(size).every((b) => b === 0));
-    return out.subarray(0, size);
-  } finally {
-    ebs.destroy();
-  }
 }
 
 const sha = (data: Buffer) => createHash("sha256").update(data).digest("hex");
@@ -150,7 +121,7 @@ test("prestage: three cycles stage a chain; the final snapshot reads back as the
   assert.equal(stage3.staged?.pointId, third.point.id);
   const snapshotId = stage3.staged!.snapshotId;
 
-  const staged = await readSnapshot(snapshotId, image.length);
+  const staged = await readSnapshot(moto, region, snapshotId, image.length);
   assert.equal(sha(staged), sha(await readFile(path)));
   assert.equal(sha(staged), sha(image));
   const rows = await listStagedSnapshots(fx.store, "shop", { source: "vol-1", target: "west" });
@@ -163,20 +134,8 @@ test("prestage: three cycles stage a chain; the final snapshot reads back as the
   thirdPoint = third.point;
 });
 
-function context(key: string, input: unknown, notes: JournalNote[]): StepContext {
-  return {
-    runId: "run-prestage-test",
-    environment: "shop",
-    idempotencyKey: key,
-    input,
-    dependencyOutputs: new Map(),
-    attempt: 1,
-    signal: new AbortController().signal,
-    logger: silentLogger,
-    clock: systemClock,
-    journal: async (note) => void notes.push(note),
-  };
-}
+const context = (key: string, input: unknown, notes: JournalNote[]) =>
+  stepContext("run-prestage-test", key, input, notes);
 
 test("prestage: a recovery makes the volume from the staged snapshot and writes no block", async () => {
   assert.ok(stagedSnapshot, "needs the chain of the first test");
@@ -215,14 +174,7 @@ test("prestage: a recovery makes the volume from the staged snapshot and writes 
     properties: { size: 1, volumeType: "gp3" },
     data: data["volume:vol-1"],
   };
-  const step = {
-    id: "hydrate:volume:vol-1",
-    kind: "hydrate",
-    dependsOn: [],
-    idempotencyKey: "k",
-    input,
-    resource: "volume:vol-1",
-  } as unknown as ExecutableStep;
+  const step = volumeStep("hydrate", "volume:vol-1", input);
   const notes: JournalNote[] = [];
   const before = puts();
   const result = await handler.execute(step, context("run-prestage/1", input, notes));
@@ -237,17 +189,8 @@ test("prestage: a recovery makes the volume from the staged snapshot and writes 
 
   const ec2 = new EC2Client(motoClientConfig(moto, region));
   try {
-    const run = await ec2.send(
-      new RunInstancesCommand({
-        ImageId: "ami-12c6146b",
-        MinCount: 1,
-        MaxCount: 1,
-        InstanceType: "t3.micro",
-        Placement: { AvailabilityZone: "us-west-2a" },
-      }),
-    );
-    const machine = run.Instances![0]!.InstanceId!;
-    await store.attachVolume(out.id, machine, "/dev/sdf");
+    const [machine] = await launchMachines(ec2, "us-west-2a");
+    await store.attachVolume(out.id, machine!, "/dev/sdf");
     const volume = (await ec2.send(new DescribeVolumesCommand({ VolumeIds: [out.id] })))
       .Volumes![0]!;
     assert.equal(volume.SnapshotId, stagedSnapshot, "the attached volume is the staged snapshot");
@@ -331,5 +274,5 @@ test("prestage: a failed stage keeps the point and the next cycle catches up", a
   assert.equal(up[0]!.staging?.lastStagedPointAt, newest.at.toISOString());
   const [staged] = await listStagedSnapshots(fx.store, "shop", { source: "vol-2" });
   assert.equal(staged?.pointId, newest.id);
-  assert.equal(sha(await readSnapshot(staged.snapshotId, image.length)), sha(image));
+  assert.equal(sha(await readSnapshot(moto, region, staged.snapshotId, image.length)), sha(image));
 });

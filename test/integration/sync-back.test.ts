@@ -7,9 +7,6 @@
  */
 import { strict as assert } from "node:assert";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
 import {
   AttachVolumeCommand,
@@ -17,29 +14,25 @@ import {
   DescribeInstancesCommand,
   DescribeVolumesCommand,
   EC2Client,
-  RunInstancesCommand,
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
-import type { ExecutableStep } from "../../src/execute/execution-plan.js";
-import type { JournalNote, StepContext } from "../../src/execute/step-handler.js";
-import { systemClock } from "../../src/model/clock.js";
-import { silentLogger } from "../../src/model/logger.js";
+import type { JournalNote } from "../../src/execute/step-handler.js";
 import type { RecoveryPoint } from "../../src/model/recovery-point.js";
 import { awsBlockSnapshots } from "../../src/providers/aws/aws-block-snapshots.js";
-import { AwsConnection } from "../../src/providers/aws/aws-connection.js";
 import { awsVolumeSwap } from "../../src/providers/aws/aws-volume-swap.js";
 import { syncBackStepHandler } from "../../src/recover/sync-back-step.js";
-import { backup, ImageReader } from "../../src/repository/archiver/api.js";
-import { FsBackend } from "../../src/repository/backends/fs-backend.js";
-import { Repository } from "../../src/repository/repository.js";
-import { motoClientConfig, startMoto, type MotoServer } from "../harness/moto.js";
-import { password, testOptions } from "./repo-fixture.js";
+import { ImageReader } from "../../src/repository/archiver/api.js";
+import { motoClientConfig } from "../harness/moto.js";
+import {
+  launchMachines,
+  pointFixture,
+  stepContext,
+  volumeStep,
+  type PointFixture,
+} from "./volume-step-fixture.js";
 
 const region = "us-east-1";
-let moto: MotoServer;
-let dir: string;
-let repo: Repository;
-let connection: AwsConnection;
+let fx: PointFixture;
 let ec2: EC2Client;
 let written: string;
 
@@ -47,22 +40,18 @@ const hydrated = "0".repeat(64);
 const failoverAt = new Date(Date.now() - 3_600_000);
 
 before(async () => {
-  moto = await startMoto();
-  dir = await mkdtemp(join(tmpdir(), "lifeboat-sync-back-"));
-  repo = await Repository.init(new FsBackend(join(dir, "repo")), password, testOptions);
-  await writeFile(join(dir, "disk.img"), Buffer.concat([randomBytes(3000), Buffer.alloc(8192)]));
-  written = (await backup(repo, { source: join(dir, "disk.img"), kind: "image", chunkSize: 16384 }))
-    .snapshot;
-  connection = new AwsConnection({ ...motoClientConfig(moto, region), maxConcurrency: 8 });
-  ec2 = new EC2Client(motoClientConfig(moto, region));
+  fx = await pointFixture(
+    "sync-back",
+    region,
+    Buffer.concat([randomBytes(3000), Buffer.alloc(8192)]),
+  );
+  written = fx.point;
+  ec2 = new EC2Client(motoClientConfig(fx.moto, region));
 });
 
 after(async () => {
   ec2?.destroy();
-  connection?.destroy();
-  await repo?.close();
-  await moto?.stop();
-  await rm(dir, { recursive: true, force: true });
+  await fx?.close();
 });
 
 const point = (snapshotId: string, at: Date): RecoveryPoint => ({
@@ -82,54 +71,26 @@ const point = (snapshotId: string, at: Date): RecoveryPoint => ({
 
 function handler(points: RecoveryPoint[]) {
   return syncBackStepHandler({
-    blocks: () => awsBlockSnapshots(connection),
-    swap: () => awsVolumeSwap(connection),
-    openPoint: async (id) => ImageReader.open(repo, await repo.loadSnapshot(id)),
+    blocks: () => awsBlockSnapshots(fx.connection),
+    swap: () => awsVolumeSwap(fx.connection),
+    openPoint: async (id) => ImageReader.open(fx.repo, await fx.repo.loadSnapshot(id)),
     points: async () => points,
   });
 }
 
-function context(key: string, input: unknown, notes: JournalNote[]): StepContext {
-  return {
-    runId: "run-failback-test",
-    environment: "shop",
-    idempotencyKey: key,
-    input,
-    dependencyOutputs: new Map(),
-    attempt: 1,
-    signal: new AbortController().signal,
-    logger: silentLogger,
-    clock: systemClock,
-    journal: async (note) => void notes.push(note),
-  };
-}
+const context = (key: string, input: unknown, notes: JournalNote[]) =>
+  stepContext("run-failback-test", key, input, notes);
 
-const step = (input: unknown): ExecutableStep => ({
-  id: "sync-back:volume:vol-data",
-  kind: "sync-back",
-  dependsOn: [],
-  idempotencyKey: "k",
-  input: input as ExecutableStep["input"],
-  resource: "volume:vol-data",
-});
+const step = (input: unknown) => volumeStep("sync-back", "volume:vol-data", input);
 
 /** A running machine with a 1 GiB volume at /dev/sdf. */
 async function machineWithVolume(): Promise<{ machine: string; volume: string }> {
-  const run = await ec2.send(
-    new RunInstancesCommand({
-      ImageId: "ami-12c6146b",
-      MinCount: 1,
-      MaxCount: 1,
-      InstanceType: "t3.micro",
-      Placement: { AvailabilityZone: `${region}a` },
-    }),
-  );
-  const machine = run.Instances![0]!.InstanceId!;
+  const [machine] = await launchMachines(ec2, `${region}a`);
   const made = await ec2.send(new CreateVolumeCommand({ AvailabilityZone: `${region}a`, Size: 1 }));
   await ec2.send(
-    new AttachVolumeCommand({ VolumeId: made.VolumeId!, InstanceId: machine, Device: "/dev/sdf" }),
+    new AttachVolumeCommand({ VolumeId: made.VolumeId!, InstanceId: machine!, Device: "/dev/sdf" }),
   );
-  return { machine, volume: made.VolumeId! };
+  return { machine: machine!, volume: made.VolumeId! };
 }
 
 const inputFor = (machine: string | null) => ({
