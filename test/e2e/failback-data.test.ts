@@ -15,7 +15,6 @@ import { open, readFile, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { DescribeInstancesCommand, DescribeVolumesCommand } from "@aws-sdk/client-ec2";
-import { ListResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
 import { listRecoveryPoints } from "../../src/store/recovery-points-repo.js";
 import { listSteps } from "../../src/store/steps-repo.js";
 import { listStepEvents } from "../../src/store/step-events-repo.js";
@@ -26,6 +25,7 @@ import {
   device,
   failbackWorld,
   sha,
+  shopAlias,
   snapshotBytes,
   type FailbackJson,
 } from "./failback-fixture.js";
@@ -108,19 +108,9 @@ async function newestPoint(): Promise<string> {
   }
 }
 
-async function shopAlias(): Promise<string | undefined> {
-  const { dns } = world.shop;
-  const sets = await world.clients
-    .region(source)
-    .route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: dns.hostedZoneId }));
-  const name = `${dns.shopRecordName.replace(/\.$/, "")}.`;
-  return sets.ResourceRecordSets?.find((s) => s.Name === name && s.Type === "A")?.AliasTarget
-    ?.DNSName;
-}
-
 test("failback takes the copy's final delta itself and carries it home: killed -9 mid-sync, resumed, byte-identical", async (t) => {
   const east = world.clients.region(source);
-  const homeAlias = await shopAlias();
+  const homeAlias = await shopAlias(world);
   const machinesBefore = (await countRegion(east)).machine;
 
   const first = await protectOnce();
@@ -233,7 +223,7 @@ test("failback takes the copy's final delta itself and carries it home: killed -
     tagged.map((v) => v.VolumeId),
     [],
   );
-  assert.equal(await shopAlias(), homeAlias);
+  assert.equal(await shopAlias(world), homeAlias);
   assert.match(homeAlias ?? "", new RegExp(source));
 
   // The copy was captured before it went: a version labelled as the copy, listed by history,

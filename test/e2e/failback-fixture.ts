@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { GetSnapshotBlockCommand, ListSnapshotBlocksCommand } from "@aws-sdk/client-ebs";
 import { AttachVolumeCommand, CreateVolumeCommand } from "@aws-sdk/client-ec2";
+import { ListResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
 import type { ConfigBuilder } from "./config-builder.js";
 import { recoverWorld, source, type RecoverWorld, type ReportJson } from "./recover-fixture.js";
 
@@ -74,6 +75,17 @@ export async function snapshotBytes(
     );
   }
   return bytes.subarray(0, size);
+}
+
+/** Where the shop's alias record leads now. */
+export async function shopAlias(world: RecoverWorld): Promise<string | undefined> {
+  const { dns } = world.shop;
+  const sets = await world.clients
+    .region(source)
+    .route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: dns.hostedZoneId }));
+  const name = `${dns.shopRecordName.replace(/\.$/, "")}.`;
+  return sets.ResourceRecordSets?.find((s) => s.Name === name && s.Type === "A")?.AliasTarget
+    ?.DNSName;
 }
 
 export const sha = (data: Buffer) => createHash("sha256").update(data).digest("hex");

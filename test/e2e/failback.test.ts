@@ -21,11 +21,11 @@ import {
   DescribeVolumesCommand,
   DescribeVpcsCommand,
 } from "@aws-sdk/client-ec2";
-import { ListResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
 import { listRuns } from "../../src/store/runs-repo.js";
 import { listSteps } from "../../src/store/steps-repo.js";
 import { countRegion } from "../integration/recover-fixture.js";
 import { expectError, expectJson } from "./capture-fixture.js";
+import { shopAlias, type FailbackJson } from "./failback-fixture.js";
 import {
   recoverWorld,
   runIdOf,
@@ -46,25 +46,6 @@ before(async () => {
 after(async () => {
   await world?.close();
 });
-
-interface FailbackJson {
-  ok: boolean;
-  failoverRunId: string;
-  copyTeardown: { runId: string; phase: string } | null;
-  environmentStatus: string;
-  report: ReportJson["report"];
-}
-
-/** Where the shop's alias record leads now. */
-async function shopAlias(): Promise<string | undefined> {
-  const { dns } = world.shop;
-  const sets = await world.clients
-    .region(source)
-    .route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: dns.hostedZoneId }));
-  const name = `${dns.shopRecordName.replace(/\.$/, "")}.`;
-  return sets.ResourceRecordSets?.find((s) => s.Name === name && s.Type === "A")?.AliasTarget
-    ?.DNSName;
-}
 
 /**
  * EC2 resources that exist and carry `lifeboat:run=<runId>`. (moto's DescribeTags keeps the
@@ -136,7 +117,7 @@ async function interfacesInUse(): Promise<number> {
 test("failover, fenced primary, failback killed -9 and resumed: traffic home, no duplicates, copy gone", async (t) => {
   const east = world.clients.region(source);
   const { shop } = world;
-  const homeAlias = await shopAlias();
+  const homeAlias = await shopAlias(world);
   assert.ok(homeAlias?.includes(shop.loadBalancer.dnsName.toLowerCase().replace(/\.$/, "")));
 
   // Nothing to fail back before a failover.
@@ -158,7 +139,7 @@ test("failover, fenced primary, failback killed -9 and resumed: traffic home, no
   const failoverReport = expectJson<ReportJson>(failover).report;
   const failoverId = runIdOf(failover);
   assert.equal(failoverReport.phase, "succeeded");
-  assert.match((await shopAlias()) ?? "", new RegExp(target));
+  assert.match((await shopAlias(world)) ?? "", new RegExp(target));
   assert.ok((await liveTaggedByRun(target, failoverId)).length > 10);
 
   // The failover's fence scaled the primary's group to 0 and stopped its other machines.
@@ -208,7 +189,7 @@ test("failover, fenced primary, failback killed -9 and resumed: traffic home, no
   assert.equal(resumed.environmentStatus, "active");
 
   // Traffic home: the record aliases the us-east-1 load balancer again.
-  assert.equal(await shopAlias(), homeAlias);
+  assert.equal(await shopAlias(world), homeAlias);
   // The primary's capacity is back, its resources reused: same counts by kind as before.
   const after = (
     await east.autoscaling.send(
