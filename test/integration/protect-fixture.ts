@@ -1,13 +1,17 @@
 /** Shared set-up for the protection tests: a repository, a state store, images, comparisons. */
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, open, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { storePointLog } from "../../src/composition.js";
+import { systemClock } from "../../src/model/clock.js";
 import type { RecoveryPoint } from "../../src/model/recovery-point.js";
 import { ImageReader, resolveSnapshot } from "../../src/repository/archiver/api.js";
 import { FsBackend } from "../../src/repository/backends/fs-backend.js";
 import type { Repository } from "../../src/repository/repository.js";
+import { JournalMount } from "../../src/protect/journal/journal-mount.js";
+import { JournalSource } from "../../src/protect/journal/journal-source.js";
 import type { ProtectDeps } from "../../src/protect/protect-volume.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { Store } from "../../src/store/store.js";
@@ -85,4 +89,29 @@ export async function scatterWrites(path: string, size: number, count: number): 
 export async function pointBytes(repo: Repository, point: RecoveryPoint): Promise<Buffer> {
   const reader = await ImageReader.open(repo, await resolveSnapshot(repo, point.snapshotId));
   return Buffer.from(await reader.read(0, reader.size));
+}
+
+/** Builds the FUSE pass-through the journal tests mount (dist/native/lifeboat-journalfs). */
+export function buildJournalfs(): void {
+  execFileSync(new URL("../../../scripts/build-journalfs.sh", import.meta.url).pathname);
+}
+
+/** Mounts the pass-through over `image`; its journal and mount point go under `dir`. */
+export function mountJournal(image: string, dir: string): Promise<JournalMount> {
+  return JournalMount.start({
+    image,
+    journalDir: join(dir, "journal"),
+    mountpoint: join(dir, "mnt"),
+  });
+}
+
+/** The journal source of `volume`, whose `image` the pass-through `mount` journals. */
+export function journalSource(volume: string, image: string, mount: JournalMount): JournalSource {
+  return new JournalSource({
+    volume,
+    image,
+    journalDir: mount.journalDir,
+    clock: systemClock,
+    rotate: () => mount.rotate(),
+  });
 }

@@ -9,7 +9,6 @@
  * the writer runs, and each member must restore to its copy.
  */
 import { strict as assert } from "node:assert";
-import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { copyFile, open, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
@@ -20,8 +19,8 @@ import { cycleWorkflow } from "../../src/model/cycle-workflow.js";
 import { standaloneBuiltins } from "../../src/plugins/builtin/index.js";
 import { PluginRegistry } from "../../src/plugins/plugin-registry.js";
 import type { ChangeSource } from "../../src/protect/change-source.js";
-import { JournalMount } from "../../src/protect/journal/journal-mount.js";
-import { JournalSource } from "../../src/protect/journal/journal-source.js";
+import type { JournalMount } from "../../src/protect/journal/journal-mount.js";
+import type { JournalSource } from "../../src/protect/journal/journal-source.js";
 import { protectGroup } from "../../src/protect/protect-group.js";
 import { ScanSource } from "../../src/protect/scan-source.js";
 import { createEnvironment } from "../../src/store/environments-repo.js";
@@ -30,20 +29,22 @@ import { listRuns } from "../../src/store/runs-repo.js";
 import { CycleHooks } from "../../src/workflows/cycle-hooks.js";
 import { WorkflowRunner } from "../../src/workflows/workflow-runner.js";
 import {
+  buildJournalfs,
+  journalSource,
   KiB,
   MiB,
   makeImage,
+  mountJournal,
   pointBytes,
   protectFixture,
   type ProtectFixture,
 } from "./protect-fixture.js";
 
-const here = new URL("../../../", import.meta.url);
 let fx: ProtectFixture;
 const mounts: JournalMount[] = [];
 
 before(async () => {
-  execFileSync(join(here.pathname, "scripts/build-journalfs.sh"));
+  buildJournalfs();
   fx = await protectFixture();
   await createEnvironment(fx.store, { name: "shop", configDigest: "d" });
 });
@@ -108,21 +109,9 @@ test("journal group: two volumes cut at one instant while a writer runs restore 
   for (const name of ["vol-a", "vol-b"]) {
     const image = join(fx.dir, `${name}.img`);
     await makeImage(image, size);
-    const mount = await JournalMount.start({
-      image,
-      journalDir: join(fx.dir, name, "journal"),
-      mountpoint: join(fx.dir, name, "mnt"),
-    });
+    const mount = await mountJournal(image, join(fx.dir, name));
     mounts.push(mount);
-    sources.push(
-      new JournalSource({
-        volume: name,
-        image,
-        journalDir: mount.journalDir,
-        clock: systemClock,
-        rotate: () => mount.rotate(),
-      }),
-    );
+    sources.push(journalSource(name, image, mount));
   }
   const group = { id: "pair", volumes: sources };
   const first = await protectGroup(fx.deps, group, { clock: systemClock });
@@ -173,13 +162,7 @@ test("journal group: two volumes cut at one instant while a writer runs restore 
 });
 
 test("mixed group: the journal member is cut at the instant chosen inside the scan's window", async () => {
-  const journal = new JournalSource({
-    volume: "vol-a",
-    image: join(fx.dir, "vol-a.img"),
-    journalDir: mounts[0]!.journalDir,
-    clock: systemClock,
-    rotate: () => mounts[0]!.rotate(),
-  });
+  const journal = journalSource("vol-a", join(fx.dir, "vol-a.img"), mounts[0]!);
   const scanImage = join(fx.dir, "mixed-scan.img");
   await makeImage(scanImage, 2 * MiB);
   const window: Date[] = [];

@@ -7,26 +7,31 @@
  * with a bad CRC-32 is `LB_JOURNAL_CORRUPT` with nothing written.
  */
 import { strict as assert } from "node:assert";
-import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, writeFileSync } from "node:fs";
 import { open, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { systemClock } from "../../src/model/clock.js";
 import type { RecoveryPoint } from "../../src/model/recovery-point.js";
 import { applyRetention } from "../../src/protect/apply-retention.js";
-import { JournalMount } from "../../src/protect/journal/journal-mount.js";
-import { JournalSource } from "../../src/protect/journal/journal-source.js";
+import type { JournalMount } from "../../src/protect/journal/journal-mount.js";
 import { JOURNAL_TAG, storeJournal } from "../../src/protect/journal/journal-snapshot.js";
 import { restoreAt } from "../../src/protect/journal/restore-at.js";
 import { protectVolume } from "../../src/protect/protect-volume.js";
 import { forgetSnapshots } from "../../src/repository/forget.js";
 import { jsonOf, runLifeboat } from "../e2e/cli.js";
 import { password } from "./repo-fixture.js";
-import { KiB, MiB, makeImage, protectFixture, type ProtectFixture } from "./protect-fixture.js";
+import {
+  buildJournalfs,
+  journalSource,
+  KiB,
+  MiB,
+  makeImage,
+  mountJournal,
+  protectFixture,
+  type ProtectFixture,
+} from "./protect-fixture.js";
 
-const here = new URL("../../../", import.meta.url);
 const SIZE = 32 * MiB;
 const WRITES_PER_CYCLE = 60;
 const CYCLES = 5;
@@ -34,7 +39,7 @@ let fx: ProtectFixture;
 let mount: JournalMount | undefined;
 
 before(async () => {
-  execFileSync(join(here.pathname, "scripts/build-journalfs.sh"));
+  buildJournalfs();
   fx = await protectFixture();
 });
 after(async () => {
@@ -55,18 +60,8 @@ interface Instant {
 test("32 MiB journal volume: instants between points restore byte-identical", async () => {
   const image = join(fx.dir, "journal.img");
   await makeImage(image, SIZE);
-  mount = await JournalMount.start({
-    image,
-    journalDir: join(fx.dir, "journal"),
-    mountpoint: join(fx.dir, "mnt"),
-  });
-  const source = new JournalSource({
-    volume: "vol-j",
-    image,
-    journalDir: mount.journalDir,
-    clock: systemClock,
-    rotate: () => mount!.rotate(),
-  });
+  mount = await mountJournal(image, fx.dir);
+  const source = journalSource("vol-j", image, mount);
   // The copy a user would have saved at each instant: the same writes applied in memory.
   const shadow = await readFile(image);
   const first = await protectVolume(fx.deps, source);

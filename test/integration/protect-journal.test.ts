@@ -8,27 +8,32 @@
  * lies between writes, which the test guarantees by pausing 5 ms after noting it.
  */
 import { strict as assert } from "node:assert";
-import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { open, readFile, readdir, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { systemClock } from "../../src/model/clock.js";
 import type { RecoveryPoint } from "../../src/model/recovery-point.js";
-import { JournalMount } from "../../src/protect/journal/journal-mount.js";
-import { JournalSource } from "../../src/protect/journal/journal-source.js";
+import type { JournalMount } from "../../src/protect/journal/journal-mount.js";
 import { protectVolume } from "../../src/protect/protect-volume.js";
 import { ImageReader, resolveSnapshot } from "../../src/repository/archiver/api.js";
 import type { Repository } from "../../src/repository/repository.js";
-import { KiB, MiB, makeImage, protectFixture, type ProtectFixture } from "./protect-fixture.js";
+import {
+  buildJournalfs,
+  journalSource,
+  KiB,
+  MiB,
+  makeImage,
+  mountJournal,
+  protectFixture,
+  type ProtectFixture,
+} from "./protect-fixture.js";
 
-const here = new URL("../../../", import.meta.url);
 let fx: ProtectFixture;
 let mount: JournalMount | undefined;
 
 before(async () => {
-  execFileSync(join(here.pathname, "scripts/build-journalfs.sh"));
+  buildJournalfs();
   fx = await protectFixture();
 });
 after(async () => {
@@ -65,27 +70,13 @@ async function randomWrites(file: string, size: number, count: number): Promise<
   }
 }
 
-function journalSource(image: string, m: JournalMount): JournalSource {
-  return new JournalSource({
-    volume: "vol-j",
-    image,
-    journalDir: m.journalDir,
-    clock: systemClock,
-    rotate: () => m.rotate(),
-  });
-}
-
 test("256 MiB in journal mode: three instants cut after the fact restore byte-identical", async () => {
   const size = 256 * MiB;
   const image = join(fx.dir, "journal.img");
   await makeImage(image, 64 * MiB);
   await truncate(image, size);
-  mount = await JournalMount.start({
-    image,
-    journalDir: join(fx.dir, "journal"),
-    mountpoint: join(fx.dir, "mnt"),
-  });
-  const source = journalSource(image, mount);
+  mount = await mountJournal(image, fx.dir);
+  const source = journalSource("vol-j", image, mount);
   const first = await protectVolume(fx.deps, source);
   assert.equal(first.full, true);
   assert.equal(await pointHash(fx.repo, first.point), await fileHash(image));
@@ -129,12 +120,8 @@ test("a restarted pass-through (new session) resynchronises; writes made meanwhi
   const image = join(fx.dir, "journal.img");
   await mount.stop();
   await randomWrites(image, 256 * MiB, 20); // while unprotected, e.g. during boot
-  mount = await JournalMount.start({
-    image,
-    journalDir: join(fx.dir, "journal"),
-    mountpoint: join(fx.dir, "mnt"),
-  });
-  const source = journalSource(image, mount);
+  mount = await mountJournal(image, fx.dir);
+  const source = journalSource("vol-j", image, mount);
   await randomWrites(mount.file, 256 * MiB, 20);
   const cycle = await protectVolume(fx.deps, source);
   assert.equal(cycle.point.method, "journal");
@@ -146,7 +133,7 @@ test("a restarted pass-through (new session) resynchronises; writes made meanwhi
 test("a corrupt journal record is detected, never applied; the next cycle rescans", async () => {
   assert.ok(mount);
   const image = join(fx.dir, "journal.img");
-  const source = journalSource(image, mount);
+  const source = journalSource("vol-j", image, mount);
   await randomWrites(mount.file, 256 * MiB, 5);
   const segments = (await readdir(mount.journalDir)).filter((n) => n.endsWith(".lbj")).sort();
   const newest = join(mount.journalDir, segments.at(-1)!);
