@@ -1,5 +1,6 @@
 import type { Inventory, LogicalId } from "../model/inventory/index.js";
 import {
+  resourceStepKinds,
   workflowPoints,
   type AttachedWorkflows,
   type StepKind,
@@ -7,16 +8,13 @@ import {
 } from "../model/plan/index.js";
 import type { PlanStep } from "./failover-plan.js";
 
-/** Step kinds that build the copy in the target (everything else concerns traffic or the run). */
-const rebuildKinds: ReadonlySet<StepKind> = new Set([
-  "create",
-  "adopt",
-  "copy",
-  "configure",
-  "register",
-  "wait",
-  "hydrate",
-]);
+/**
+ * Step kinds that build the copy in the target: the resource steps but `dns` (everything else
+ * concerns traffic or the run).
+ */
+const rebuildKinds: ReadonlySet<StepKind> = new Set(
+  resourceStepKinds.filter((kind) => kind !== "dns"),
+);
 /** Steps that move traffic: what `before-dns` and `after-dns` surround. */
 const trafficKinds: ReadonlySet<StepKind> = new Set(["dns", "dns-move"]);
 /** Compute: machines and scaling groups, and what `configure` attaches to machines. */

@@ -27,7 +27,8 @@ import { logicalIdSchema, resourceKindSchema, type LogicalId } from "../inventor
  * A `workflow` step runs a workflow of the config attached at a named point of the plan
  * (`workflow:<point>:<name>`, docs/recovery-plan.md "Workflow points") as a child run.
  */
-export const stepKinds = [
+/** The kinds of the steps that act on one resource of the target (the first list above). */
+export const resourceStepKinds = [
   "create",
   "adopt",
   "copy",
@@ -36,6 +37,9 @@ export const stepKinds = [
   "wait",
   "dns",
   "hydrate",
+] as const;
+export const stepKinds = [
+  ...resourceStepKinds,
   "verify",
   "approval",
   "dns-ttl",
