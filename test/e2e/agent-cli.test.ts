@@ -8,12 +8,12 @@ import * as assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
-import { open, readFile, rename, truncate, writeFile } from "node:fs/promises";
+import { open, readFile, rename, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { latestHeartbeat } from "../../src/store/agent-heartbeats-repo.js";
-import { openStore } from "../../src/store/open-store.js";
+import type { Store } from "../../src/store/store.js";
 import { listRecoveryPoints } from "../../src/store/recovery-points-repo.js";
 import { ImageReader, resolveSnapshot } from "../../src/repository/archiver/api.js";
 import { FsBackend } from "../../src/repository/backends/fs-backend.js";
@@ -21,11 +21,11 @@ import { Repository } from "../../src/repository/repository.js";
 import { Secret } from "../../src/model/secret.js";
 import { cliPath, jsonOf, runLifeboat } from "./cli.js";
 import { ConfigBuilder } from "./config-builder.js";
-import { expectJson, password } from "./repo-fixture.js";
+import { agentEnv, initAgentWorkspace, MiB, withStore as storeOf } from "./agent-fixture.js";
+import { password } from "./repo-fixture.js";
 
-const MiB = 1024 * 1024;
 let dir: string;
-const env = { LIFEBOAT_PASSWORD: password };
+const env = agentEnv;
 const children: ChildProcess[] = [];
 
 before(async () => {
@@ -44,20 +44,10 @@ before(async () => {
       },
     })
     .writeTo(dir);
-  expectJson(
-    await runLifeboat(["repo", "init", "--kdf-n", "1024", "--pack-size", "1", "--json"], {
-      cwd: dir,
-      env,
-    }),
-  );
-  for (const [name, size, random] of [
+  await initAgentWorkspace(dir, [
     ["scan.img", 16 * MiB, 4 * MiB],
     ["journal.img", 128 * MiB, 96 * MiB],
-  ] as const) {
-    const file = join(dir, "disks", name);
-    await writeFile(file, randomBytes(random));
-    await truncate(file, size);
-  }
+  ]);
 });
 after(async () => {
   for (const child of children) child.kill("SIGKILL");
@@ -78,14 +68,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, lim
   throw new Error(`timed out waiting for ${what}`);
 }
 
-async function withStore<T>(body: (s: Awaited<ReturnType<typeof openStore>>) => Promise<T>) {
-  const store = await openStore(`sqlite:${join(dir, ".lifeboat/state.db")}`);
-  try {
-    return await body(store);
-  } finally {
-    await store.close();
-  }
-}
+const withStore = <T>(body: (s: Store) => Promise<T>) => storeOf(dir, body);
 
 const points = (source: string) => withStore((s) => listRecoveryPoints(s, "shop", { source }));
 

@@ -6,22 +6,20 @@
  * cycle.
  */
 import * as assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync } from "node:fs";
-import { readFile, rm, truncate, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { openStore } from "../../src/store/open-store.js";
+import type { Store } from "../../src/store/store.js";
 import { listRecoveryPoints } from "../../src/store/recovery-points-repo.js";
 import { listRuns } from "../../src/store/runs-repo.js";
 import { jsonOf, runLifeboat } from "./cli.js";
 import { ConfigBuilder } from "./config-builder.js";
-import { expectJson, password } from "./repo-fixture.js";
+import { agentEnv, initAgentWorkspace, MiB, withStore as storeOf } from "./agent-fixture.js";
 
-const MiB = 1024 * 1024;
 let dir: string;
-const env = { LIFEBOAT_PASSWORD: password };
+const env = agentEnv;
 const log = () => join(dir, "cycle.log");
 const crashMarker = () => join(dir, "crash-once");
 
@@ -71,28 +69,14 @@ before(async () => {
       },
     })
     .writeTo(dir);
-  expectJson(
-    await runLifeboat(["repo", "init", "--kdf-n", "1024", "--pack-size", "1", "--json"], {
-      cwd: dir,
-      env,
-    }),
-  );
-  for (const name of ["a.img", "b.img"]) {
-    const file = join(dir, "disks", name);
-    await writeFile(file, randomBytes(MiB));
-    await truncate(file, 4 * MiB);
-  }
+  await initAgentWorkspace(dir, [
+    ["a.img", 4 * MiB, MiB],
+    ["b.img", 4 * MiB, MiB],
+  ]);
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function withStore<T>(body: (s: Awaited<ReturnType<typeof openStore>>) => Promise<T>) {
-  const store = await openStore(`sqlite:${join(dir, ".lifeboat/state.db")}`);
-  try {
-    return await body(store);
-  } finally {
-    await store.close();
-  }
-}
+const withStore = <T>(body: (s: Store) => Promise<T>) => storeOf(dir, body);
 
 const lines = async () => (await readFile(log(), "utf8")).trim().split("\n");
 
