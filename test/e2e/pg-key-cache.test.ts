@@ -10,6 +10,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { pgProtectionYaml } from "../harness/pg-cluster.js";
 import { jsonOf, runLifeboat, type CliRun } from "./cli.js";
 
 let base: string;
@@ -35,20 +36,12 @@ before(async () => {
   writeFileSync(join(base, "password"), "key cache password\n", { mode: 0o600 });
   writeFileSync(
     join(base, "lifeboat.yaml"),
-    [
-      "state: sqlite:state.db",
-      `repository: { url: "file:${base}/repo", passwordFile: password }`,
-      "providers: { east: { type: aws, region: us-east-1 } }",
-      "environments:",
-      "  shop:",
-      "    source: east",
-      "    select: { tags: { app: shop } }",
-      "    recovery: { target: east }",
-      "    protect:",
-      `      - postgres: { name: main, url: "postgres://replicator@127.0.0.1:1/postgres" }`,
-      "        rpo: 1m",
-      "",
-    ].join("\n"),
+    pgProtectionYaml({
+      base,
+      passwordFile: "password",
+      url: "postgres://replicator@127.0.0.1:1/postgres",
+      rpo: "1m",
+    }),
   );
   assert.equal((await lifeboat(["repo", "init", "--kdf-n", "1024"])).code, 0);
 });

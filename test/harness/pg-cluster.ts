@@ -96,6 +96,34 @@ async function canConnect(url: string): Promise<boolean> {
 }
 
 /**
+ * The text of a `lifeboat.yaml`: one environment `shop` protecting the PostgreSQL at `url` as
+ * `main`, a SQLite state and a file repository under `base`.
+ */
+export function pgProtectionYaml(options: {
+  base: string;
+  passwordFile: string;
+  url: string;
+  rpo: string;
+  every?: string;
+}): string {
+  return [
+    "state: sqlite:state.db",
+    `repository: { url: "file:${options.base}/repo", passwordFile: ${options.passwordFile} }`,
+    "providers: { east: { type: aws, region: us-east-1 } }",
+    "environments:",
+    "  shop:",
+    "    source: east",
+    "    select: { tags: { app: shop } }",
+    "    recovery: { target: east }",
+    "    protect:",
+    `      - postgres: { name: main, url: "${options.url}" }`,
+    `        rpo: ${options.rpo}`,
+    ...(options.every ? [`        every: ${options.every}`] : []),
+    "",
+  ].join("\n");
+}
+
+/**
  * Writes `lifeboat.yaml` (one environment `shop` protecting this cluster as `main`) and its
  * password file into the cluster's folder, readable by the server's user (its archive_command
  * runs as that user). Returns the config's path.
@@ -103,21 +131,13 @@ async function canConnect(url: string): Promise<boolean> {
 export function writeProtectionConfig(cluster: PgCluster, password: string, rpo: string): string {
   const files = {
     password: `${password}\n`,
-    "lifeboat.yaml": [
-      "state: sqlite:state.db",
-      `repository: { url: "file:${cluster.base}/repo", passwordFile: ${cluster.base}/password }`,
-      "providers: { east: { type: aws, region: us-east-1 } }",
-      "environments:",
-      "  shop:",
-      "    source: east",
-      "    select: { tags: { app: shop } }",
-      "    recovery: { target: east }",
-      "    protect:",
-      `      - postgres: { name: main, url: "${cluster.url}" }`,
-      `        rpo: ${rpo}`,
-      "        every: 1d",
-      "",
-    ].join("\n"),
+    "lifeboat.yaml": pgProtectionYaml({
+      base: cluster.base,
+      passwordFile: `${cluster.base}/password`,
+      url: cluster.url,
+      rpo,
+      every: "1d",
+    }),
   };
   for (const [name, text] of Object.entries(files)) {
     writeFileSync(join(cluster.base, name), text, { mode: 0o600 });
