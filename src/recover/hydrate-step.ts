@@ -82,15 +82,7 @@ export function hydrateStepHandler(deps: HydrateDeps): StepHandler {
           { details: { snapshotId: written.snapshotId, mismatches: [...verified.mismatches] } },
         );
       }
-      const volume = await deps.store.createVolume({
-        snapshotId: written.snapshotId,
-        zone: input.location.zone,
-        key: ctx.idempotencyKey,
-        tags: { ...tags, Name: input.name },
-        ...(input.properties.volumeType === undefined
-          ? {}
-          : { volumeType: input.properties.volumeType }),
-      });
+      const volume = await createVolume(deps, input, written.snapshotId, tags, ctx.idempotencyKey);
       return {
         outputs: {
           id: volume.volumeId,
@@ -110,6 +102,25 @@ export function hydrateStepHandler(deps: HydrateDeps): StepHandler {
       return volume === "deleted" || snapshot ? "deleted" : "absent";
     },
   };
+}
+
+/** Makes the step's volume from `snapshotId` (or finds the one an earlier attempt made). */
+function createVolume(
+  deps: HydrateDeps,
+  input: HydrateInput,
+  snapshotId: string,
+  tags: Record<string, string>,
+  key: string,
+) {
+  return deps.store.createVolume({
+    snapshotId,
+    zone: input.location.zone,
+    key,
+    tags: { ...tags, Name: input.name },
+    ...(input.properties.volumeType === undefined
+      ? {}
+      : { volumeType: input.properties.volumeType }),
+  });
 }
 
 /** The staged snapshot to use, or why not: another region, or gone (deleted by hand). */
@@ -141,15 +152,7 @@ async function fromStaged(
   ctx: Parameters<StepHandler["execute"]>[1],
 ) {
   const started = Date.now();
-  const volume = await deps.store.createVolume({
-    snapshotId,
-    zone: input.location.zone,
-    key: ctx.idempotencyKey,
-    tags: { ...tags, Name: input.name },
-    ...(input.properties.volumeType === undefined
-      ? {}
-      : { volumeType: input.properties.volumeType }),
-  });
+  const volume = await createVolume(deps, input, snapshotId, tags, ctx.idempotencyKey);
   const prestaged = {
     snapshotId,
     region: input.location.region,
