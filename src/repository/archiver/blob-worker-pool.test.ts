@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { mkdtemp, open, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -81,6 +82,58 @@ test("a damaged or misfiled blob is an integrity error naming the pack", async (
       file.subarray(5000, 5000 + text.length - 1000),
       Buffer.from(text.subarray(1000)),
     );
+  } finally {
+    await handle.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("a run's adjacent pieces, compressed and raw, land byte for byte through gathered writes", async () => {
+  const blobs = [wordBytes(300_000, 12), randomBytes(200_000), wordBytes(100_000, 13)];
+  const sealed = await Promise.all(blobs.map(async (b) => await pool.run(new Uint8Array(b), true)));
+  assert.deepEqual(
+    sealed.map((s) => s.compressed),
+    [true, false, true],
+  );
+  const run = new Uint8Array(Buffer.concat(sealed.map((s) => s.sealed!)));
+  // Blob 0 then blob 1 back to back, a hole, blob 2 split around another hole.
+  let at = 0;
+  const layout = blobs.map((plain, i) => {
+    const offset = at;
+    at += sealed[i]!.sealed!.length;
+    return {
+      offset,
+      length: sealed[i]!.sealed!.length,
+      rawLength: plain.length,
+      id: key.blobId(plain),
+    };
+  });
+  const hole = 4096;
+  const pieces = [
+    [{ fileOffset: 0, from: 0, length: blobs[0]!.length }],
+    [{ fileOffset: blobs[0]!.length, from: 0, length: blobs[1]!.length }],
+    [
+      { fileOffset: 500_000 + hole, from: 0, length: 60_000 },
+      { fileOffset: 560_000 + 2 * hole, from: 60_000, length: 40_000 },
+    ],
+  ];
+  const dir = await mkdtemp(join(tmpdir(), "lb-pool-"));
+  const handle = await open(join(dir, "out"), "w+");
+  try {
+    await handle.truncate(600_000 + 2 * hole);
+    const written = await pool.openWrite(
+      run,
+      layout.map((b, i) => ({ ...b, pieces: pieces[i]! })),
+      handle.fd,
+      "data/ab/abcd",
+    );
+    assert.equal(written, 600_000);
+    const expected = Buffer.alloc(600_000 + 2 * hole);
+    Buffer.from(blobs[0]!).copy(expected, 0);
+    Buffer.from(blobs[1]!).copy(expected, blobs[0]!.length);
+    Buffer.from(blobs[2]!).copy(expected, 500_000 + hole, 0, 60_000);
+    Buffer.from(blobs[2]!).copy(expected, 560_000 + 2 * hole, 60_000);
+    assert.deepEqual(await readFile(join(dir, "out")), expected);
   } finally {
     await handle.close();
     await rm(dir, { recursive: true, force: true });

@@ -3,7 +3,7 @@
  * for backups, and opens sealed blobs (decrypt, decompress, verify the id) for restores, off
  * the main thread. Stateless apart from the key; every message gets exactly one reply.
  */
-import { writeSync } from "node:fs";
+import { writeSync, writevSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { LifeboatError } from "../../model/errors.js";
 import { zstdCompression } from "../blob-compression.js";
@@ -56,8 +56,17 @@ function openBlob(
   return plain;
 }
 
-/** Where openWrite decompresses: reused, so a restore does not allocate a buffer per blob. */
+/**
+ * Where openWrite decompresses: reused, so a restore does not allocate a buffer per blob. A run's
+ * compressed blobs are decompressed side by side into it, so that pieces adjacent in the file
+ * go out in one positioned write.
+ */
 let writeScratch = new Uint8Array(0);
+
+/** Bytes gathered before a write is issued (and the scratch is reused from its start). */
+const batchBytes = 8 * 1024 * 1024;
+/** Buffers in one writev (Linux IOV_MAX is 1024). */
+const batchBuffers = 1024;
 
 function open(job: Extract<BlobJob, { op: "open" }>): void {
   const plain = owned(openBlob(job.sealed, job.rawLength, job.id, job.what));
@@ -66,31 +75,79 @@ function open(job: Extract<BlobJob, { op: "open" }>): void {
   ]);
 }
 
+/** Writes `buffers` back to back at `position`, resuming after short writes. */
+function writeAllAt(fd: number, buffers: Uint8Array[], position: number): void {
+  let done =
+    buffers.length === 1
+      ? writeSync(fd, buffers[0]!, 0, buffers[0]!.length, position)
+      : writevSync(fd, buffers, position);
+  for (const buffer of buffers) {
+    if (done >= buffer.length) {
+      done -= buffer.length;
+      position += buffer.length;
+      continue;
+    }
+    for (let at = done; at < buffer.length;) {
+      at += writeSync(fd, buffer, at, buffer.length - at, position + at);
+    }
+    position += buffer.length;
+    done = 0;
+  }
+}
+
 /**
  * Opens a run of blobs and writes each verified plaintext straight into the target file, so
  * plaintexts never travel back to the main thread: it only schedules loads and writes nothing.
- * A blob is written only after its id checked out.
+ * A blob is written only after its id checked out. Pieces that continue one another in the
+ * file are gathered and written with one `pwritev` (up to 8 MiB): a whole run of fixed-size
+ * chunks is typically one system call instead of one per blob.
  */
 function openWrite(job: Extract<BlobJob, { op: "openWrite" }>): void {
+  let runRaw = 0;
+  for (const blob of job.blobs) runRaw += blob.rawLength;
+  const scratchSize = Math.min(runRaw, batchBytes + Math.max(...job.blobs.map((b) => b.rawLength)));
+  if (writeScratch.length < scratchSize) writeScratch = new Uint8Array(scratchSize);
+  let used = 0;
+  let pending: Uint8Array[] = [];
+  let pendingAt = 0;
+  let pendingEnd = 0;
+  let pendingBytes = 0;
+  const flush = () => {
+    if (pending.length > 0) writeAllAt(job.fd, pending, pendingAt);
+    pending = [];
+    pendingBytes = 0;
+    used = 0;
+  };
   let written = 0;
   for (const blob of job.blobs) {
     const sealed = job.sealed.subarray(blob.offset, blob.offset + blob.length);
-    if (writeScratch.length < blob.rawLength) writeScratch = new Uint8Array(blob.rawLength);
-    // Written out before the next blob reuses the scratch buffer.
-    const plain = openBlob(sealed, blob.rawLength, blob.id, job.what, writeScratch);
+    if (used + blob.rawLength > writeScratch.length) flush();
+    // A compressed blob lands in the scratch after the ones still waiting to be written.
+    const plain = openBlob(sealed, blob.rawLength, blob.id, job.what, writeScratch.subarray(used));
+    if (plain.buffer === writeScratch.buffer) used += plain.length;
     for (const piece of blob.pieces) {
-      for (let done = 0; done < piece.length;) {
-        done += writeSync(
-          job.fd,
-          plain,
-          piece.from + done,
-          piece.length - done,
-          piece.fileOffset + done,
-        );
+      const bytes = plain.subarray(piece.from, piece.from + piece.length);
+      const joins =
+        pending.length > 0 &&
+        pendingEnd === piece.fileOffset &&
+        pending.length < batchBuffers &&
+        pendingBytes + bytes.length <= batchBytes;
+      if (!joins) {
+        if (pending.length > 0) {
+          // Keep what the scratch still holds for this blob: only the write goes out.
+          writeAllAt(job.fd, pending, pendingAt);
+          pending = [];
+          pendingBytes = 0;
+        }
+        pendingAt = piece.fileOffset;
       }
+      pending.push(bytes);
+      pendingBytes += bytes.length;
+      pendingEnd = piece.fileOffset + bytes.length;
     }
     written += plain.length;
   }
+  flush();
   parentPort?.postMessage({ seq: job.seq, written } satisfies BlobReply);
 }
 
