@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
+import { EC2Client } from "@aws-sdk/client-ec2";
 import { awsBlockSnapshots } from "../src/providers/aws/aws-block-snapshots.js";
 import { AwsConnection } from "../src/providers/aws/aws-connection.js";
 import { hydrateSnapshot, verifySnapshot } from "../src/recover/hydrate-volume.js";
@@ -17,6 +17,7 @@ import { FsBackend } from "../src/repository/backends/fs-backend.js";
 import { Repository } from "../src/repository/repository.js";
 import { Secret } from "../src/model/secret.js";
 import { motoClientConfig, startMoto } from "../test/harness/moto.js";
+import { launchMachines } from "../test/integration/volume-step-fixture.js";
 
 export interface HydrateBenchResult {
   readonly imageBytes: number;
@@ -59,17 +60,7 @@ export async function runHydrateBench(
     });
     const verified = await verifySnapshot(source, store, written.snapshotId);
     const ec2 = new EC2Client(motoClientConfig(moto, "us-west-2"));
-    const machine = (
-      await ec2.send(
-        new RunInstancesCommand({
-          ImageId: "ami-12c6146b",
-          MinCount: 2,
-          MaxCount: 2,
-          InstanceType: "t3.micro",
-          Placement: { AvailabilityZone: "us-west-2a" },
-        }),
-      )
-    ).Instances!.map((i) => i.InstanceId!);
+    const machine = await launchMachines(ec2, "us-west-2a", 2);
     ec2.destroy();
     const volumeFrom = async (key: string, at: string) => {
       const started = performance.now();

@@ -4,9 +4,9 @@
  * volume's id), one capture; plus readers of what a failback leaves.
  */
 import { createHash } from "node:crypto";
-import { GetSnapshotBlockCommand, ListSnapshotBlocksCommand } from "@aws-sdk/client-ebs";
 import { AttachVolumeCommand, CreateVolumeCommand } from "@aws-sdk/client-ec2";
 import { ListResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
+import { snapshotBlocks } from "../integration/volume-step-fixture.js";
 import type { ConfigBuilder } from "./config-builder.js";
 import { recoverWorld, source, type RecoverWorld, type ReportJson } from "./recover-fixture.js";
 
@@ -57,24 +57,7 @@ export async function snapshotBytes(
   region = source,
 ): Promise<Buffer> {
   const { ebs } = world.clients.region(region);
-  const listed = await ebs.send(new ListSnapshotBlocksCommand({ SnapshotId: snapshotId }));
-  const blockSize = Number(listed.BlockSize);
-  const bytes = Buffer.alloc(Math.ceil(size / blockSize) * blockSize);
-  for (const b of listed.Blocks ?? []) {
-    if (Number(b.BlockIndex) * blockSize >= bytes.length) continue;
-    const got = await ebs.send(
-      new GetSnapshotBlockCommand({
-        SnapshotId: snapshotId,
-        BlockIndex: Number(b.BlockIndex),
-        BlockToken: b.BlockToken,
-      }),
-    );
-    Buffer.from(await got.BlockData!.transformToByteArray()).copy(
-      bytes,
-      Number(b.BlockIndex) * blockSize,
-    );
-  }
-  return bytes.subarray(0, size);
+  return (await snapshotBlocks(ebs, snapshotId, size)).subarray(0, size);
 }
 
 /** Where the shop's alias record leads now. */

@@ -109,6 +109,35 @@ export async function launchMachines(ec2: EC2Client, zone: string, count = 1): P
 }
 
 /**
+ * The first `size` bytes of a snapshot as `ebs` reads it, block by block (holes as zeros), in
+ * a buffer of whole blocks; blocks past them are not read.
+ */
+export async function snapshotBlocks(
+  ebs: EBSClient,
+  snapshotId: string,
+  size: number,
+): Promise<Buffer> {
+  const listed = await ebs.send(new ListSnapshotBlocksCommand({ SnapshotId: snapshotId }));
+  const blockSize = Number(listed.BlockSize);
+  const out = Buffer.alloc(Math.ceil(size / blockSize) * blockSize);
+  for (const b of listed.Blocks ?? []) {
+    if (Number(b.BlockIndex) * blockSize >= out.length) continue;
+    const got = await ebs.send(
+      new GetSnapshotBlockCommand({
+        SnapshotId: snapshotId,
+        BlockIndex: Number(b.BlockIndex),
+        BlockToken: b.BlockToken,
+      }),
+    );
+    Buffer.from(await got.BlockData!.transformToByteArray()).copy(
+      out,
+      Number(b.BlockIndex) * blockSize,
+    );
+  }
+  return out;
+}
+
+/**
  * The first `size` bytes of a snapshot, read back with a plain SDK client as the volume made
  * from it would be; asserts the bytes past `size` up to the block boundary are zeros.
  */
@@ -120,22 +149,7 @@ export async function readSnapshot(
 ): Promise<Buffer> {
   const ebs = new EBSClient(motoClientConfig(moto, region));
   try {
-    const listed = await ebs.send(new ListSnapshotBlocksCommand({ SnapshotId: snapshotId }));
-    const blockSize = Number(listed.BlockSize);
-    const out = Buffer.alloc(Math.ceil(size / blockSize) * blockSize);
-    for (const b of listed.Blocks ?? []) {
-      const got = await ebs.send(
-        new GetSnapshotBlockCommand({
-          SnapshotId: snapshotId,
-          BlockIndex: Number(b.BlockIndex),
-          BlockToken: b.BlockToken,
-        }),
-      );
-      Buffer.from(await got.BlockData!.transformToByteArray()).copy(
-        out,
-        Number(b.BlockIndex) * blockSize,
-      );
-    }
+    const out = await snapshotBlocks(ebs, snapshotId, size);
     assert.ok(out.subarray(size).every((b) => b === 0));
     return out.subarray(0, size);
   } finally {
