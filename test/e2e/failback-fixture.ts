@@ -1,7 +1,8 @@
 /**
- * The world of the failback data tests: the shop on moto with a 1 GiB data volume attached to
- * the bastion at /dev/sdf in us-east-1, a workspace whose config `config` completes (given the
- * volume's id), one capture; plus readers of what a failback leaves.
+ * The world of the failback data tests and the pre-staged drill: the shop on moto with a 1 GiB
+ * data volume attached to the bastion at /dev/sdf in us-east-1, a workspace whose config
+ * `config` completes (given the volume's id), one capture; plus readers of what a failback
+ * leaves.
  */
 import { createHash } from "node:crypto";
 import { AttachVolumeCommand, CreateVolumeCommand } from "@aws-sdk/client-ec2";

@@ -9,13 +9,11 @@ import { mkdirSync } from "node:fs";
 import { truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { AttachVolumeCommand, CreateVolumeCommand } from "@aws-sdk/client-ec2";
 import { listStepEvents } from "../../src/store/step-events-repo.js";
 import { expectJson } from "./capture-fixture.js";
+import { failbackWorld } from "./failback-fixture.js";
 import {
-  recoverWorld,
   runIdOf,
-  source,
   target,
   workspaceStore,
   type RecoverWorld,
@@ -27,36 +25,16 @@ let world: RecoverWorld;
 let dataVolume = "";
 
 before(async () => {
-  world = await recoverWorld({
-    beforeCapture: async (clients, shop) => {
-      const { ec2 } = clients.region(source);
-      const made = await ec2.send(
-        new CreateVolumeCommand({
-          AvailabilityZone: `${source}a`,
-          Size: 1,
-          VolumeType: "gp3",
-          TagSpecifications: [{ ResourceType: "volume", Tags: [{ Key: "app", Value: "shop" }] }],
-        }),
-      );
-      dataVolume = made.VolumeId!;
-      await ec2.send(
-        new AttachVolumeCommand({
-          VolumeId: dataVolume,
-          InstanceId: shop.compute.bastionInstanceId,
-          Device: "/dev/sdf",
-        }),
-      );
-    },
-    config: (c) =>
-      c
-        .set("environments.shop.protect", [
-          { volumes: { ids: [dataVolume] }, rpo: "1h", prestage: { connection: "west" } },
-        ])
-        .set("environments.shop.agent", {
-          name: "data-host",
-          volumes: { [dataVolume]: { path: "disks/data.img", mode: "scan" } },
-        }),
-  });
+  ({ world, dataVolume } = await failbackWorld((c, volume) =>
+    c
+      .set("environments.shop.protect", [
+        { volumes: { ids: [volume] }, rpo: "1h", prestage: { connection: "west" } },
+      ])
+      .set("environments.shop.agent", {
+        name: "data-host",
+        volumes: { [volume]: { path: "disks/data.img", mode: "scan" } },
+      }),
+  ));
   mkdirSync(join(world.ws.dir, "disks"));
   await writeFile(join(world.ws.dir, "disks", "data.img"), randomBytes(12 * KiB));
   await truncate(join(world.ws.dir, "disks", "data.img"), 256 * KiB);
