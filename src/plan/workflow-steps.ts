@@ -1,6 +1,7 @@
 import type { Inventory, LogicalId } from "../model/inventory/index.js";
 import {
   resourceStepKinds,
+  workflowChain,
   workflowPoints,
   type AttachedWorkflows,
   type StepKind,
@@ -59,20 +60,15 @@ export function withWorkflowSteps(input: WorkflowStepsInput): PlanStep[] {
         s.dependsOn.some((d) => rebuildIds.has(d)),
     );
   const chain = (point: WorkflowPoint, after: readonly string[]): string | undefined => {
-    let last: string | undefined;
-    for (const name of input.workflows[point] ?? []) {
-      const id = `workflow:${point}:${name}`;
-      steps.push({
-        id,
-        kind: "workflow",
-        summary: `run workflow ${name} (${point})`,
-        dependsOn: last ? [last] : [...after],
-        idempotencyKey: "",
-        input: { point, workflow: name, machines: point === "before-network" ? {} : machines },
-      });
-      last = id;
-    }
-    return last;
+    const added = workflowChain(
+      input.workflows,
+      point,
+      after,
+      point === "before-network" ? {} : machines,
+      () => "",
+    );
+    steps.push(...added);
+    return added.at(-1)?.id;
   };
   const addDependency = (ids: Iterable<string>, on: string) => {
     for (const s of steps)

@@ -1,5 +1,9 @@
 import type { ExecutableStep } from "../execute/execution-plan.js";
-import type { AttachedWorkflows, WorkflowPoint } from "../model/plan/workflow-points.js";
+import {
+  workflowChain,
+  type AttachedWorkflows,
+  type WorkflowPoint,
+} from "../model/plan/workflow-points.js";
 import type { JsonValue } from "../store/codec.js";
 
 /** The points of `recovery.workflows` a failback plan honours, in the order it reaches them. */
@@ -37,20 +41,11 @@ export function withFailbackWorkflows(input: FailbackWorkflowInput): ExecutableS
     after: readonly string[],
     machines: JsonValue,
   ): string | undefined => {
-    let last: string | undefined;
-    for (const name of input.workflows[point] ?? []) {
-      const id = `workflow:${point}:${name}`;
-      steps.push({
-        id,
-        kind: "workflow",
-        summary: `run workflow ${name} (${point})`,
-        dependsOn: last ? [last] : [...new Set(after)],
-        idempotencyKey: input.key(`workflow/${point}/${name}`),
-        input: { point, workflow: name, machines },
-      });
-      last = id;
-    }
-    return last;
+    const added = workflowChain(input.workflows, point, [...new Set(after)], machines, (name) =>
+      input.key(`workflow/${point}/${name}`),
+    );
+    steps.push(...added);
+    return added.at(-1)?.id;
   };
   const waitFor = (ids: readonly string[], on: string | undefined) => {
     if (on === undefined) return;

@@ -38,3 +38,39 @@ export const workflowStepInputSchema = z.strictObject({
   machines: z.record(z.string(), z.string()).default({}),
 });
 export type WorkflowStepInput = z.infer<typeof workflowStepInputSchema>;
+
+/** A `workflow` step as recovery and failback plans add it at their points. */
+export interface WorkflowStep<M> {
+  readonly id: string;
+  readonly kind: "workflow";
+  readonly summary: string;
+  readonly dependsOn: string[];
+  readonly idempotencyKey: string;
+  readonly input: { point: WorkflowPoint; workflow: string; machines: M };
+}
+
+/**
+ * The `workflow` steps (`workflow:<point>:<name>`) of the workflows attached at `point`, in
+ * list order: the first waits for `after`, each next one for the one before it.
+ */
+export function workflowChain<M>(
+  workflows: AttachedWorkflows,
+  point: WorkflowPoint,
+  after: readonly string[],
+  machines: M,
+  key: (name: string) => string,
+): WorkflowStep<M>[] {
+  const chain: WorkflowStep<M>[] = [];
+  for (const name of workflows[point] ?? []) {
+    const last = chain.at(-1);
+    chain.push({
+      id: `workflow:${point}:${name}`,
+      kind: "workflow",
+      summary: `run workflow ${name} (${point})`,
+      dependsOn: last ? [last.id] : [...after],
+      idempotencyKey: key(name),
+      input: { point, workflow: name, machines },
+    });
+  }
+  return chain;
+}
