@@ -70,6 +70,19 @@ async function waitingChild(store: Store, runId: string): Promise<string> {
   assert.fail(`run ${runId} never waited`);
 }
 
+/** A failover run of the attached workflow then `dns-move`, waiting in the workflow's approval. */
+async function waitingAtPoint(store: Store) {
+  const { executor, trace } = executorOn(store);
+  const run = await executor.createRun({
+    environment: "shop",
+    mode: "failover",
+    plan: plan([attached, step("dns-move", [attached.id])]),
+  });
+  const execution = executor.execute(run.id);
+  const child = await waitingChild(store, run.id);
+  return { executor, trace, run, execution, child };
+}
+
 for (const target of storeTargets()) {
   describe(`attached workflows: ${target.name}`, () => {
     before(() => target.setUp());
@@ -77,14 +90,7 @@ for (const target of storeTargets()) {
 
     test("the approval inside waits in the child run; approving the recovery run lets DNS move", async () => {
       const { store } = await target.fresh();
-      const { executor, trace } = executorOn(store);
-      const run = await executor.createRun({
-        environment: "shop",
-        mode: "failover",
-        plan: plan([attached, step("dns-move", [attached.id])]),
-      });
-      const done = executor.execute(run.id);
-      const child = await waitingChild(store, run.id);
+      const { trace, run, execution: done, child } = await waitingAtPoint(store);
       assert.equal((await getRun(store, child))?.parentRunId, run.id);
       assert.equal(trace.calls.get("dns-move"), undefined, "nothing after the point runs");
       const record = await decideApproval(store, {
@@ -102,14 +108,7 @@ for (const target of storeTargets()) {
 
     test("a rejection fails the point with the workflow's code; resume asks again in a new round", async () => {
       const { store } = await target.fresh();
-      const { executor, trace } = executorOn(store);
-      const run = await executor.createRun({
-        environment: "shop",
-        mode: "failover",
-        plan: plan([attached, step("dns-move", [attached.id])]),
-      });
-      const first = executor.execute(run.id);
-      const child = await waitingChild(store, run.id);
+      const { executor, trace, run, execution: first, child } = await waitingAtPoint(store);
       await decideApproval(store, {
         runId: run.id,
         stepId: "approve-dns",
