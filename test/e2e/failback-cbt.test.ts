@@ -11,13 +11,13 @@ import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
 import { awsBlockSnapshots } from "../../src/providers/aws/aws-block-snapshots.js";
 import { AwsConnection } from "../../src/providers/aws/aws-connection.js";
-import { cbtVolumeTag } from "../../src/providers/aws/aws-volume-snapshots.js";
 import { listRecoveryPoints } from "../../src/store/recovery-points-repo.js";
 import { listStepEvents } from "../../src/store/step-events-repo.js";
 import { listSteps } from "../../src/store/steps-repo.js";
 import { motoClientConfig } from "../harness/moto.js";
 import { expectJson } from "./capture-fixture.js";
 import { failbackWorld, sha, snapshotBytes, type FailbackJson } from "./failback-fixture.js";
+import { taggedVolumeSnapshot } from "../integration/volume-step-fixture.js";
 import {
   runIdOf,
   source,
@@ -54,13 +54,7 @@ async function volumeSnapshot(
 ): Promise<string> {
   const connection = new AwsConnection(motoClientConfig(world.moto, region));
   try {
-    const store = awsBlockSnapshots(connection);
-    const key = `cbt-${randomBytes(4).toString("hex")}`;
-    const tags = { [cbtVolumeTag]: volume };
-    const { snapshotId } = await store.start({ sizeGiB: 1, description: key, key, tags });
-    for (const [index, data] of blocks) await store.putBlock(snapshotId, index, data);
-    await store.complete(snapshotId, blocks.size);
-    return snapshotId;
+    return await taggedVolumeSnapshot(awsBlockSnapshots(connection), volume, blocks);
   } finally {
     connection.destroy();
   }

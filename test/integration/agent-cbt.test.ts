@@ -17,12 +17,12 @@ import { runAgent } from "../../src/protect/agent.js";
 import { bindVolumes } from "../../src/protect/agent-volumes.js";
 import { awsBlockSnapshots } from "../../src/providers/aws/aws-block-snapshots.js";
 import { AwsConnection } from "../../src/providers/aws/aws-connection.js";
-import { cbtVolumeTag } from "../../src/providers/aws/aws-volume-snapshots.js";
 import { ImageReader, resolveSnapshot } from "../../src/repository/archiver/api.js";
 import { listRecoveryPoints } from "../../src/store/recovery-points-repo.js";
 import { ConfigBuilder } from "../e2e/config-builder.js";
 import { motoClientConfig, startMoto, type MotoServer } from "../harness/moto.js";
 import { MiB, protectFixture, type ProtectFixture } from "./protect-fixture.js";
+import { taggedVolumeSnapshot } from "./volume-step-fixture.js";
 
 const GiB = 1024 * MiB;
 let moto: MotoServer;
@@ -42,12 +42,7 @@ after(async () => {
 
 /** A 1 GiB snapshot of the volume holding `blocks`, tagged as the volume's. */
 async function writeVolumeSnapshot(volume: string, blocks: Map<number, Buffer>): Promise<void> {
-  const store = awsBlockSnapshots(connection);
-  const key = `cbt-${randomBytes(4).toString("hex")}`;
-  const tags = { [cbtVolumeTag]: volume };
-  const { snapshotId } = await store.start({ sizeGiB: 1, description: key, key, tags });
-  for (const [index, data] of blocks) await store.putBlock(snapshotId, index, data);
-  await store.complete(snapshotId, blocks.size);
+  await taggedVolumeSnapshot(awsBlockSnapshots(connection), volume, blocks);
 }
 
 async function pointHolds(snapshotId: string, blocks: Map<number, Buffer>): Promise<boolean> {

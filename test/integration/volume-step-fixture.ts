@@ -4,6 +4,7 @@
  * step and its context, a machine to attach to, and a snapshot read back with a plain client.
  */
 import { strict as assert } from "node:assert";
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,6 +15,8 @@ import type { JournalNote, StepContext } from "../../src/execute/step-handler.js
 import { systemClock } from "../../src/model/clock.js";
 import { silentLogger } from "../../src/model/logger.js";
 import { AwsConnection } from "../../src/providers/aws/aws-connection.js";
+import { cbtVolumeTag } from "../../src/providers/aws/aws-volume-snapshots.js";
+import type { BlockSnapshotStore } from "../../src/providers/block-snapshots.js";
 import { backup } from "../../src/repository/archiver/api.js";
 import { FsBackend } from "../../src/repository/backends/fs-backend.js";
 import { Repository } from "../../src/repository/repository.js";
@@ -155,4 +158,21 @@ export async function readSnapshot(
   } finally {
     ebs.destroy();
   }
+}
+
+/**
+ * A 1 GiB snapshot holding `blocks`, tagged as `volume`'s (what the CBT source lists, as AWS
+ * tags a snapshot of the volume; moto cannot snapshot through the direct APIs otherwise).
+ */
+export async function taggedVolumeSnapshot(
+  store: BlockSnapshotStore,
+  volume: string,
+  blocks: ReadonlyMap<number, Buffer>,
+): Promise<string> {
+  const key = `cbt-${randomBytes(4).toString("hex")}`;
+  const tags = { [cbtVolumeTag]: volume };
+  const { snapshotId } = await store.start({ sizeGiB: 1, description: key, key, tags });
+  for (const [index, data] of blocks) await store.putBlock(snapshotId, index, data);
+  await store.complete(snapshotId, blocks.size);
+  return snapshotId;
 }
