@@ -6,5 +6,7 @@ cd "$(dirname "$0")/.."
 mkdir -p dist/native
 out=dist/native/lifeboat-journalfs
 if [ "$out" -nt native/journalfs/journalfs.c ]; then exit 0; fi
-gcc -O2 -Wall -Wextra -o "$out.tmp" native/journalfs/journalfs.c $(pkg-config --cflags --libs fuse3) -lz -lpthread
-mv "$out.tmp" "$out"
+# A temp name of this process's own: test files that build it in parallel must not collide.
+tmp="$out.tmp.$$"
+gcc -O2 -Wall -Wextra -o "$tmp" native/journalfs/journalfs.c $(pkg-config --cflags --libs fuse3) -lz -lpthread
+mv -f "$tmp" "$out"
