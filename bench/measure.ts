@@ -3,7 +3,7 @@
  * memory. Uses GNU time (`/usr/bin/time`, Debian package `time`) when present, which reads the
  * kernel's rusage; otherwise polls the child's VmHWM in /proc every 20 ms.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
@@ -44,6 +44,9 @@ export async function measure(
   const [file, argv] = useTime
     ? [GNU_TIME, ["-f", "%e %U %S %M", "-o", timeFile, command, ...args]]
     : [command, [...args]];
+  // Dirty pages of the previous step (a restore's 1 GiB) are flushed first, so the kernel's
+  // write-back is not charged to whichever tool happens to run next.
+  spawnSync("sync", { stdio: "ignore" });
   const started = performance.now();
   const child = spawn(file, argv, {
     cwd: options.cwd,
