@@ -55,6 +55,27 @@ class LifeboatSqliteDialect extends SqliteDialect {
   }
 }
 
+/**
+ * Turns on WAL. Switching a fresh file's journal mode needs an exclusive lock, and SQLite
+ * answers SQLITE_BUSY at once (the busy timeout does not cover it) when another process opening
+ * the same fresh store holds a lock just then; so it is retried, with a short jittered pause,
+ * for up to the busy timeout.
+ */
+function enableWal(database: Database.Database, timeoutMs: number): void {
+  const deadline = Date.now() + timeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      database.pragma("journal_mode = WAL");
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== "SQLITE_BUSY" || Date.now() >= deadline)
+        throw error;
+      Atomics.wait(pause, 0, 0, 5 + Math.random() * 20);
+    }
+  }
+}
+
 export interface SqliteOptions {
   readonly path: string;
   readonly memory: boolean;
@@ -74,7 +95,7 @@ export function sqliteDialect(options: SqliteOptions): Dialect {
     if (!options.memory) mkdirSync(dirname(options.path), { recursive: true });
     database = new Database(options.path, { timeout: options.busyTimeoutMs });
     database.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs)}`);
-    if (!options.memory) database.pragma("journal_mode = WAL");
+    if (!options.memory) enableWal(database, options.busyTimeoutMs);
     database.pragma("foreign_keys = ON");
     // Explicit, since builds may default WAL to NORMAL: a journaled step must survive power loss.
     database.pragma("synchronous = FULL");
