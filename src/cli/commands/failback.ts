@@ -56,7 +56,7 @@ export const registerFailback: RegisterCommand = (program, io) => {
   program
     .command("failback")
     .description(
-      "Fail back after a failover: restore the primary's capacity, move DNS back, tear the copy down, mark the environment active.",
+      "Fail back after a failover: capture the copy, rebuild lost primary machines, take the copy's final delta and carry its volumes' newest data home (byte-checked), restore the primary's capacity, move DNS back, tear the copy down, re-enable protection.",
     )
     .argument("<env>", "environment name from the config")
     .option("--yes", "required: a failback moves DNS and deletes the copy")
