@@ -7,12 +7,23 @@ import { BlobWorkerPool } from "./blob-worker-pool.js";
 export interface ArchiveOptions {
   /** Worker threads; default one per core. */
   readonly workers?: number;
+  /**
+   * Plaintext bytes hashed and sealed on the main thread before the workers start (default
+   * {@link inlineBytesDefault}; 0 always uses workers).
+   */
+  readonly inlineBytes?: number;
   /** Chunks between reader and pack writer; default 4 per worker. */
   readonly inFlight?: number;
   readonly session?: WriteSessionOptions;
   /** Updated as the backup runs (a progress renderer polls it). */
   readonly counters?: TransferCounters;
 }
+
+/**
+ * A backup that hashes and seals less than this never starts worker threads: 8 MiB takes about
+ * as long on one core as starting two workers (their threads and modules) costs.
+ */
+export const inlineBytesDefault = 8 * 1024 * 1024;
 
 /** Everything one backup run uses: the repository, its write session, the worker pipeline. */
 export interface ArchiveContext {
@@ -32,7 +43,10 @@ export async function withArchive<T>(
   options: ArchiveOptions,
   body: (ctx: ArchiveContext) => Promise<T>,
 ): Promise<T> {
-  const pool = new BlobWorkerPool(repo.key, options.workers);
+  const pool = new BlobWorkerPool(repo.key, options.workers, {
+    codec: repo.codec,
+    bytes: options.inlineBytes ?? inlineBytesDefault,
+  });
   try {
     const session = await repo.startWrite(operation, options.session);
     const counters = options.counters ?? newCounters();

@@ -168,3 +168,34 @@ test("a failed write in a worker rejects with its system error", async () => {
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test("a small job is hashed and sealed inline; workers start once the inline budget is spent", async () => {
+  const codec = new Codec(key, zstdCompression);
+  const small = new BlobWorkerPool(key, 2, { codec, bytes: 300_000 });
+  try {
+    const text = wordBytes(200_000, 14);
+    const hashed = await small.run(new Uint8Array(text), false);
+    assert.deepEqual(hashed.id, key.blobId(text));
+    const sealed = await small.run(new Uint8Array(text.subarray(0, 100_000)), true);
+    assert.equal(small.started, false);
+    assert.equal(sealed.compressed, true);
+    // What was sealed inline opens on a worker: one format on both paths.
+    const opened = await pool.open(
+      new Uint8Array(sealed.sealed!),
+      100_000,
+      key.blobId(text.subarray(0, 100_000)),
+      "t",
+    );
+    assert.deepEqual(Buffer.from(opened), Buffer.from(text.subarray(0, 100_000)));
+    // The budget is spent: the next job goes to the workers, and so does every later one.
+    const more = await small.run(new Uint8Array(text.subarray(0, 1000)), true);
+    assert.equal(small.started, true);
+    assert.deepEqual(
+      Buffer.from(codec.decodeBlob(more.sealed!, 1000, "t")),
+      Buffer.from(text.subarray(0, 1000)),
+    );
+  } finally {
+    await small.close();
+  }
+  await assert.rejects(small.run(new Uint8Array(10), false), { code: "LB_INTERNAL" });
+});

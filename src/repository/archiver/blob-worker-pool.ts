@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { LifeboatError, type ErrorCode } from "../../model/errors.js";
+import type { Codec } from "../codec.js";
 import type { MasterKey } from "../crypto/master-key.js";
 import type { BlobJob, BlobReply, RunBlob } from "./blob-job.js";
 
@@ -20,6 +21,19 @@ interface Waiter {
   readonly worker: number;
 }
 
+/**
+ * Hashing and sealing done on the calling thread before the pool starts its workers: one
+ * worker's start-up (a thread, an isolate, the codec's modules) costs about 30 ms of CPU, as
+ * much as sealing 4 MiB, so a small backup (an incremental of a few changed ranges) never starts
+ * them (docs/backup-restore.md, "Parallelism and memory").
+ */
+export interface InlineWork {
+  /** The main thread's codec (the repository's): seals exactly as a worker does. */
+  readonly codec: Codec;
+  /** Plaintext bytes (hashed or sealed, counted per call) to handle inline; then workers start. */
+  readonly bytes: number;
+}
+
 /** Worker threads to start: one per core (the main thread mostly waits on I/O). */
 export function defaultWorkerCount(): number {
   return Math.max(1, Math.min(8, availableParallelism()));
@@ -32,9 +46,15 @@ export function defaultWorkerCount(): number {
  * queue in order. The pool holds
  * no chunk itself: callers bound memory by bounding the jobs they submit (see BlobPipeline).
  * Plaintext buffers are transferred, so a caller must not touch one until its job resolves.
+ * Workers start with the first job that goes to them; with {@link InlineWork} the first `store`
+ * jobs run on the calling thread instead, until their budget is spent.
  */
 export class BlobWorkerPool {
-  readonly #workers: Worker[];
+  #workers: Worker[] | undefined;
+  readonly #size: number;
+  readonly #key: MasterKey;
+  readonly #inline: Codec | undefined;
+  #inlineLeft: number;
   readonly #waiting = new Map<number, Waiter>();
   #seq = 0;
   /** Jobs queued on each worker. */
@@ -43,10 +63,27 @@ export class BlobWorkerPool {
   /** Set when a worker died: every later job fails at once instead of waiting forever. */
   #broken: unknown;
 
-  constructor(key: MasterKey, size = defaultWorkerCount()) {
+  constructor(key: MasterKey, size = defaultWorkerCount(), inline?: InlineWork) {
+    this.#key = key;
+    this.#size = size;
+    this.#inline = inline?.codec;
+    this.#inlineLeft = inline?.bytes ?? 0;
+    this.#load = Array.from({ length: size }, () => 0);
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  /** True once the worker threads were started (a small enough backup never starts them). */
+  get started(): boolean {
+    return this.#workers !== undefined;
+  }
+
+  #start(): Worker[] {
     const url = new URL("./blob-worker.js", import.meta.url);
-    this.#workers = Array.from({ length: size }, () => {
-      const worker = new Worker(url, { workerData: key.bytes() });
+    return Array.from({ length: this.#size }, () => {
+      const worker = new Worker(url, { workerData: this.#key.bytes() });
       worker.on("message", (reply: BlobReply) => this.#onReply(reply));
       worker.on("error", (error) => this.#failAll(error));
       worker.on("exit", (code) => {
@@ -56,15 +93,18 @@ export class BlobWorkerPool {
       });
       return worker;
     });
-    this.#load = this.#workers.map(() => 0);
-  }
-
-  get size(): number {
-    return this.#workers.length;
   }
 
   /** Computes the blob id of `plain`, and seals it when `seal`. `plain` must own its buffer. */
   async run(plain: Uint8Array, seal: boolean): Promise<WorkedBlob> {
+    if (this.#inline && this.#workers === undefined && plain.byteLength <= this.#inlineLeft) {
+      if (this.#closed) throw new LifeboatError("LB_INTERNAL", "blob worker pool is closed");
+      this.#inlineLeft -= plain.byteLength;
+      const id = this.#key.blobId(plain);
+      if (!seal) return { id, plain };
+      const { sealed, compressed } = this.#inline.encodeBlob(plain);
+      return { id, plain, sealed, compressed };
+    }
     const reply = await this.#post({ op: "store", seq: this.#seq++, plain, seal }, plain);
     return {
       id: Buffer.from(reply.id!.buffer, reply.id!.byteOffset, reply.id!.byteLength),
@@ -107,19 +147,20 @@ export class BlobWorkerPool {
   #post(job: BlobJob, transfer: Uint8Array): Promise<BlobReply> {
     if (this.#closed) throw new LifeboatError("LB_INTERNAL", "blob worker pool is closed");
     if (this.#broken !== undefined) return Promise.reject(this.#broken);
+    const workers = (this.#workers ??= this.#start());
     let chosen = 0;
     for (let i = 1; i < this.#load.length; i++)
       if (this.#load[i]! < this.#load[chosen]!) chosen = i;
     this.#load[chosen]!++;
     return new Promise<BlobReply>((resolve, reject) => {
       this.#waiting.set(job.seq, { resolve, reject, worker: chosen });
-      this.#workers[chosen]!.postMessage(job, [transfer.buffer as ArrayBuffer]);
+      workers[chosen]!.postMessage(job, [transfer.buffer as ArrayBuffer]);
     });
   }
 
   async close(): Promise<void> {
     this.#closed = true;
-    await Promise.all(this.#workers.map((w) => w.terminate()));
+    await Promise.all((this.#workers ?? []).map((w) => w.terminate()));
   }
 
   #onReply(reply: BlobReply): void {
