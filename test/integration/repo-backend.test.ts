@@ -18,6 +18,14 @@ backendConformance("fs", async () => {
   };
 });
 
+backendConformance("fs (page cache only)", async () => {
+  const root = await mkdtemp(join(tmpdir(), "lifeboat-fs-"));
+  return {
+    backend: new FsBackend(join(root, "repo"), { directWrites: false }),
+    dispose: () => rm(root, { recursive: true, force: true }),
+  };
+});
+
 backendConformance("s3 (moto)", async () => {
   const moto = await startMoto();
   const config = motoS3Config(moto);
