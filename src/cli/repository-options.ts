@@ -7,7 +7,8 @@ import type { Backend } from "../repository/backend.js";
 import { FsBackend } from "../repository/backends/fs-backend.js";
 import { limitBackend } from "../repository/backends/limit-backend.js";
 import { retryBackend } from "../repository/backends/retry-backend.js";
-import { Repository, type RepositoryOptions } from "../repository/repository.js";
+import { prefetchKeySlot } from "../repository/key-slot-prefetch.js";
+import type { Repository, RepositoryOptions } from "../repository/repository.js";
 
 /** The options every repository command accepts (docs/backup-restore.md, "Choosing the repository"). */
 export interface RepositoryCliOptions {
@@ -126,18 +127,28 @@ export async function backendOf(target: { url: string; endpoint?: string }): Pro
 /**
  * Opens the repository the options name, runs `body`, and closes it. Opening reads only: a
  * wrong password fails with `LB_REPO_WRONG_PASSWORD` (exit 4) before anything is written.
+ *
+ * Start-up order: the key derivation (scrypt, ~0.1 s on libuv's thread pool) starts first, then
+ * the repository's modules and `preload` (the modules `body` needs) load on the main thread
+ * while it runs; `body` itself runs once the repository is open.
  */
 export async function withRepository<T>(
   options: RepositoryCliOptions,
   body: (repo: Repository, target: RepositoryTarget) => Promise<T>,
   repoOptions: RepositoryOptions = {},
+  preload?: () => Promise<unknown>,
 ): Promise<T> {
   const target = await repositoryTarget(options);
   const password = target.password();
   const backend = await backendOf(target);
   let repo: Repository;
   try {
-    repo = await Repository.open(backend, password, repoOptions);
+    const prefetch = await prefetchKeySlot(backend, password);
+    const [{ Repository }] = await Promise.all([
+      import("../repository/repository.js"),
+      preload?.(),
+    ]);
+    repo = await Repository.open(backend, password, repoOptions, prefetch);
   } catch (error) {
     await backend.close().catch(() => undefined);
     throw error;

@@ -5,6 +5,7 @@ import type { Backend } from "./backend.js";
 import { calibrateKdf, type KdfParams } from "./crypto/kdf.js";
 import { createKeyFile, decodeKeyFile, unwrapKeyFile } from "./crypto/key-file.js";
 import type { MasterKey } from "./crypto/master-key.js";
+import type { KeySlotPrefetch } from "./key-slot-prefetch.js";
 
 export interface KeySlotInfo {
   readonly id: string;
@@ -30,15 +31,18 @@ export async function addKeySlot(
 /**
  * Tries every key slot with the passphrase (newest first: a recently changed passphrase is the
  * likely one). Reads only. No slot opens → `LB_REPO_WRONG_PASSWORD`; no slot at all →
- * `LB_REPO_NOT_FOUND`. Damaged slots are skipped as long as another one opens.
+ * `LB_REPO_NOT_FOUND`. Damaged slots are skipped as long as another one opens. A
+ * {@link KeySlotPrefetch} (same backend, same passphrase) saves the listing, the newest slot's
+ * read and its key derivation, which it started earlier; the slot is validated all the same.
  */
 export async function openKeySlots(
   backend: Backend,
   passphrase: Secret,
+  prefetch?: KeySlotPrefetch,
 ): Promise<{ master: MasterKey; keyId: string }> {
-  const listed = (await backend.list("keys")).sort(
-    (a, b) => b.modified.getTime() - a.modified.getTime(),
-  );
+  const listed =
+    prefetch?.listed ??
+    (await backend.list("keys")).sort((a, b) => b.modified.getTime() - a.modified.getTime());
   if (listed.length === 0) {
     throw new LifeboatError(
       "LB_REPO_NOT_FOUND",
@@ -49,8 +53,24 @@ export async function openKeySlots(
   for (const { name } of listed) {
     let master: MasterKey | undefined;
     try {
-      const file = decodeKeyFile(await backend.load("keys", name), `keys/${name}`);
-      master = await unwrapKeyFile(file, passphrase, `keys/${name}`);
+      const early = prefetch?.newest?.name === name ? prefetch : undefined;
+      const file = decodeKeyFile(
+        early?.newest?.bytes ?? (await backend.load("keys", name)),
+        `keys/${name}`,
+      );
+      const derived = early?.derived;
+      const same =
+        derived !== undefined &&
+        derived.salt === file.salt &&
+        derived.params.N === file.N &&
+        derived.params.r === file.r &&
+        derived.params.p === file.p;
+      master = await unwrapKeyFile(
+        file,
+        passphrase,
+        `keys/${name}`,
+        same ? derived.key : undefined,
+      );
     } catch (error) {
       if (error instanceof LifeboatError && error.category === "integrity") {
         damaged++;

@@ -10,6 +10,7 @@ import { MasterKey } from "./crypto/master-key.js";
 import type { BlobLocation } from "./index/blob-index.js";
 import { loadIndex, type LoadedIndex } from "./index/load-index.js";
 import { loadJsonObject, saveJsonObject } from "./json-object.js";
+import type { KeySlotPrefetch } from "./key-slot-prefetch.js";
 import { mapLimit } from "./map-limit.js";
 import {
   addKeySlot,
@@ -87,13 +88,17 @@ export class Repository {
     return new Repository(backend, config, key, keyId, options);
   }
 
-  /** Opens with a passphrase; `LB_REPO_WRONG_PASSWORD` (exit 4) if no slot fits. Reads only. */
+  /**
+   * Opens with a passphrase; `LB_REPO_WRONG_PASSWORD` (exit 4) if no slot fits. Reads only.
+   * `prefetch`: the key slot read and derivation `prefetchKeySlot` started earlier.
+   */
   static async open(
     backend: Backend,
     passphrase: Secret,
     options: RepositoryOptions = {},
+    prefetch?: KeySlotPrefetch,
   ): Promise<Repository> {
-    const { master, keyId } = await openKeySlots(backend, passphrase);
+    const { master, keyId } = await openKeySlots(backend, passphrase, prefetch);
     return Repository.openWithKey(backend, master, keyId, options);
   }
 

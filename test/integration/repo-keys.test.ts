@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { after, before, describe, test } from "node:test";
 import { Secret } from "../../src/model/secret.js";
 import { loadDocument, saveDocument } from "../../src/repository/json-document.js";
+import { prefetchKeySlot } from "../../src/repository/key-slot-prefetch.js";
 import { Repository } from "../../src/repository/repository.js";
 import { repositoryStats } from "../../src/repository/stats.js";
 import { filterSnapshots, selectAt } from "../../src/repository/snapshot/select-snapshot.js";
@@ -78,6 +79,45 @@ for (const makePlace of [fsPlace, s3Place]) {
       await assert.rejects(changed.removeKey(changed.keyId), { code: "LB_INVALID_INPUT" });
       const reopened = await Repository.open(repo.backend, third, testOptions);
       assert.deepEqual(reopened.key.bytes(), repo.key.bytes());
+    });
+
+    test("a key slot prefetched before open (the CLI's start-up) opens the same key; a forged slot is never derived", async () => {
+      const repo = await initRepo(place);
+      const second = new Secret("second passphrase");
+      const added = await repo.addKey(second);
+      // Whichever slot is newest was derived early; the other passphrase falls back to its slot.
+      for (const [passphrase, keyId] of [
+        [password, repo.keyId],
+        [second, added],
+      ] as const) {
+        const prefetch = await prefetchKeySlot(repo.backend, passphrase);
+        assert.equal(prefetch?.listed.length, 2);
+        assert.ok(prefetch?.derived);
+        const opened = await Repository.open(repo.backend, passphrase, testOptions, prefetch);
+        assert.equal(opened.keyId, keyId);
+        assert.deepEqual(opened.key.bytes(), repo.key.bytes());
+      }
+      const wrong = new Secret("nope");
+      await assert.rejects(
+        Repository.open(
+          repo.backend,
+          wrong,
+          testOptions,
+          await prefetchKeySlot(repo.backend, wrong),
+        ),
+        { code: "LB_REPO_WRONG_PASSWORD" },
+      );
+      // A slot asking for 2^30 × 8 × 128 bytes: not derived early, and damaged to open.
+      const forged = await place.make();
+      const slot = { version: 1, N: 2 ** 30, r: 8, p: 1, salt: "AAAA", data: "AAAA" };
+      await forged.save("keys", "f".repeat(64), Buffer.from(JSON.stringify(slot)));
+      const early = await prefetchKeySlot(forged, password);
+      assert.equal(early?.newest?.name, "f".repeat(64));
+      assert.equal(early?.derived, undefined);
+      await assert.rejects(Repository.open(forged, password, testOptions, early), {
+        code: "LB_REPO_WRONG_PASSWORD",
+        details: { slots: 1, damagedSlots: 1 },
+      });
     });
 
     test("named JSON documents round-trip as snapshots; filters and --at select them", async () => {

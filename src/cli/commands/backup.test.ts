@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { readChangedRanges } from "./backup.js";
+import { readChangedRanges } from "../changed-ranges.js";
 
 test("--changed-ranges accepts JSON objects, JSON pairs and text lines", async () => {
   const dir = await mkdtemp(join(tmpdir(), "lifeboat-ranges-"));

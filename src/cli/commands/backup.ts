@@ -1,8 +1,6 @@
-import { readFile } from "node:fs/promises";
-import { z } from "zod";
 import { LifeboatError } from "../../model/errors.js";
 import { newCounters } from "../../repository/archiver/backup-progress.js";
-import { backup, type BackupKind, type BackupResult } from "../../repository/archiver/backup.js";
+import type { BackupKind, BackupResult } from "../../repository/archiver/backup.js";
 import type { ChangedRange } from "../../repository/archiver/image-backup.js";
 import { printResult } from "../output.js";
 import { formatBytes, startProgress } from "../progress.js";
@@ -27,49 +25,6 @@ export interface BackupJson extends BackupResult {
 }
 
 const kinds = ["file", "tree", "image", "stream"] as const;
-const rangeSchema = z.union([
-  z.object({ offset: z.number().int().min(0), length: z.number().int().min(0) }),
-  z.tuple([z.number().int().min(0), z.number().int().min(0)]),
-]);
-
-/**
- * Reads a changed-range list: a JSON array of `{offset, length}` or `[offset, length]`, or
- * text with one `offset length` pair per line (`#` comments allowed).
- */
-export async function readChangedRanges(file: string): Promise<ChangedRange[]> {
-  const text = await readFile(file, "utf8").catch((error: unknown) => {
-    throw new LifeboatError("LB_INVALID_INPUT", `cannot read --changed-ranges ${file}`, {
-      cause: error,
-    });
-  });
-  const bad = (why: string) =>
-    new LifeboatError("LB_INVALID_INPUT", `--changed-ranges ${file}: ${why}`, {
-      remedy: 'Give a JSON array of {"offset": n, "length": n}, or lines "offset length".',
-    });
-  if (text.trimStart().startsWith("[")) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw bad("not valid JSON");
-    }
-    const result = z.array(rangeSchema).safeParse(parsed);
-    if (!result.success) throw bad(result.error.issues[0]?.message ?? "invalid");
-    return result.data.map((r) =>
-      Array.isArray(r) ? { offset: r[0], length: r[1] } : { offset: r.offset, length: r.length },
-    );
-  }
-  const ranges: ChangedRange[] = [];
-  for (const [i, raw] of text.split("\n").entries()) {
-    const line = raw.replace(/#.*/, "").trim();
-    if (line === "") continue;
-    const match = /^(\d+)[\s,]+(\d+)$/.exec(line);
-    if (!match) throw bad(`line ${i + 1} is not "offset length"`);
-    ranges.push({ offset: Number(match[1]), length: Number(match[2]) });
-  }
-  return ranges;
-}
-
 function kindOf(value: string | undefined): BackupKind | undefined {
   if (value === undefined) return undefined;
   if (!(kinds as readonly string[]).includes(value)) {
@@ -83,40 +38,53 @@ async function run(io: Parameters<RegisterCommand>[1], source: string, options: 
   if (source === "-" && !options.stdinName) {
     throw new LifeboatError("LB_USAGE", "backing up stdin (`-`) needs --stdin-name <name>");
   }
-  const changedRanges =
-    options.changedRanges === undefined
-      ? undefined
-      : await readChangedRanges(options.changedRanges);
-  await withRepository(options, async (repo) => {
-    const counters = newCounters();
-    const progress = startProgress(io, options.json, "backup", counters);
-    let result: BackupResult;
-    try {
-      result = await backup(
-        repo,
-        {
-          source,
-          ...(kind ? { kind } : {}),
-          ...(options.stdinName ? { stdinName: options.stdinName } : {}),
-          ...(options.tag?.length ? { tags: options.tag } : {}),
-          ...(options.parent ? { parent: options.parent } : {}),
-          ...(changedRanges ? { changedRanges } : {}),
-        },
-        { counters },
-      );
-    } finally {
-      progress.stop();
+  // Loaded while the key is derived (withRepository's preload): the backup engine, and the
+  // range list (its parser needs zod, which would otherwise delay the derivation's start).
+  const engine = () => import("../../repository/archiver/backup.js");
+  const file = options.changedRanges;
+  let ranges: Promise<ChangedRange[] | undefined> = Promise.resolve(undefined);
+  const preload = () => {
+    if (file !== undefined) {
+      ranges = import("../changed-ranges.js").then((m) => m.readChangedRanges(file));
     }
-    const json: BackupJson = { ok: true, ...result };
-    printResult(io, options.json, json, (r) =>
-      [
-        `snapshot ${r.snapshot} saved (${r.kind} ${r.source})`,
-        `  read ${formatBytes(r.bytesRead)} of ${formatBytes(r.size)}, ${r.files} files`,
-        `  uploaded ${formatBytes(r.bytesUploaded)} in ${r.packsWritten} packs` +
-          ` (${r.blobsStored} new blobs, ${r.blobsReused} already stored)`,
-      ].join("\n"),
-    );
-  });
+    return Promise.all([engine(), ranges]);
+  };
+  await withRepository(
+    options,
+    async (repo) => {
+      const [{ backup }, changedRanges] = await Promise.all([engine(), ranges]);
+      const counters = newCounters();
+      const progress = startProgress(io, options.json, "backup", counters);
+      let result: BackupResult;
+      try {
+        result = await backup(
+          repo,
+          {
+            source,
+            ...(kind ? { kind } : {}),
+            ...(options.stdinName ? { stdinName: options.stdinName } : {}),
+            ...(options.tag?.length ? { tags: options.tag } : {}),
+            ...(options.parent ? { parent: options.parent } : {}),
+            ...(changedRanges ? { changedRanges } : {}),
+          },
+          { counters },
+        );
+      } finally {
+        progress.stop();
+      }
+      const json: BackupJson = { ok: true, ...result };
+      printResult(io, options.json, json, (r) =>
+        [
+          `snapshot ${r.snapshot} saved (${r.kind} ${r.source})`,
+          `  read ${formatBytes(r.bytesRead)} of ${formatBytes(r.size)}, ${r.files} files`,
+          `  uploaded ${formatBytes(r.bytesUploaded)} in ${r.packsWritten} packs` +
+            ` (${r.blobsStored} new blobs, ${r.blobsReused} already stored)`,
+        ].join("\n"),
+      );
+    },
+    {},
+    preload,
+  );
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];

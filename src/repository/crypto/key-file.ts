@@ -88,14 +88,16 @@ export function decodeKeyFile(bytes: Uint8Array, what = "key file"): KeyFile {
 /**
  * Unwraps the master key with a passphrase; resolves `undefined` when the passphrase does not
  * fit this slot (the caller tries the next slot). A slot that authenticates but holds a key of
- * the wrong size is corrupt.
+ * the wrong size is corrupt. `derived`: the wrapping key, already being derived from this
+ * passphrase with this file's salt and parameters (see key-slot-prefetch.ts).
  */
 export async function unwrapKeyFile(
   file: KeyFile,
   passphrase: Secret,
   what = "key file",
+  derived?: Promise<Buffer>,
 ): Promise<MasterKey | undefined> {
-  const wrapping = await deriveKey(passphrase, Buffer.from(file.salt, "base64"), file);
+  const wrapping = await (derived ?? deriveKey(passphrase, Buffer.from(file.salt, "base64"), file));
   let plain: Buffer;
   try {
     plain = unseal(
