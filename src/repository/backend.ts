@@ -44,7 +44,12 @@ export interface Backend {
   /** Where the repository lives, for messages (`/srv/repo`, `s3://bucket/prefix`). */
   readonly location: string;
   save(type: ObjectType, name: string, data: Uint8Array): Promise<SaveResult>;
-  load(type: ObjectType, name: string, range?: ByteRange): Promise<Uint8Array>;
+  /**
+   * With `into` (and a range no longer than it), a backend that reads in place fills `into`
+   * from its start and returns a view of it, so a caller can reuse one buffer for many loads;
+   * others ignore it and return a buffer of their own.
+   */
+  load(type: ObjectType, name: string, range?: ByteRange, into?: Uint8Array): Promise<Uint8Array>;
   stat(type: ObjectType, name: string): Promise<ObjectInfo>;
   list(type: ObjectType): Promise<ObjectInfo[]>;
   remove(type: ObjectType, name: string): Promise<void>;

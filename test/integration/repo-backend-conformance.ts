@@ -66,6 +66,26 @@ export function backendConformance(label: string, make: () => Promise<BackendFix
       assert.equal((await backend.load("data", name, { offset: 10, length: 0 })).length, 0);
     });
 
+    test("range reads into a caller's buffer: the same bytes, the buffer reusable", async () => {
+      const data = randomBytes(4096);
+      const name = nameOf(data);
+      await backend.save("data", name, data);
+      const into = new Uint8Array(new SharedArrayBuffer(1000)).fill(0xee);
+      const mid = await backend.load("data", name, { offset: 100, length: 200 }, into);
+      assert.deepEqual(Buffer.from(mid), data.subarray(100, 300));
+      // A backend that reads in place fills the buffer from its start and returns a view of it.
+      if (mid.buffer === into.buffer) {
+        assert.equal(mid.byteOffset, 0);
+        assert.deepEqual(Buffer.from(into.subarray(0, 200)), data.subarray(100, 300));
+      }
+      const again = await backend.load("data", name, { offset: 4000, length: 500 }, into);
+      assert.deepEqual(Buffer.from(again), data.subarray(4000));
+      // A range longer than the buffer is not read into it.
+      const long = await backend.load("data", name, { offset: 0, length: 2000 }, into);
+      assert.deepEqual(Buffer.from(long), data.subarray(0, 2000));
+      assert.notEqual(long.buffer, into.buffer);
+    });
+
     test("saving an existing name leaves the stored object untouched", async () => {
       const first = randomBytes(64);
       const name = nameOf(first);

@@ -1,10 +1,13 @@
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { strict as assert } from "node:assert";
+import { createHash } from "node:crypto";
 import { describe, test } from "node:test";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FsBackend } from "../../src/repository/backends/fs-backend.js";
+import { limitBackend } from "../../src/repository/backends/limit-backend.js";
+import { retryBackend } from "../../src/repository/backends/retry-backend.js";
 import { S3Backend } from "../../src/repository/backends/s3-backend.js";
 import { freePort } from "../harness/free-port.js";
 import { motoS3Config, startMoto } from "../harness/moto.js";
@@ -40,6 +43,27 @@ backendConformance("s3 (moto)", async () => {
       await moto.stop();
     },
   };
+});
+
+test("fs backend: a range read into a caller's buffer lands in it (restores reuse one per run)", async () => {
+  const root = await mkdtemp(join(tmpdir(), "lifeboat-fs-"));
+  try {
+    const backend = new FsBackend(join(root, "repo"));
+    const data = Buffer.from("0123456789".repeat(100));
+    const name = createHash("sha256").update(data).digest("hex");
+    await backend.save("data", name, data);
+    const into = new Uint8Array(new SharedArrayBuffer(64));
+    const loaded = await backend.load("data", name, { offset: 10, length: 20 }, into);
+    assert.equal(loaded.buffer, into.buffer);
+    assert.equal(Buffer.from(into.subarray(0, 20)).toString(), "01234567890123456789");
+    // Wrappers pass the buffer through.
+    const wrapped = limitBackend(retryBackend(backend), 2);
+    const again = await wrapped.load("data", name, { offset: 995, length: 5 }, into);
+    assert.equal(again.buffer, into.buffer);
+    assert.equal(Buffer.from(again).toString(), "56789");
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
 });
 
 describe("S3 backend error mapping", () => {

@@ -126,8 +126,8 @@ export class BlobWorkerPool {
   }
 
   /**
-   * Opens blobs stored back to back in `sealed` (one ranged load, transferred whole) on one
-   * worker, checks each against its id and writes its pieces into the open file `fd`; resolves
+   * Opens blobs stored back to back in `sealed` (one ranged load, transferred whole unless it
+   * lies in a SharedArrayBuffer, which the caller may reuse once this settles) on one worker, checks each against its id and writes its pieces into the open file `fd`; resolves
    * the plaintext bytes written, or rejects with the first blob's damage (blobs before it may
    * already be written) or the write's system error.
    */
@@ -154,7 +154,8 @@ export class BlobWorkerPool {
     this.#load[chosen]!++;
     return new Promise<BlobReply>((resolve, reject) => {
       this.#waiting.set(job.seq, { resolve, reject, worker: chosen });
-      workers[chosen]!.postMessage(job, [transfer.buffer as ArrayBuffer]);
+      const shared = transfer.buffer instanceof SharedArrayBuffer;
+      workers[chosen]!.postMessage(job, shared ? [] : [transfer.buffer as ArrayBuffer]);
     });
   }
 

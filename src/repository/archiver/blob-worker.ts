@@ -105,8 +105,12 @@ function writeAllAt(fd: number, buffers: Uint8Array[], position: number): void {
 function openWrite(job: Extract<BlobJob, { op: "openWrite" }>): void {
   let runRaw = 0;
   for (const blob of job.blobs) runRaw += blob.rawLength;
-  const scratchSize = Math.min(runRaw, batchBytes + Math.max(...job.blobs.map((b) => b.rawLength)));
-  if (writeScratch.length < scratchSize) writeScratch = new Uint8Array(scratchSize);
+  const maxRaw = Math.max(...job.blobs.map((b) => b.rawLength));
+  // Grown once to a full batch, not run by run: untouched pages of a fresh buffer cost
+  // nothing, while every regrowth faults in (and zeroes) a new one.
+  if (writeScratch.length < Math.min(runRaw, batchBytes + maxRaw)) {
+    writeScratch = new Uint8Array(batchBytes + maxRaw);
+  }
   let used = 0;
   let pending: Uint8Array[] = [];
   let pendingAt = 0;

@@ -90,14 +90,23 @@ export class FsBackend implements Backend {
     }
   }
 
-  async load(type: ObjectType, name: string, range?: ByteRange): Promise<Uint8Array> {
+  async load(
+    type: ObjectType,
+    name: string,
+    range?: ByteRange,
+    into?: Uint8Array,
+  ): Promise<Uint8Array> {
     checkRange(range);
     const what = objectPath(type, name);
     try {
       const handle = await open(join(this.root, what), "r");
       try {
         if (range === undefined) return new Uint8Array(await handle.readFile());
-        const buffer = new Uint8Array(range.length);
+        // A reused buffer spares the allocation and its page faults (restores read GiBs).
+        const buffer =
+          into !== undefined && into.length >= range.length
+            ? into.subarray(0, range.length)
+            : new Uint8Array(range.length);
         let filled = 0;
         while (filled < range.length) {
           const { bytesRead } = await handle.read(

@@ -32,7 +32,7 @@ export function limitBackend(inner: Backend, concurrency: number): Backend {
   return {
     location: inner.location,
     save: (type, name, data) => gate.run(() => inner.save(type, name, data)),
-    load: (type, name, range) => gate.run(() => inner.load(type, name, range)),
+    load: (type, name, range, into) => gate.run(() => inner.load(type, name, range, into)),
     stat: (type, name) => gate.run(() => inner.stat(type, name)),
     list: (type) => gate.run(() => inner.list(type)),
     remove: (type, name) => gate.run(() => inner.remove(type, name)),

@@ -43,8 +43,8 @@ export function retryBackend(inner: Backend, options: RetryOptions = {}): Backen
     location: inner.location,
     save: (type: ObjectType, name: string, data: Uint8Array): Promise<SaveResult> =>
       run("save", () => inner.save(type, name, data)),
-    load: (type: ObjectType, name: string, range?: ByteRange): Promise<Uint8Array> =>
-      run("load", () => inner.load(type, name, range)),
+    load: (type: ObjectType, name: string, range?: ByteRange, into?: Uint8Array) =>
+      run("load", () => inner.load(type, name, range, into)),
     stat: (type: ObjectType, name: string): Promise<ObjectInfo> =>
       run("stat", () => inner.stat(type, name)),
     list: (type: ObjectType): Promise<ObjectInfo[]> => run("list", () => inner.list(type)),

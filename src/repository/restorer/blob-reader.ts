@@ -6,12 +6,25 @@ import type { Repository } from "../repository.js";
 import { decodeTree, type TreeNode } from "../tree.js";
 import type { Piece } from "./content-extents.js";
 
+/** Size of a reused load buffer: the longest run writeContent forms (write-content.ts). */
+const spareBytes = 8 * 1024 * 1024;
+/** Spare buffers kept; more than the runs a restore has in flight (its `parallel`, 8). */
+const maxSpares = 16;
+
 /**
  * Reads blobs by hex id through the loaded index with ranged loads; every blob is decrypted
  * and its keyed id re-computed, so restored bytes are verified. With a worker pool the
  * decryption, decompression and id check run on worker threads (restores use every core).
  */
 export class BlobReader {
+  /**
+   * Buffers that sealed runs are loaded into, reused run after run: fresh memory costs a page
+   * fault per 4 KiB (and a zeroing) while a restore reads GiBs. Shared with the workers rather
+   * than transferred: a buffer handed back and forth makes V8 count it as new external memory
+   * each time, which triggers full garbage collections.
+   */
+  readonly #spares: Uint8Array[] = [];
+
   constructor(
     readonly repo: Repository,
     readonly index: BlobIndex,
@@ -71,16 +84,19 @@ export class BlobReader {
     }
     const what = `data/${first.packId.slice(0, 2)}/${first.packId}`;
     const length = last.offset + last.length - first.offset;
-    const loaded = await this.repo.backend.load("data", first.packId, {
-      offset: first.offset,
-      length,
-    });
+    const into = this.#spare(length);
+    const range = { offset: first.offset, length };
+    const loaded = await this.repo.backend.load("data", first.packId, range, into);
     if (loaded.length !== length) {
       throw new LifeboatError("LB_REPO_PACK_CORRUPT", `${what} is truncated`, {
         details: { object: what },
       });
     }
-    const sealed = loaded.byteLength === loaded.buffer.byteLength ? loaded : new Uint8Array(loaded);
+    // A backend that returned its own buffer: transfer it (a copy if it is a shared view).
+    const sealed =
+      loaded.buffer === into.buffer || loaded.byteLength === loaded.buffer.byteLength
+        ? loaded
+        : new Uint8Array(loaded);
     const blobs = locations.map((location, i) => ({
       offset: location.offset - first.offset,
       length: location.length,
@@ -88,7 +104,18 @@ export class BlobReader {
       id: ids[i]!,
       pieces: pieces[i]!,
     }));
-    return this.pool.openWrite(sealed, blobs, handle.fd, what);
+    const written = await this.pool.openWrite(sealed, blobs, handle.fd, what);
+    // The worker is done with it. (After a failure it is dropped: when one worker dies, the
+    // pool fails every job at once, while the others may still be reading theirs.)
+    if (this.#spares.length < maxSpares) this.#spares.push(into);
+    return written;
+  }
+
+  /** A reused shared buffer of at least `length` bytes. */
+  #spare(length: number): Uint8Array {
+    const i = this.#spares.findIndex((buffer) => buffer.length >= length);
+    if (i >= 0) return this.#spares.splice(i, 1)[0]!;
+    return new Uint8Array(new SharedArrayBuffer(Math.max(length, spareBytes)));
   }
 
   async tree(hex: string): Promise<TreeNode[]> {
