@@ -6,7 +6,7 @@ import { BlobType, type PackEntry } from "./pack/pack-entry.js";
 import { parsePack, readPackHeader } from "./pack/pack-header.js";
 import type { Repository } from "./repository.js";
 import type { StoredSnapshot } from "./snapshot/snapshot.js";
-import { decodeTree } from "./tree.js";
+import { dataBlobsOf, decodeTree } from "./tree.js";
 
 export interface CheckFinding {
   readonly code: ErrorCode;
@@ -306,7 +306,7 @@ class Checker {
         return problems;
       }
       for (const node of nodes) {
-        for (const blob of node.content ?? []) {
+        for (const blob of dataBlobsOf(node)) {
           const problem = problemOf(blob);
           if (problem === "index") lost.add(blob);
           if (problem !== undefined) problems.add(problem);

@@ -104,19 +104,26 @@ async function copyTree(
   const copied: TreeNode[] = [];
   for (const node of nodes) {
     const next: TreeNode = { ...node };
+    const copyBlob = async (hex: string): Promise<string> => {
+      let to = blobs.get(hex);
+      if (to === undefined) {
+        to = (
+          await session.saveBlob(BlobType.data, await readFrom(source, index, hex))
+        ).id.toString("hex");
+        blobs.set(hex, to);
+      }
+      return to;
+    };
     if (node.content) {
       const content: string[] = [];
-      for (const hex of node.content) {
-        let to = blobs.get(hex);
-        if (to === undefined) {
-          to = (
-            await session.saveBlob(BlobType.data, await readFrom(source, index, hex))
-          ).id.toString("hex");
-          blobs.set(hex, to);
-        }
-        content.push(to);
-      }
+      for (const hex of node.content) content.push(await copyBlob(hex));
       next.content = content;
+    }
+    if (node.patches) {
+      const patches: [number, number, string][] = [];
+      for (const [offset, length, hex] of node.patches)
+        patches.push([offset, length, await copyBlob(hex)]);
+      next.patches = patches;
     }
     if (node.subtree !== undefined)
       next.subtree = await copyTree(source, index, session, node.subtree, blobs);

@@ -18,6 +18,7 @@ import { BlobType } from "./pack/pack-entry.js";
 import { decodePackHeader, encodePackHeader, packTail, parsePack } from "./pack/pack-header.js";
 import { snapshotSchema } from "./snapshot/snapshot.js";
 import { decodeTree, encodeTree } from "./tree.js";
+import { layoutOfNode } from "./archiver/image-layout.js";
 
 const iterations = 3000;
 
@@ -150,6 +151,23 @@ test("snapshot and tree JSON decoders: only typed errors", () => {
     { name: "d", type: "dir", subtree: "ef".repeat(32), mode: 0o755 },
   ]);
   fuzz("tree", 4, [tree], (input) => decodeTree(input, "tree"));
+  const image = encodeTree([
+    {
+      name: "disk",
+      type: "file",
+      size: 3 * 65536 + 10,
+      chunkSize: 65536,
+      content: ["cd".repeat(32), "ab".repeat(32)],
+      sparse: [[65536, 65536]],
+      patches: [
+        [100, 20, "ef".repeat(32)],
+        [65540, 4, "12".repeat(32)],
+      ],
+    },
+  ]);
+  fuzz("image tree", 5, [image], (input) => {
+    for (const node of decodeTree(input, "tree")) layoutOfNode(node, "tree");
+  });
 });
 
 test("key file decoder and sealed-object decoders: only typed errors", async () => {

@@ -26,6 +26,16 @@ export function parseJson<T>(
       details: { object: what },
     });
   }
+  return parseValue(schema, json, code, what);
+}
+
+/** Validates a value already parsed from repository JSON; a mismatch is `code` naming it. */
+export function parseValue<T>(
+  schema: z.ZodType<T>,
+  json: unknown,
+  code: ErrorCode,
+  what: string,
+): T {
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     throw new LifeboatError(code, `${what} does not match its schema`, {

@@ -3,7 +3,7 @@ import { BlobIndex as IdSet } from "./index/blob-index.js";
 import { BlobType } from "./pack/pack-entry.js";
 import type { Repository } from "./repository.js";
 import type { StoredSnapshot } from "./snapshot/snapshot.js";
-import { decodeTree } from "./tree.js";
+import { dataBlobsOf, decodeTree } from "./tree.js";
 
 export interface Reachable {
   /** Every blob reachable from the snapshots, with the location the index gives it. */
@@ -12,7 +12,10 @@ export interface Reachable {
   readonly missing: string[];
 }
 
-/** Walks every snapshot's trees (each tree once) and collects the blobs they reference. */
+/**
+ * Walks every snapshot's trees (each tree once) and collects the blobs they reference: content
+ * and image patches alike, so prune keeps a pack that only a patch references.
+ */
 export async function collectReachable(
   repo: Repository,
   index: BlobIndex,
@@ -40,7 +43,7 @@ export async function collectReachable(
       `tree ${treeId}`,
     );
     for (const node of nodes) {
-      for (const blob of node.content ?? []) mark(blob);
+      for (const blob of dataBlobsOf(node)) mark(blob);
       if (node.subtree !== undefined) await walk(node.subtree);
     }
   };

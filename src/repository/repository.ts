@@ -9,7 +9,7 @@ import type { KdfParams } from "./crypto/kdf.js";
 import { MasterKey } from "./crypto/master-key.js";
 import type { BlobLocation } from "./index/blob-index.js";
 import { loadIndex, type LoadedIndex } from "./index/load-index.js";
-import { loadJsonObject, saveJsonObject } from "./json-object.js";
+import { loadJsonObject, parseValue, saveJsonObject } from "./json-object.js";
 import type { KeySlotPrefetch } from "./key-slot-prefetch.js";
 import { mapLimit } from "./map-limit.js";
 import {
@@ -26,7 +26,13 @@ import {
   repoConfigSchema,
   type RepoConfig,
 } from "./repo-config.js";
-import { snapshotSchema, type Snapshot, type StoredSnapshot } from "./snapshot/snapshot.js";
+import {
+  SNAPSHOT_VERSION_PATCHES,
+  snapshotSchema,
+  snapshotVersionProbe,
+  type Snapshot,
+  type StoredSnapshot,
+} from "./snapshot/snapshot.js";
 import { WriteSession, type WriteSessionOptions } from "./write-session.js";
 
 export interface RepositoryOptions {
@@ -163,14 +169,22 @@ export class Repository {
 
   async loadSnapshot(id: string): Promise<StoredSnapshot> {
     try {
-      const snapshot = await loadJsonObject(
+      const raw = await loadJsonObject(
         this.backend,
         this.codec,
         "snapshots",
         "snapshot",
         id,
-        snapshotSchema,
+        snapshotVersionProbe,
       );
+      if (typeof raw.version === "number" && raw.version > SNAPSHOT_VERSION_PATCHES) {
+        throw new LifeboatError(
+          "LB_REPO_FORMAT_UNSUPPORTED",
+          `snapshots/${id}: snapshot format ${raw.version}`,
+          { details: { snapshot: id, version: raw.version } },
+        );
+      }
+      const snapshot = parseValue(snapshotSchema, raw, "LB_REPO_OBJECT_CORRUPT", `snapshots/${id}`);
       return { id, ...snapshot };
     } catch (error) {
       if (error instanceof LifeboatError && error.code === "LB_REPO_OBJECT_MISSING") {

@@ -26,6 +26,8 @@ export const treeNodeSchema = z
     sparse: z.array(z.tuple([z.number().int().min(0), z.number().int().min(0)])).optional(),
     content: z.array(hex32).optional(),
     chunkSize: z.number().int().min(1).optional(),
+    /** Image nodes: [offset, length, blob] laid over the chunks in list order (format v2). */
+    patches: z.array(z.tuple([z.number().int().min(0), z.number().int().min(0), hex32])).optional(),
     subtree: hex32.optional(),
   })
   // Readers ignore fields added by newer writers (additive format changes).
@@ -34,6 +36,12 @@ export const treeNodeSchema = z
 export type TreeNode = z.infer<typeof treeNodeSchema>;
 
 const treeSchema = z.object({ nodes: z.array(treeNodeSchema) }).loose();
+
+/** Every data blob a node references: its content, then its image patches' blobs. */
+export function dataBlobsOf(node: TreeNode): string[] {
+  const content = node.content ?? [];
+  return node.patches ? [...content, ...node.patches.map((p) => p[2])] : content;
+}
 
 /** Serialises a tree with its nodes sorted by name, so equal directories get equal blob ids. */
 export function encodeTree(nodes: readonly TreeNode[]): Buffer {

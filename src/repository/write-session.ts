@@ -10,7 +10,12 @@ import type { RepositoryLock } from "./lock.js";
 import { BlobType } from "./pack/pack-entry.js";
 import { PackWriter, type FlushedPack } from "./pack/pack-writer.js";
 import type { RepoConfig } from "./repo-config.js";
-import type { Snapshot, SnapshotKind } from "./snapshot/snapshot.js";
+import {
+  SNAPSHOT_VERSION_PATCHES,
+  SNAPSHOT_VERSION_PLAIN,
+  type Snapshot,
+  type SnapshotKind,
+} from "./snapshot/snapshot.js";
 import { encodeTree, type TreeNode } from "./tree.js";
 
 /** What a session needs from the repository (kept narrow: no import cycle). */
@@ -86,6 +91,8 @@ export class WriteSession {
   readonly #indexEvery: number;
   #indexWrites: Promise<unknown>[] = [];
   #done = false;
+  /** A saved tree has image patches: the snapshot must be format version 2. */
+  #patches = false;
 
   constructor(
     private readonly repo: SessionRepository,
@@ -165,6 +172,7 @@ export class WriteSession {
 
   /** Stores a tree blob (nodes are sorted, so equal trees deduplicate). */
   async saveTree(nodes: readonly TreeNode[]): Promise<Buffer> {
+    if (nodes.some((n) => n.patches !== undefined && n.patches.length > 0)) this.#patches = true;
     return (await this.saveBlob(BlobType.tree, encodeTree(nodes))).id;
   }
 
@@ -208,7 +216,7 @@ export class WriteSession {
       await this.#reindexAfterSwap();
       this.lock.assertHealthy();
       const snapshot: Snapshot = {
-        version: 1,
+        version: this.#patches ? SNAPSHOT_VERSION_PATCHES : SNAPSHOT_VERSION_PLAIN,
         time: (input.time ?? new Date()).toISOString(),
         host: input.host ?? hostname(),
         username: safeUsername(),

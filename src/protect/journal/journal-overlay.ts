@@ -9,6 +9,7 @@ import type { JournalRecord } from "./journal-reader.js";
 export function journalOverlay(base: BaseImage, records: readonly JournalRecord[]): ImageSource {
   const { chunkSize } = base;
   const byChunk = new Map<number, JournalRecord[]>();
+  const order = new Map(records.map((r, i) => [r, i]));
   for (const record of records) {
     const first = Math.floor(record.offset / chunkSize);
     const last = Math.floor((record.offset + record.data.length - 1) / chunkSize);
@@ -21,20 +22,37 @@ export function journalOverlay(base: BaseImage, records: readonly JournalRecord[
   return {
     size: base.size,
     async read(buffer, offset) {
-      buffer.set(await base.read(offset, buffer.length));
       const end = offset + buffer.length;
       const seen = new Set<JournalRecord>();
+      const hits: JournalRecord[] = [];
       for (let i = Math.floor(offset / chunkSize); i * chunkSize < end; i++) {
         for (const r of byChunk.get(i) ?? []) {
           if (seen.has(r)) continue;
           seen.add(r);
-          const from = Math.max(offset, r.offset);
-          const to = Math.min(end, r.offset + r.data.length);
-          if (from < to) buffer.set(r.data.subarray(from - r.offset, to - r.offset), from - offset);
+          if (r.offset < end && r.offset + r.data.length > offset) hits.push(r);
         }
+      }
+      hits.sort((a, b) => order.get(a)! - order.get(b)!); // write order: later writes win
+      // A changed range (a patch) is all journal bytes: the base is read only where they leave gaps.
+      if (!covers(hits, offset, end)) buffer.set(await base.read(offset, buffer.length));
+      for (const r of hits) {
+        const from = Math.max(offset, r.offset);
+        const to = Math.min(end, r.offset + r.data.length);
+        buffer.set(r.data.subarray(from - r.offset, to - r.offset), from - offset);
       }
     },
   };
+}
+
+/** True when the records' extents together cover [start, end). */
+function covers(records: readonly JournalRecord[], start: number, end: number): boolean {
+  let at = start;
+  for (const r of changedExtents(records)) {
+    if (r.offset > at) return false;
+    at = Math.max(at, r.offset + r.length);
+    if (at >= end) return true;
+  }
+  return at >= end;
 }
 
 /** The union of the records' extents, sorted and merged: what changed, each byte once. */

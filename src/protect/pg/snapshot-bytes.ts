@@ -16,6 +16,13 @@ export async function* snapshotBytes(
   if (node === undefined || node.type !== "file") {
     throw new LifeboatError("LB_INVALID_INPUT", `snapshot ${snapshot.id} does not hold one file`);
   }
+  if (node.patches !== undefined) {
+    // Patches are not in the content stream: such a node is an image, not a stream.
+    throw new LifeboatError(
+      "LB_INVALID_INPUT",
+      `snapshot ${snapshot.id} is an image, not a stream`,
+    );
+  }
   const ids = node.content ?? [];
   const pending: Promise<Uint8Array>[] = [];
   let next = 0;

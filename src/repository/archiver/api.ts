@@ -5,6 +5,7 @@
  */
 export { backup, type BackupRequest, type BackupResult, type BackupKind } from "./backup.js";
 export { imageSize, type ChangedRange, type ImageSource } from "./image-backup.js";
+export type { ImagePatch } from "./image-patches.js";
 export type { ArchiveOptions } from "./archive-context.js";
 export { newCounters, type TransferCounters } from "./backup-progress.js";
 export { restore, type RestoreRequest, type RestoreResult } from "../restorer/restore.js";

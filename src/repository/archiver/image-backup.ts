@@ -1,9 +1,10 @@
 import { open, readFile, realpath, stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { LifeboatError } from "../../model/errors.js";
-import { fixedChunksTouched } from "../chunker/fixed-chunker.js";
 import type { ArchiveContext } from "./archive-context.js";
 import { chunkCount, type ImageLayout } from "./image-layout.js";
+import { planIncremental, type IncrementalPlan } from "./image-patch-plan.js";
+import type { ImagePatch } from "./image-patches.js";
 import { isZero } from "./read-file-data.js";
 
 /** A byte range of an image that changed since the parent snapshot. */
@@ -25,8 +26,9 @@ export interface ImageSource {
 export interface ImageBackupOptions {
   readonly chunkSize: number;
   /**
-   * With `changed`: the parent snapshot's layout. Only chunks the ranges touch are read; every
-   * other position keeps the parent's chunk id (cost proportional to the change).
+   * With `changed`: the parent snapshot's layout. Only the changed bytes are read (stored as
+   * patches) or, past the consolidation bounds, the chunks they touch; every other position
+   * keeps the parent's chunk id and patches (cost proportional to the change).
    */
   readonly parent?: ImageLayout;
   readonly changed?: readonly ChangedRange[];
@@ -47,7 +49,10 @@ export async function imageSize(path: string): Promise<number> {
 /**
  * Backs up an image or block device in fixed-size chunks aligned to `chunkSize`, so a changed
  * block maps to one chunk. All-zero chunks become holes and store nothing. Chunks are read in
- * order, one buffer each, while earlier ones are hashed, sealed and uploaded.
+ * order, one buffer each, while earlier ones are hashed, sealed and uploaded. With `changed`
+ * and `parent`, a touched chunk is usually not read whole: only its changed bytes are, stored
+ * as patches over the parent's chunk (image-patch-plan.ts decides), so the cost follows the
+ * change rather than the chunks it touches.
  */
 export async function archiveImage(
   ctx: ArchiveContext,
@@ -58,8 +63,7 @@ export async function archiveImage(
   const source = typeof input === "string" ? await fileSource(input) : input;
   const size = source.size;
   const count = chunkCount(size, chunkSize);
-  let todo: number[];
-  const slots: (Promise<string | null> | string | null)[] = new Array(count).fill(null);
+  let plan: IncrementalPlan;
   if (changed !== undefined && parent !== undefined) {
     if (parent.chunkSize !== chunkSize) {
       throw new LifeboatError(
@@ -67,25 +71,29 @@ export async function archiveImage(
         `the parent snapshot uses ${parent.chunkSize}-byte chunks, not ${chunkSize}`,
       );
     }
-    const touched = new Set<number>();
-    for (let i = 0; i < count; i++) {
-      const kept = i < parent.positions.length && (i + 1) * chunkSize <= parent.size;
-      if (kept) slots[i] = parent.positions[i]!;
-      else touched.add(i); // grown image, or the parent's partial last chunk
-    }
-    for (const range of changed) {
-      const span = fixedChunksTouched(range.offset, range.length, chunkSize);
-      if (span === null) continue;
-      for (let i = span.first; i <= Math.min(span.last, count - 1); i++) touched.add(i);
-    }
-    todo = [...touched].sort((a, b) => a - b);
+    plan = planIncremental(parent, changed, size, chunkSize);
   } else {
-    todo = Array.from({ length: count }, (_, i) => i);
+    plan = { base: new Array<undefined>(count).fill(undefined), patches: new Map() };
   }
-  ctx.counters.bytesTotal = todo.reduce((n, i) => n + Math.min(chunkSize, size - i * chunkSize), 0);
+  const slots: (Promise<string | null> | string | null)[] = new Array(count).fill(null);
+  const newPatches = new Map<number, { range: ChangedRange; id: Promise<string> }[]>();
+  const chunkLength = (i: number) => Math.min(chunkSize, size - i * chunkSize);
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    if (plan.base[i] === undefined) total += chunkLength(i);
+    for (const r of plan.patches.get(i)?.read ?? []) total += r.length;
+  }
+  ctx.counters.bytesTotal = total;
   try {
-    for (const i of todo) {
-      const length = Math.min(chunkSize, size - i * chunkSize);
+    for (let i = 0; i < count; i++) {
+      const kept = plan.base[i];
+      if (kept !== undefined) {
+        slots[i] = kept;
+        const reads = plan.patches.get(i)?.read ?? [];
+        if (reads.length > 0) newPatches.set(i, await readPatches(ctx, source, reads));
+        continue;
+      }
+      const length = chunkLength(i);
       const buffer = ctx.pipeline.buffer(length);
       await source.read(buffer, i * chunkSize);
       ctx.counters.bytesDone += length;
@@ -98,8 +106,31 @@ export async function archiveImage(
     await source.close?.();
   }
   const positions = await Promise.all(slots);
+  const patches: ImagePatch[] = [];
+  for (const i of [...plan.patches.keys()].sort((a, b) => a - b)) {
+    patches.push(...plan.patches.get(i)!.keep);
+    for (const { range, id } of newPatches.get(i) ?? []) {
+      patches.push({ offset: range.offset, length: range.length, id: await id });
+    }
+  }
   ctx.counters.filesDone++;
-  return { size, chunkSize, positions };
+  return { size, chunkSize, positions, ...(patches.length > 0 ? { patches } : {}) };
+}
+
+/** Reads each range (inside one chunk) and stores it as a data blob through the pipeline. */
+async function readPatches(
+  ctx: ArchiveContext,
+  source: ImageSource,
+  ranges: readonly ChangedRange[],
+): Promise<{ range: ChangedRange; id: Promise<string> }[]> {
+  const out: { range: ChangedRange; id: Promise<string> }[] = [];
+  for (const range of ranges) {
+    const buffer = ctx.pipeline.buffer(range.length);
+    await source.read(buffer, range.offset);
+    ctx.counters.bytesDone += range.length;
+    out.push({ range, id: (await ctx.pipeline.submit(buffer)).id });
+  }
+  return out;
 }
 
 async function fileSource(path: string): Promise<ImageSource> {

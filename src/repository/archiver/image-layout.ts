@@ -1,16 +1,19 @@
 import { LifeboatError } from "../../model/errors.js";
 import type { TreeNode } from "../tree.js";
+import { patchesOfNode, patchesToNode, type ImagePatch } from "./image-patches.js";
 
 /**
  * An image as one entry per fixed-size chunk position: the blob id, or null for an all-zero
  * chunk (stored as a hole, no data). The tree node stores the same thing compactly
  * (docs/repository-format.md, "Trees"): `sparse` holes aligned to `chunkSize` and `content`
- * listing the non-hole chunks in order.
+ * listing the non-hole chunks in order. `patches` are laid over those base chunks in list order
+ * (a later patch wins where two overlap); each lies inside one chunk.
  */
 export interface ImageLayout {
   readonly size: number;
   readonly chunkSize: number;
   readonly positions: (string | null)[];
+  readonly patches?: readonly ImagePatch[];
 }
 
 export function chunkCount(size: number, chunkSize: number): number {
@@ -20,7 +23,7 @@ export function chunkCount(size: number, chunkSize: number): number {
 /** The tree-node fields for a layout. */
 export function layoutToNode(
   layout: ImageLayout,
-): Pick<TreeNode, "size" | "chunkSize" | "content" | "sparse"> {
+): Pick<TreeNode, "size" | "chunkSize" | "content" | "sparse" | "patches"> {
   const { size, chunkSize, positions } = layout;
   const content: string[] = [];
   const sparse: [number, number][] = [];
@@ -35,7 +38,13 @@ export function layoutToNode(
     if (last && last[0] + last[1] === offset) last[1] += length;
     else sparse.push([offset, length]);
   });
-  return { size, chunkSize, content, ...(sparse.length > 0 ? { sparse } : {}) };
+  return {
+    size,
+    chunkSize,
+    content,
+    ...(sparse.length > 0 ? { sparse } : {}),
+    ...patchesToNode(layout.patches ?? []),
+  };
 }
 
 /** Expands an image node back to chunk positions; a node that does not fit is corrupt. */
@@ -63,5 +72,6 @@ export function layoutOfNode(node: TreeNode, what: string): ImageLayout {
       details: { object: what },
     });
   }
-  return { size, chunkSize, positions };
+  const patches = patchesOfNode(node, what);
+  return { size, chunkSize, positions, ...(patches.length > 0 ? { patches } : {}) };
 }

@@ -1,20 +1,35 @@
 import { LifeboatError } from "../../model/errors.js";
 import { layoutOfNode, type ImageLayout } from "../archiver/image-layout.js";
+import { visiblePatchPieces, type ImagePatch, type PatchPiece } from "../archiver/image-patches.js";
 import type { Repository } from "../repository.js";
 import type { StoredSnapshot } from "../snapshot/snapshot.js";
 import { BlobReader } from "./blob-reader.js";
 
 /**
  * Random access to an image snapshot (programmatic API): open once, then read any byte range.
- * Only the chunks the range touches are loaded (ranged loads), each verified against its id;
- * holes read as zeros.
+ * Only the chunks and patches the range touches are loaded (ranged loads), each verified
+ * against its id; holes read as zeros; patches are laid over the chunks as the format says.
  */
 export class ImageReader {
+  /** Per chunk: the visible pieces of its patches (disjoint, so order no longer matters). */
+  private readonly patchesByChunk = new Map<
+    number,
+    { patch: ImagePatch; pieces: PatchPiece[] }[]
+  >();
+
   private constructor(
     private readonly reader: BlobReader,
     readonly layout: ImageLayout,
     readonly snapshot: StoredSnapshot,
-  ) {}
+  ) {
+    for (const visible of visiblePatchPieces(layout.patches ?? [], layout.chunkSize)) {
+      if (visible.pieces.length === 0) continue;
+      const i = Math.floor(visible.patch.offset / layout.chunkSize);
+      const list = this.patchesByChunk.get(i) ?? [];
+      list.push(visible);
+      this.patchesByChunk.set(i, list);
+    }
+  }
 
   static async open(repo: Repository, snapshot: StoredSnapshot): Promise<ImageReader> {
     const reader = await BlobReader.open(repo);
@@ -38,7 +53,7 @@ export class ImageReader {
     const out = new Uint8Array(length);
     const first = Math.floor(offset / chunkSize);
     const last = Math.floor((offset + length - 1) / chunkSize);
-    const reads: Promise<void>[] = [];
+    const reads: Promise<{ data: Uint8Array; shown: PatchPiece[] } | undefined>[] = [];
     for (let i = first; length > 0 && i <= last; i++) {
       const id = positions[i];
       if (id === null || id === undefined) continue;
@@ -47,10 +62,42 @@ export class ImageReader {
           const start = Math.max(offset, i * chunkSize);
           const end = Math.min(offset + length, i * chunkSize + data.length);
           out.set(data.subarray(start - i * chunkSize, end - i * chunkSize), start - offset);
+          return undefined;
         }),
       );
     }
-    await Promise.all(reads);
+    const end = offset + length;
+    for (let i = first; length > 0 && i <= last; i++) {
+      for (const { patch, pieces } of this.patchesByChunk.get(i) ?? []) {
+        const shown = pieces.filter((p) => p.fileOffset < end && p.fileOffset + p.length > offset);
+        if (shown.length === 0) continue;
+        reads.push(
+          this.reader.blob(patch.id).then((data) => {
+            if (data.length !== patch.length) throw patchLengthError(this.snapshot.id, patch);
+            return { data, shown };
+          }),
+        );
+      }
+    }
+    // Patches land after the chunks they cover; their visible pieces do not overlap each other.
+    const loaded = await Promise.all(reads);
+    for (const item of loaded) {
+      if (item === undefined) continue;
+      for (const p of item.shown) {
+        const from = Math.max(offset, p.fileOffset);
+        const to = Math.min(end, p.fileOffset + p.length);
+        const at = p.from + (from - p.fileOffset);
+        out.set(item.data.subarray(at, at + (to - from)), from - offset);
+      }
+    }
     return out;
   }
+}
+
+function patchLengthError(snapshot: string, patch: ImagePatch): LifeboatError {
+  return new LifeboatError(
+    "LB_REPO_PACK_CORRUPT",
+    `snapshot ${snapshot}: patch blob ${patch.id} is not ${patch.length} bytes`,
+    { details: { snapshot, blob: patch.id } },
+  );
 }

@@ -3,9 +3,10 @@ import { LifeboatError } from "../../model/errors.js";
 import type { BlobLocation } from "../index/blob-index.js";
 import { mapLimit } from "../map-limit.js";
 import type { TreeNode } from "../tree.js";
+import { patchesOfNode, visiblePatchPieces } from "../archiver/image-patches.js";
 import type { TransferCounters } from "../archiver/backup-progress.js";
 import type { BlobReader } from "./blob-reader.js";
-import { ContentExtents } from "./content-extents.js";
+import { ContentExtents, type Piece } from "./content-extents.js";
 
 export interface WriteContentOptions {
   /** Ranged reads (runs of up to 8 MiB) in flight at once; bounds memory. Default 4. */
@@ -21,8 +22,8 @@ const zeros = Buffer.alloc(1024 * 1024);
 interface Run {
   readonly ids: Buffer[];
   readonly locations: BlobLocation[];
-  /** Each blob's offset in the node's content stream. */
-  readonly offsets: number[];
+  /** Where each blob's bytes land in the file. */
+  readonly pieces: Piece[][];
   bytes: number;
 }
 
@@ -35,7 +36,9 @@ const maxRunBytes = 8 * 1024 * 1024;
  * id and written at its own offset by a worker of the pool (BlobReader.writeRun), so the
  * main thread holds only the sealed runs in flight and the result does not
  * depend on the order loads finish. Holes stay unwritten (the file is sized first, so they
- * read as zeros and stay sparse) unless `fillHoles`.
+ * read as zeros and stay sparse) unless `fillHoles`. An image node's patches are written
+ * last, once every base chunk (and hole) is down: only the part of each patch that no later
+ * patch covers, so they too go in parallel runs.
  */
 export async function writeContent(
   reader: BlobReader,
@@ -45,18 +48,67 @@ export async function writeContent(
   options: WriteContentOptions = {},
 ): Promise<void> {
   const extents = new ContentExtents(node, what);
-  const content = node.content ?? [];
-  const runs: Run[] = [];
+  const patches = node.chunkSize === undefined ? [] : patchesOfNode(node, what);
+  const runs = new RunBuilder(reader, what);
   let at = 0;
-  for (const hex of content) {
-    const id = Buffer.from(hex, "hex");
-    const location = reader.index.get(id);
-    if (location === undefined) {
-      throw new LifeboatError("LB_REPO_OBJECT_MISSING", `${what}: blob ${hex} is in no index`, {
-        details: { blob: hex, object: what },
-      });
+  for (const hex of node.content ?? []) {
+    const location = runs.add(hex, (rawLength) => extents.pieces(at, rawLength));
+    at += location.rawLength;
+  }
+  if (at !== extents.dataLength) {
+    throw new LifeboatError("LB_REPO_PACK_CORRUPT", `${what}: content length does not match`, {
+      details: { object: what, expected: extents.dataLength, actual: at },
+    });
+  }
+  await writeRuns(reader, runs.runs, handle, options);
+  if (options.fillHoles) {
+    for (const [offset, length] of node.sparse ?? []) {
+      for (let done = 0; done < length; done += zeros.length) {
+        await handle.write(zeros, 0, Math.min(zeros.length, length - done), offset + done);
+      }
     }
-    const run = runs.at(-1);
+  }
+  if (patches.length === 0) return;
+  const patchRuns = new RunBuilder(reader, what);
+  for (const { patch, pieces } of visiblePatchPieces(patches, node.chunkSize!)) {
+    if (pieces.length === 0) continue;
+    patchRuns.add(patch.id, (rawLength) => {
+      if (rawLength !== patch.length) {
+        throw new LifeboatError(
+          "LB_REPO_PACK_CORRUPT",
+          `${what}: patch blob ${patch.id} is not ${patch.length} bytes`,
+          { details: { object: what, blob: patch.id } },
+        );
+      }
+      return pieces;
+    });
+  }
+  await writeRuns(reader, patchRuns.runs, handle, { ...options, patches: true });
+}
+
+/** Groups blobs into runs as they are added: a blob joins the last run when it follows it. */
+class RunBuilder {
+  readonly runs: Run[] = [];
+
+  constructor(
+    private readonly reader: BlobReader,
+    private readonly what: string,
+  ) {}
+
+  add(hex: string, piecesOf: (rawLength: number) => Piece[]): BlobLocation {
+    const id = Buffer.from(hex, "hex");
+    const location = this.reader.index.get(id);
+    if (location === undefined) {
+      throw new LifeboatError(
+        "LB_REPO_OBJECT_MISSING",
+        `${this.what}: blob ${hex} is in no index`,
+        {
+          details: { blob: hex, object: this.what },
+        },
+      );
+    }
+    const pieces = piecesOf(location.rawLength);
+    const run = this.runs.at(-1);
     const prev = run?.locations.at(-1);
     const adjacent =
       run !== undefined &&
@@ -67,33 +119,32 @@ export async function writeContent(
     if (adjacent) {
       run.ids.push(id);
       run.locations.push(location);
-      run.offsets.push(at);
+      run.pieces.push(pieces);
       run.bytes += location.length;
     } else {
-      runs.push({ ids: [id], locations: [location], offsets: [at], bytes: location.length });
+      this.runs.push({
+        ids: [id],
+        locations: [location],
+        pieces: [pieces],
+        bytes: location.length,
+      });
     }
-    at += location.rawLength;
+    return location;
   }
-  if (at !== extents.dataLength) {
-    throw new LifeboatError("LB_REPO_PACK_CORRUPT", `${what}: content length does not match`, {
-      details: { object: what, expected: extents.dataLength, actual: at },
-    });
-  }
+}
+
+async function writeRuns(
+  reader: BlobReader,
+  runs: readonly Run[],
+  handle: FileHandle,
+  options: WriteContentOptions & { readonly patches?: boolean },
+): Promise<void> {
   await mapLimit(runs, options.parallel ?? 4, async (run) => {
-    const pieces = run.locations.map((location, i) =>
-      extents.pieces(run.offsets[i]!, location.rawLength),
-    );
-    const written = await reader.writeRun(run.ids, run.locations, pieces, handle);
+    const written = await reader.writeRun(run.ids, run.locations, run.pieces, handle);
     if (options.counters) {
-      options.counters.bytesDone += written;
+      // Patch bytes overwrite bytes already counted: they are transfer, not progress.
+      if (!options.patches) options.counters.bytesDone += written;
       options.counters.bytesTransferred += run.bytes;
     }
   });
-  if (options.fillHoles) {
-    for (const [offset, length] of node.sparse ?? []) {
-      for (let done = 0; done < length; done += zeros.length) {
-        await handle.write(zeros, 0, Math.min(zeros.length, length - done), offset + done);
-      }
-    }
-  }
 }
