@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { randomBytes } from "node:crypto";
 import { test } from "node:test";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
-import { Codec, type Compression } from "./codec.js";
+import { blobSealOverhead, Codec, type Compression } from "./codec.js";
 import { MasterKey } from "./crypto/master-key.js";
 
 /** A real compressor standing in for zstd, so the codec is tested without depending on it. */
@@ -27,6 +27,26 @@ test("blobs round-trip raw and compressed; compression is skipped when it does n
   assert.equal(raw.compressed, false);
   assert.equal(raw.sealed.length, noise.length + 29);
   assert.deepEqual(Buffer.from(codec.decodeBlob(raw.sealed, noise.length, "b")), noise);
+});
+
+test("a blob sealed into a reused output buffer is a view of it and decodes like any other", () => {
+  const codec = new Codec(MasterKey.generate(), deflate);
+  const out = new Uint8Array(4096 + blobSealOverhead);
+  const noise = randomBytes(4096);
+  const raw = codec.encodeBlob(noise, out);
+  assert.equal(raw.sealed.buffer, out.buffer);
+  assert.equal(raw.sealed.length, out.length);
+  assert.deepEqual(Buffer.from(codec.decodeBlob(raw.sealed, noise.length, "b")), noise);
+  // The same buffer again, for a compressible blob: only its prefix is used.
+  const text = Buffer.from("lifeboat ".repeat(400));
+  const packed = codec.encodeBlob(text, out);
+  assert.equal(packed.sealed.buffer, out.buffer);
+  assert.ok(packed.sealed.length < 200);
+  assert.deepEqual(Buffer.from(codec.decodeBlob(packed.sealed, text.length, "b")), text);
+  // Too small a buffer is not written: the sealed bytes get their own.
+  const small = new Uint8Array(10);
+  assert.notEqual(codec.encodeBlob(noise, small).sealed.buffer, small.buffer);
+  assert.deepEqual(small, new Uint8Array(10));
 });
 
 test("a flipped bit, a wrong key or a wrong length is LB_REPO_PACK_CORRUPT", () => {

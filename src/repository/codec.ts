@@ -1,5 +1,5 @@
 import { LifeboatError, type ErrorCode } from "../model/errors.js";
-import { seal, unseal, type ObjectKind } from "./crypto/aead.js";
+import { seal, sealInto, sealOverhead, unseal, type ObjectKind } from "./crypto/aead.js";
 import type { MasterKey } from "./crypto/master-key.js";
 
 /**
@@ -27,6 +27,9 @@ export const noCompression: Compression = {
 /** The plaintext's first byte (docs/repository-format.md, "Encrypted objects"). */
 export const Encoding = { raw: 0, zstd: 1, zstdSized: 2 } as const;
 
+/** The most a sealed blob adds to its plaintext: the encoding byte, nonce and tag. */
+export const blobSealOverhead = 1 + sealOverhead;
+
 export interface EncodedBlob {
   readonly sealed: Uint8Array;
   readonly compressed: boolean;
@@ -39,18 +42,23 @@ export class Codec {
     readonly compression: Compression = noCompression,
   ) {}
 
-  encodeBlob(plain: Uint8Array): EncodedBlob {
+  /**
+   * Compresses (when it saves at least 1/8) and seals a blob. With `out` large enough (the
+   * blob's length + {@link blobSealOverhead}), the sealed bytes are a view of it.
+   */
+  encodeBlob(plain: Uint8Array, out?: Uint8Array): EncodedBlob {
     const packed = this.compression.compress(plain);
-    if (packed !== null && packed.length < plain.length) {
-      return {
-        sealed: seal(this.key.encryptionKey, "blob", [Uint8Array.of(Encoding.zstd), packed]),
-        compressed: true,
-      };
-    }
-    return {
-      sealed: seal(this.key.encryptionKey, "blob", [Uint8Array.of(Encoding.raw), plain]),
-      compressed: false,
-    };
+    const compressed = packed !== null && packed.length < plain.length;
+    const parts = compressed
+      ? [Uint8Array.of(Encoding.zstd), packed]
+      : [Uint8Array.of(Encoding.raw), plain];
+    const length = 1 + parts[1]!.length + sealOverhead;
+    const key = this.key.encryptionKey;
+    const sealed =
+      out !== undefined && out.length >= length
+        ? sealInto(key, "blob", parts, out)
+        : seal(key, "blob", parts);
+    return { sealed, compressed };
   }
 
   /**

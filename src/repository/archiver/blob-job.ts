@@ -7,6 +7,11 @@ export type BlobJob =
       readonly plain: Uint8Array;
       /** Also compress and encrypt (otherwise only the id is computed). */
       readonly seal: boolean;
+      /**
+       * With `seal`: a buffer to seal into (transferred), so sealing allocates nothing; the reply's
+       * `sealed` is then a view of it. Too small a buffer is ignored.
+       */
+      readonly output?: Uint8Array;
     }
   | {
       readonly op: "open";

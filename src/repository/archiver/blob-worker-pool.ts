@@ -95,17 +95,22 @@ export class BlobWorkerPool {
     });
   }
 
-  /** Computes the blob id of `plain`, and seals it when `seal`. `plain` must own its buffer. */
-  async run(plain: Uint8Array, seal: boolean): Promise<WorkedBlob> {
+  /**
+   * Computes the blob id of `plain`, and seals it when `seal` (into `output` when it is given
+   * and large enough: the sealed bytes are then a view of it). `plain` and `output` must own
+   * their buffers, which are transferred and handed back in the result.
+   */
+  async run(plain: Uint8Array, seal: boolean, output?: Uint8Array): Promise<WorkedBlob> {
     if (this.#inline && this.#workers === undefined && plain.byteLength <= this.#inlineLeft) {
       if (this.#closed) throw new LifeboatError("LB_INTERNAL", "blob worker pool is closed");
       this.#inlineLeft -= plain.byteLength;
       const id = this.#key.blobId(plain);
       if (!seal) return { id, plain };
-      const { sealed, compressed } = this.#inline.encodeBlob(plain);
+      const { sealed, compressed } = this.#inline.encodeBlob(plain, output);
       return { id, plain, sealed, compressed };
     }
-    const reply = await this.#post({ op: "store", seq: this.#seq++, plain, seal }, plain);
+    const job: BlobJob = { op: "store", seq: this.#seq++, plain, seal, ...(output && { output }) };
+    const reply = await this.#post(job, plain, output);
     return {
       id: Buffer.from(reply.id!.buffer, reply.id!.byteOffset, reply.id!.byteLength),
       plain: reply.plain!,
@@ -144,7 +149,7 @@ export class BlobWorkerPool {
     return reply.written!;
   }
 
-  #post(job: BlobJob, transfer: Uint8Array): Promise<BlobReply> {
+  #post(job: BlobJob, transfer: Uint8Array, also?: Uint8Array): Promise<BlobReply> {
     if (this.#closed) throw new LifeboatError("LB_INTERNAL", "blob worker pool is closed");
     if (this.#broken !== undefined) return Promise.reject(this.#broken);
     const workers = (this.#workers ??= this.#start());
@@ -154,8 +159,14 @@ export class BlobWorkerPool {
     this.#load[chosen]!++;
     return new Promise<BlobReply>((resolve, reject) => {
       this.#waiting.set(job.seq, { resolve, reject, worker: chosen });
-      const shared = transfer.buffer instanceof SharedArrayBuffer;
-      workers[chosen]!.postMessage(job, shared ? [] : [transfer.buffer as ArrayBuffer]);
+      // A shared buffer (restore's reused runs) is not transferred: both threads see it.
+      const buffers: ArrayBuffer[] = [];
+      for (const bytes of [transfer, also]) {
+        if (bytes !== undefined && !(bytes.buffer instanceof SharedArrayBuffer)) {
+          buffers.push(bytes.buffer as ArrayBuffer);
+        }
+      }
+      workers[chosen]!.postMessage(job, buffers);
     });
   }
 

@@ -26,8 +26,9 @@ function store(job: Extract<BlobJob, { op: "store" }>): void {
     parentPort?.postMessage(reply, [job.plain.buffer as ArrayBuffer]);
     return;
   }
-  const encoded = codec.encodeBlob(job.plain);
-  const sealed = owned(encoded.sealed);
+  const encoded = codec.encodeBlob(job.plain, job.output);
+  const sealed =
+    encoded.sealed.buffer === job.output?.buffer ? encoded.sealed : owned(encoded.sealed);
   parentPort?.postMessage({ ...reply, sealed, compressed: encoded.compressed }, [
     job.plain.buffer as ArrayBuffer,
     sealed.buffer as ArrayBuffer,

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, randomFillSync } from "node:crypto";
 import { LifeboatError, type ErrorCode } from "../../model/errors.js";
 
 /** What an encrypted object is; bound as additional data so one kind cannot pose as another. */
@@ -24,13 +24,37 @@ function aadOf(kind: ObjectKind): Buffer {
  * in parts (e.g. an encoding byte and a payload) so callers need not concatenate first.
  */
 export function seal(key: Uint8Array, kind: ObjectKind, parts: readonly Uint8Array[]): Uint8Array {
-  const nonce = randomBytes(nonceLength);
+  let length = sealOverhead;
+  for (const part of parts) length += part.length;
+  return sealInto(key, kind, parts, Buffer.allocUnsafe(length));
+}
+
+/**
+ * {@link seal} into `out`, which must hold the parts plus {@link sealOverhead} bytes: a caller
+ * that seals many blobs reuses one output buffer instead of allocating one per blob. Returns the
+ * view of `out` that holds the sealed object.
+ */
+export function sealInto(
+  key: Uint8Array,
+  kind: ObjectKind,
+  parts: readonly Uint8Array[],
+  out: Uint8Array,
+): Uint8Array {
+  const nonce = out.subarray(0, nonceLength);
+  randomFillSync(nonce);
   const cipher = createCipheriv("aes-256-gcm", key, nonce);
   cipher.setAAD(aadOf(kind));
-  const chunks: Uint8Array[] = [nonce];
-  for (const part of parts) chunks.push(cipher.update(part));
-  chunks.push(cipher.final(), cipher.getAuthTag());
-  return Buffer.concat(chunks);
+  let at = nonceLength;
+  for (const part of parts) {
+    const encrypted = cipher.update(part);
+    out.set(encrypted, at);
+    at += encrypted.length;
+  }
+  const tail = cipher.final();
+  out.set(tail, at);
+  at += tail.length;
+  out.set(cipher.getAuthTag(), at);
+  return out.subarray(0, at + tagLength);
 }
 
 /**
