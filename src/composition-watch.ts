@@ -3,13 +3,10 @@
  * composition root): an environment's probes and failover policy from its config, provider
  * status probes on the config's connections, decisions into the state store.
  */
+import { awsProviders } from "./compose-connections.js";
 import type { LoadedConfig } from "./config/load-config.js";
-import { providerNamed } from "./config/config-lookups.js";
 import type { Clock } from "./model/clock.js";
-import type { ProviderConfig } from "./model/config.js";
 import type { Logger } from "./model/logger.js";
-import { awsConnectionOptions } from "./providers/aws/aws-connection-options.js";
-import { AwsProvider } from "./providers/aws/aws-provider.js";
 import { Secret } from "./model/secret.js";
 import { newestRecoveryPoint } from "./store/recovery-points-repo.js";
 import type { Store } from "./store/store.js";
@@ -51,16 +48,7 @@ export async function environmentWatch(
 ): Promise<EnvironmentWatch | undefined> {
   const environment = loaded.config.environments[name];
   if (environment === undefined || environment.health.length === 0) return undefined;
-  const providers = new Map<string, AwsProvider>();
-  const provider = (connection: string) => {
-    let found = providers.get(connection);
-    if (!found) {
-      const config = providerNamed(loaded, connection) as ProviderConfig;
-      found = new AwsProvider(awsConnectionOptions(connection, config, deps.env));
-      providers.set(connection, found);
-    }
-    return found;
-  };
+  const providers = awsProviders(loaded, deps.env);
   // Recovery points (volumes, PostgreSQL base backups and WAL segments): `recovery_points`.
   const newestPointAt = async () => (await newestRecoveryPoint(deps.store, name))?.at ?? null;
   const { probes, policy } = watchFromConfig(name, environment as never, {
@@ -68,7 +56,7 @@ export async function environmentWatch(
     // Heartbeats are recorded by the agent.
     newestHeartbeat: () => () => Promise.resolve(null),
     newestRecoveryPoint: newestPointAt,
-    provider,
+    provider: (connection) => providers.get(connection),
   });
   const recorded = await listDecisions(deps.store, name);
   const history = recorded.map((d) => d.decision);
@@ -105,7 +93,7 @@ export async function environmentWatch(
     stop: async () => {
       await watcher.stop();
       await Promise.all(alerters.map((a) => a.close()));
-      for (const p of providers.values()) p.close();
+      providers.close();
     },
   };
 }
