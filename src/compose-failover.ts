@@ -12,7 +12,7 @@ import {
 } from "./recover/failback-environment.js";
 import { recoverEnvironment, type RecoveryReport } from "./recover/index.js";
 import { getEnvironment } from "./store/environments-repo.js";
-import { terminalRunPhases } from "./store/phases.js";
+import { terminalRunPhases } from "./model/plan/recorded-phases.js";
 import { getRun, listRuns, type RunRecord } from "./store/runs-repo.js";
 import { incidentRunId } from "./watch/failover-listener.js";
 import { withStateStore } from "./compose-environment.js";

@@ -16,7 +16,7 @@ import {
   recoverEnvironment,
   releaseDeadLease,
 } from "../recover/index.js";
-import { terminalRunPhases } from "../store/phases.js";
+import { terminalRunPhases } from "../model/plan/recorded-phases.js";
 import { requireRun, type RunRecord } from "../store/runs-repo.js";
 import type { RunControl, RunRequest } from "./run-control.js";
 

@@ -12,7 +12,7 @@ import { parseDuration } from "../model/duration.js";
 import { asLifeboatError } from "../model/errors.js";
 import type { Logger } from "../model/logger.js";
 import { appendEvent } from "../store/events-repo.js";
-import { terminalRunPhases } from "../store/phases.js";
+import { terminalRunPhases } from "../model/plan/recorded-phases.js";
 import { listOrphanedRuns } from "../store/run-lease.js";
 import { listRuns } from "../store/runs-repo.js";
 import { runDrillSchedule } from "./drill-schedule.js";

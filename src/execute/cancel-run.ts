@@ -7,7 +7,11 @@ import { requireRun, updateRun, type RunRecord } from "../store/runs-repo.js";
 import { appendStepEvent } from "../store/step-events-repo.js";
 import { listSteps, updateStep } from "../store/steps-repo.js";
 import type { Store } from "../store/store.js";
-import { modelRunPhase, storedRunPhase, storedStepPhase } from "./phase-mapping.js";
+import {
+  machineRunPhase,
+  recordedRunPhase,
+  recordedStepPhase,
+} from "../model/plan/recorded-phases.js";
 
 /**
  * Records a cancel request. A running run becomes `cancelling` (its executor drains it); a run
@@ -19,7 +23,7 @@ export async function cancelRun(store: Store, runId: string, clock: Clock): Prom
   for (let attempt = 1; ; attempt++) {
     try {
       const run = await requireRun(store, runId);
-      const phase = modelRunPhase(run.phase);
+      const phase = machineRunPhase(run.phase);
       if (phase === "running") return await requestCancel(store, run);
       if (phase === "planned") {
         const cancelled = await cancelUnstarted(store, run, clock);
@@ -36,9 +40,9 @@ export async function cancelRun(store: Store, runId: string, clock: Clock): Prom
 }
 
 async function requestCancel(store: Store, run: RunRecord): Promise<RunRecord> {
-  const next = transition("run", modelRunPhase(run.phase), "cancel");
+  const next = transition("run", machineRunPhase(run.phase), "cancel");
   return await store.transaction(async (tx) => {
-    const updated = await updateRun(tx, run.id, run.revision, { phase: storedRunPhase(next) });
+    const updated = await updateRun(tx, run.id, run.revision, { phase: recordedRunPhase(next) });
     await appendStepEvent(tx, { runId: run.id, type: "run.cancel-requested", data: {} });
     return updated;
   });
@@ -61,7 +65,7 @@ async function cancelUnstarted(
         if (step.phase !== "pending") continue;
         const phase = transition("step", step.phase, "cancel");
         await updateStep(tx, run.id, step.stepId, step.revision, {
-          phase: storedStepPhase(phase),
+          phase: recordedStepPhase(phase),
           finishedAt: at,
         });
         await appendStepEvent(tx, {
@@ -72,7 +76,7 @@ async function cancelUnstarted(
         });
       }
       const updated = await updateRun(tx, run.id, leased.revision, {
-        phase: storedRunPhase(next),
+        phase: recordedRunPhase(next),
         finishedAt: at,
         error: { code: "LB_CANCELLED", message: "the run was cancelled before it started" },
       });

@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from "../model/clock.js";
-import { terminalRunPhases } from "../store/phases.js";
+import { terminalRunPhases } from "../model/plan/recorded-phases.js";
 import { requireRun } from "../store/runs-repo.js";
 import { listStepEvents, type StepEventRecord } from "../store/step-events-repo.js";
 import type { StoreSession } from "../store/store.js";

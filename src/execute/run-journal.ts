@@ -1,6 +1,6 @@
 import { LifeboatError, isLifeboatError, isRetryable } from "../model/errors.js";
 import type { JsonObject } from "../store/codec.js";
-import type { RunPhase } from "../store/phases.js";
+import type { RecordedRunPhase } from "../model/plan/recorded-phases.js";
 import { renewRunLease } from "../store/run-lease.js";
 import { requireRun, updateRun, type RunPatch, type RunRecord } from "../store/runs-repo.js";
 import { appendStepEvent } from "../store/step-events-repo.js";
@@ -33,7 +33,7 @@ export class RunJournal {
     step: StepRecord,
     patch: StepPatch,
     event: JournalEvent,
-  ): Promise<{ record: StepRecord; runPhase: RunPhase }> {
+  ): Promise<{ record: StepRecord; runPhase: RecordedRunPhase }> {
     return await this.write(async (tx, run) => {
       const record = await updateStep(tx, this.runId, step.stepId, step.revision, patch);
       await appendStepEvent(tx, { runId: this.runId, stepId: step.stepId, ...event });
@@ -55,7 +55,7 @@ export class RunJournal {
   }
 
   /** Journals an entry without changing state (handler notes); returns the run's phase. */
-  async note(stepId: string | null, event: JournalEvent): Promise<RunPhase> {
+  async note(stepId: string | null, event: JournalEvent): Promise<RecordedRunPhase> {
     return await this.write(async (tx, run) => {
       await appendStepEvent(tx, { runId: this.runId, stepId, ...event });
       return run.phase;

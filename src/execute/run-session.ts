@@ -6,7 +6,7 @@ import type { JsonObject } from "../store/codec.js";
 import type { RunPatch, RunRecord } from "../store/runs-repo.js";
 import type { StepRecord } from "../store/steps-repo.js";
 import { ancestorsOf, dependentsOf, type ExecutableStep } from "./execution-plan.js";
-import { modelRunPhase, storedRunPhase } from "./phase-mapping.js";
+import { machineRunPhase, recordedRunPhase } from "../model/plan/recorded-phases.js";
 import type { RetryPolicy } from "./retry-policy.js";
 import type { RunJournal } from "./run-journal.js";
 import { runStep, storedError, type StepWork } from "./run-step.js";
@@ -98,14 +98,14 @@ export class RunSession {
 
   async #prepare(): Promise<void> {
     const { journal } = this.#options;
-    const from = modelRunPhase(this.run.phase);
+    const from = machineRunPhase(this.run.phase);
     if (from === "cancelling") this.#cancelRequested = true;
     const retrying = from === "failed" || from === "cancelled";
     this.run = await journal.run(
       (current) => {
-        const phase = modelRunPhase(current.phase);
+        const phase = machineRunPhase(current.phase);
         const next = transition("run", phase, phase === "planned" ? "start" : "resume");
-        const patch: RunPatch = { phase: storedRunPhase(next) };
+        const patch: RunPatch = { phase: recordedRunPhase(next) };
         if (phase === "planned") return { ...patch, startedAt: this.#options.clock.now() };
         return retrying ? { ...patch, finishedAt: null, error: null } : patch;
       },
@@ -214,7 +214,7 @@ export class RunSession {
     const report = await this.#options.report(finishedAt);
     this.run = await journal.run(
       (current) => {
-        let from = modelRunPhase(current.phase);
+        let from = machineRunPhase(current.phase);
         let event = outcome;
         // A cancel that lands after the last step finished still ends the run cancelled.
         if (from === "cancelling") event = "drained";
@@ -222,9 +222,9 @@ export class RunSession {
         const ended = transition("run", from, event);
         const error = firstFailure?.record.error ?? null;
         return {
-          phase: storedRunPhase(ended),
+          phase: recordedRunPhase(ended),
           finishedAt,
-          report: { ...report, phase: storedRunPhase(ended) },
+          report: { ...report, phase: recordedRunPhase(ended) },
           error: ended === "cancelled" ? (error ?? storedError(cancelled())) : error,
         };
       },

@@ -9,7 +9,7 @@ import {
 } from "../model/errors.js";
 import type { Logger } from "../model/logger.js";
 import type { JsonObject } from "../store/codec.js";
-import type { RunPhase as StoredRunPhase } from "../store/phases.js";
+import type { RecordedRunPhase } from "../model/plan/recorded-phases.js";
 import type { StoredError } from "../store/stored-error.js";
 import { withDeadline } from "./deadline.js";
 import { backoffDelay, type RetryPolicy } from "./retry-policy.js";
@@ -46,7 +46,7 @@ export interface StepRunOptions {
   readonly inFlight: number;
   readonly dependencyOutputs: ReadonlyMap<string, JsonObject>;
   /** Called with the run's stored phase after each write: how a remote cancel is seen. */
-  noticeRunPhase(phase: StoredRunPhase): void;
+  noticeRunPhase(phase: RecordedRunPhase): void;
 }
 
 /**

@@ -1,10 +1,9 @@
 import type { StepEvent, StepPhase } from "../model/plan/phases.js";
 import { transition } from "../model/plan/phases.js";
 import type { JsonObject } from "../store/codec.js";
-import type { RunPhase as StoredRunPhase } from "../store/phases.js";
 import type { StepPatch, StepRecord } from "../store/steps-repo.js";
 import type { ExecutableStep } from "./execution-plan.js";
-import { storedStepPhase } from "./phase-mapping.js";
+import { recordedStepPhase, type RecordedRunPhase } from "../model/plan/recorded-phases.js";
 import type { RunJournal } from "./run-journal.js";
 
 /** One step as a session sees it: the plan's step, its stored record and its model phase. */
@@ -32,11 +31,11 @@ export class StepState {
     type: string,
     patch: StepPatch = {},
     data: JsonObject = {},
-  ): Promise<StoredRunPhase> {
+  ): Promise<RecordedRunPhase> {
     const next = transition("step", this.phase, event);
     const { record, runPhase } = await journal.step(
       this.record,
-      { ...patch, phase: storedStepPhase(next) },
+      { ...patch, phase: recordedStepPhase(next) },
       { type: `step.${type}`, data: { phase: next, ...data } },
     );
     this.record = record;

@@ -1,8 +1,9 @@
 import { z } from "zod";
+import { recordedRunPhases, recordedStepPhases } from "../model/plan/recorded-phases.js";
 
 /*
- * The phase vocabularies of runs and steps, as the store records them. The phase machine (which
- * transitions are legal) will live in src/model; these names are the contract it keeps.
+ * The vocabularies the store records and checks when it reads a row back. Run and step phases
+ * come from the phase machine's recorded phases (src/model/plan/recorded-phases.ts).
  */
 
 export const runModes = [
@@ -15,27 +16,6 @@ export const runModes = [
 ] as const;
 /** Why a run exists: a real failover, an isolated drill, a planned migration, and so on. */
 export type RunMode = (typeof runModes)[number];
-
-export const runPhases = [
-  "pending",
-  "running",
-  "paused",
-  "succeeded",
-  "failed",
-  "cancelling",
-  "cancelled",
-] as const;
-export type RunPhase = (typeof runPhases)[number];
-
-export const stepPhases = [
-  "pending",
-  "running",
-  "succeeded",
-  "failed",
-  "skipped",
-  "cancelled",
-] as const;
-export type StepPhase = (typeof stepPhases)[number];
 
 export const environmentStatuses = [
   "active", // the source is primary; captures and protection run
@@ -50,10 +30,7 @@ export const eventSeverities = ["debug", "info", "warning", "error", "critical"]
 export type EventSeverity = (typeof eventSeverities)[number];
 
 export const runModeSchema = z.enum(runModes);
-export const runPhaseSchema = z.enum(runPhases);
-export const stepPhaseSchema = z.enum(stepPhases);
+export const runPhaseSchema = z.enum(recordedRunPhases);
+export const stepPhaseSchema = z.enum(recordedStepPhases);
 export const environmentStatusSchema = z.enum(environmentStatuses);
 export const eventSeveritySchema = z.enum(eventSeverities);
-
-/** Run phases after which nothing more happens to the run. */
-export const terminalRunPhases: readonly RunPhase[] = ["succeeded", "failed", "cancelled"];

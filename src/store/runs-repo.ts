@@ -16,7 +16,8 @@ import {
 import { isForeignKeyViolation, isUniqueViolation } from "./db-errors.js";
 import { environmentNotFound } from "./environments-repo.js";
 import { afterOptimisticUpdate } from "./optimistic.js";
-import { runModeSchema, runPhaseSchema, type RunMode, type RunPhase } from "./phases.js";
+import type { RecordedRunPhase } from "../model/plan/recorded-phases.js";
+import { runModeSchema, runPhaseSchema, type RunMode } from "./phases.js";
 import type { RunsTable } from "./schema.js";
 import type { StoreSession } from "./store.js";
 import { storedErrorSchema, type StoredError } from "./stored-error.js";
@@ -26,7 +27,7 @@ export interface RunRecord {
   readonly id: string;
   readonly environment: string;
   readonly mode: RunMode;
-  readonly phase: RunPhase;
+  readonly phase: RecordedRunPhase;
   /** The run this one follows up (a teardown's drill, a failback's failover), if any. */
   readonly parentRunId: string | null;
   readonly createdAt: Date;
@@ -48,14 +49,14 @@ export interface NewRun {
   readonly id?: string;
   readonly environment: string;
   readonly mode: RunMode;
-  readonly phase?: RunPhase;
+  readonly phase?: RecordedRunPhase;
   readonly parentRunId?: string | null;
   readonly plan?: JsonValue | null;
 }
 
 /** Fields to change; `undefined` leaves a field as it is, `null` clears it. */
 export interface RunPatch {
-  readonly phase?: RunPhase;
+  readonly phase?: RecordedRunPhase;
   readonly startedAt?: Date | null;
   readonly finishedAt?: Date | null;
   readonly plan?: JsonValue | null;
@@ -120,7 +121,7 @@ export interface RunFilter {
   readonly environment?: string;
   /** Only runs of these environments (a tenant's, for the API). */
   readonly environments?: readonly string[];
-  readonly phases?: readonly RunPhase[];
+  readonly phases?: readonly RecordedRunPhase[];
   readonly limit?: number;
 }
 

@@ -17,7 +17,8 @@ import {
 } from "./codec.js";
 import { isForeignKeyViolation, isUniqueViolation } from "./db-errors.js";
 import { afterOptimisticUpdate } from "./optimistic.js";
-import { stepPhaseSchema, type StepPhase } from "./phases.js";
+import type { RecordedStepPhase } from "../model/plan/recorded-phases.js";
+import { stepPhaseSchema } from "./phases.js";
 import { runNotFound } from "./runs-repo.js";
 import type { StepsTable } from "./schema.js";
 import type { StoreSession } from "./store.js";
@@ -31,7 +32,7 @@ export interface StepRecord {
   /** Unique within the run; `dependsOn` names other steps of the same run. */
   readonly stepId: string;
   readonly kind: string;
-  readonly phase: StepPhase;
+  readonly phase: RecordedStepPhase;
   /**
    * Unique across the store: the key the step's side effect is tagged with, so a retried or
    * resumed step adopts what an earlier attempt created instead of creating it twice.
@@ -53,12 +54,12 @@ export interface NewStep {
   readonly kind: string;
   readonly idempotencyKey: string;
   readonly dependsOn?: readonly string[];
-  readonly phase?: StepPhase;
+  readonly phase?: RecordedStepPhase;
 }
 
 /** Fields to change; `undefined` leaves a field as it is, `null` clears it. */
 export interface StepPatch {
-  readonly phase?: StepPhase;
+  readonly phase?: RecordedStepPhase;
   readonly attempts?: number;
   readonly startedAt?: Date | null;
   readonly finishedAt?: Date | null;

@@ -1,7 +1,8 @@
 import type { Clock } from "../model/clock.js";
 import { getEnvironment } from "../store/environments-repo.js";
 import { latestInventoryVersion } from "../store/inventory-versions-repo.js";
-import type { EnvironmentStatus, RunPhase } from "../store/phases.js";
+import type { RecordedRunPhase } from "../model/plan/recorded-phases.js";
+import type { EnvironmentStatus } from "../store/phases.js";
 import { listRuns, type RunRecord } from "../store/runs-repo.js";
 import type { StoreSession } from "../store/store.js";
 import { openIncident, type OpenIncident } from "./open-incident.js";
@@ -9,7 +10,12 @@ import type { NewestRecoveryPoint, RecoveryPointReader } from "./recovery-point-
 import { listDecisions, type RecordedDecision } from "./store-decision-sink.js";
 
 /** Run phases in which a run may still change the environment. */
-export const activeRunPhases: readonly RunPhase[] = ["pending", "running", "paused", "cancelling"];
+export const activeRunPhases: readonly RecordedRunPhase[] = [
+  "pending",
+  "running",
+  "paused",
+  "cancelling",
+];
 
 /** Everything `lifeboat status <env>` shows, read at one instant (`now`). */
 export interface EnvironmentStatusReport {

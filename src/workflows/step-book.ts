@@ -2,7 +2,7 @@ import { toErrorJson, type LifeboatError } from "../model/errors.js";
 import type { RunJournal } from "../execute/run-journal.js";
 import type { Clock } from "../model/clock.js";
 import type { JsonObject } from "../store/codec.js";
-import type { RunPhase } from "../store/phases.js";
+import type { RecordedRunPhase } from "../model/plan/recorded-phases.js";
 import type { StepRecord } from "../store/steps-repo.js";
 import type { StoredError } from "../store/stored-error.js";
 
@@ -21,13 +21,13 @@ export interface WorkflowEvent {
  * Remembers the run phase each write saw, which is how a cancel from another process shows up.
  */
 export class StepBook {
-  runPhase: RunPhase;
+  runPhase: RecordedRunPhase;
 
   constructor(
     private readonly journal: RunJournal,
     private readonly records: Map<string, StepRecord>,
     private readonly clock: Clock,
-    runPhase: RunPhase,
+    runPhase: RecordedRunPhase,
     private readonly onEvent: (event: WorkflowEvent) => void,
   ) {
     this.runPhase = runPhase;

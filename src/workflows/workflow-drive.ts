@@ -1,7 +1,7 @@
 import { LifeboatError, asLifeboatError } from "../model/errors.js";
 import type { AnyPlugin, PairedStep } from "../plugins/plugin-api.js";
 import type { JsonObject } from "../store/codec.js";
-import type { RunPhase } from "../store/phases.js";
+import type { RecordedRunPhase } from "../model/plan/recorded-phases.js";
 import { callStep, pluginContext, type CallEnvironment } from "./step-call.js";
 import type { StepBook } from "./step-book.js";
 import type { PlannedStep, WorkflowPlan } from "./workflow-plan.js";
@@ -21,7 +21,7 @@ export interface DriveInput {
   /** Aborts undo work too: only a lost lease (undo must run through a cancel). */
   readonly undoSignal: AbortSignal;
   /** The run's phase when this executor took it: not `pending` means a resume. */
-  readonly priorPhase: RunPhase;
+  readonly priorPhase: RecordedRunPhase;
   /** Close the run instead of resuming it (the next run found it orphaned). */
   readonly closeOnly: boolean;
 }

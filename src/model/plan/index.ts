@@ -1,4 +1,5 @@
 export * from "./phases.js";
+export * from "./recorded-phases.js";
 export * from "./plan.js";
 export * from "./step.js";
 export * from "./target-facts.js";
