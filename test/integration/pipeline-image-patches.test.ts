@@ -236,6 +236,15 @@ test("forget + prune keep every patch of the kept snapshot; copy carries them", 
   } finally {
     await replica.close();
   }
+
+  // A lost pack that only patches use is a finding naming the pack and the snapshot.
+  const lost = [...patchOnly][0]!;
+  await repo.backend.remove("data", lost);
+  const damaged = await checkRepository(repo);
+  assert.equal(damaged.ok, false);
+  const finding = damaged.errors.find((e) => e.object.endsWith(lost));
+  assert.ok(finding, "the lost pack is named");
+  assert.deepEqual(finding.snapshots, [kept]);
 });
 
 test("a snapshot of a newer format is refused as unsupported, not misread", async () => {
