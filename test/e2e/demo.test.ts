@@ -5,20 +5,11 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import type { DemoDashboardEvent, DemoEvent } from "../../src/demo/demo-events.js";
 import type { DemoReport } from "../../src/demo/demo-report.js";
+import { demoEvents, startServingDemo, type ServingDemo } from "../harness/demo-process.js";
 import { cliPath, jsonOf, makeTempDir, runLifeboat, type CliRun } from "./cli.js";
 
 const timeoutMs = 300_000;
-
-/** The NDJSON events a `--json` demo wrote on stderr (complete lines only: it may be mid-write). */
-function eventsOf(stderr: string): DemoEvent[] {
-  return stderr
-    .split("\n")
-    .slice(0, -1)
-    .filter((line) => line.startsWith("{"))
-    .map((line) => JSON.parse(line) as DemoEvent);
-}
 
 function alive(pid: number): boolean {
   try {
@@ -71,7 +62,7 @@ test("demo --no-serve --json: drill and failover verified, DNS moved, RTO and RP
     assert.ok((incremental?.bytesRead ?? Infinity) < r.protection.size / 4);
     assert.equal(r.protection.restoreVerified, true);
     // Progress: every stage that ran started and succeeded, in order, with step progress.
-    const events = eventsOf(run.stderr);
+    const events = demoEvents(run.stderr);
     const ran = ["moto", "build", "config", "capture", "protect", "drill", "failover"];
     for (const stage of ran) {
       const statuses = events.filter((e) => e.type === "stage" && e.stage === stage);
@@ -96,38 +87,10 @@ test("demo --no-serve --json: drill and failover verified, DNS moved, RTO and RP
 test("demo serves the dashboard until Ctrl-C; --dir keeps the folder, whose config works after", async () => {
   const dir = makeTempDir();
   const folder = join(dir.path, "demo");
-  const child = spawn(process.execPath, [cliPath, "demo", "--json", "--dir", folder], {
-    cwd: dir.path,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, NO_COLOR: "1", LIFEBOAT_DEMO_ENDPOINT: "" },
-  });
+  let demo: ServingDemo | undefined;
   try {
-    let stdout = "";
-    let stderr = "";
-    const exited = new Promise<number>((resolve) =>
-      child.on("close", (code) => resolve(code ?? 1)),
-    );
-    // stdout and stderr are separate pipes: the report and the serve event arrive in any order.
-    const report = new Promise<DemoReport>((resolve) =>
-      child.stdout.setEncoding("utf8").on("data", (c: string) => {
-        stdout += c;
-        try {
-          resolve(JSON.parse(stdout) as DemoReport);
-        } catch {
-          // not complete yet
-        }
-      }),
-    );
-    const serving = new Promise<DemoDashboardEvent>((resolve) =>
-      child.stderr.setEncoding("utf8").on("data", (c: string) => {
-        stderr += c;
-        const dashboard = eventsOf(stderr).find((e) => e.type === "dashboard");
-        if (dashboard?.type === "dashboard") resolve(dashboard);
-      }),
-    );
-    const ended = exited.then((code) => assert.fail(`demo ended (${code}) early:\n${stderr}`));
-    ended.catch(() => undefined); // it rejects at the normal end too, after the race is over
-    const [r, dashboard] = await Promise.race([Promise.all([report, serving]), ended]);
+    demo = await startServingDemo(folder, dir.path);
+    const { report: r, dashboard } = demo;
     assert.equal(r.ok, true);
     // Serving: the demo's moto still answers, and the API and dashboard of `lifeboat serve`.
     assert.ok((await fetch(`${r.endpoint}/moto-api/`)).ok);
@@ -142,9 +105,8 @@ test("demo serves the dashboard until Ctrl-C; --dir keeps the folder, whose conf
       body.environments.map((e) => e.name),
       [r.environment.name],
     );
-    child.kill("SIGINT");
-    assert.equal(await exited, 0, stderr);
-    const last = eventsOf(stderr).at(-1);
+    assert.equal(await demo.stop(), 0, demo.stderr());
+    const last = demoEvents(demo.stderr()).at(-1);
     assert.deepEqual(last?.type === "stage" ? [last.stage, last.status] : [], [
       "serve",
       "succeeded",
@@ -164,10 +126,7 @@ test("demo serves the dashboard until Ctrl-C; --dir keeps the folder, whose conf
     );
   } finally {
     // A failed assertion must not leave the demo (and its moto) serving.
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGINT");
-      await new Promise((resolve) => child.once("close", resolve));
-    }
+    await demo?.stop();
     dir.remove();
   }
 });
@@ -212,7 +171,7 @@ test("Ctrl-C during a stage stops moto, removes the folder, ends with LB_CANCELL
     const building = new Promise<number>((resolve) =>
       child.stderr.setEncoding("utf8").on("data", (c: string) => {
         stderr += c;
-        const events = eventsOf(stderr);
+        const events = demoEvents(stderr);
         const moto = events.find(
           (e) => e.type === "stage" && e.stage === "moto" && e.status === "succeeded",
         );
