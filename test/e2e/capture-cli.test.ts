@@ -5,11 +5,9 @@ import * as assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import Database from "better-sqlite3";
-import { SetDesiredCapacityCommand } from "@aws-sdk/client-auto-scaling";
-import { AuthorizeSecurityGroupIngressCommand } from "@aws-sdk/client-ec2";
-import { ChangeResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
 import { shopEnvironment } from "../../src/providers/aws/shop/shop-environment.js";
 import type { ShopEnvironment } from "../../src/providers/aws/shop/shop-types.js";
+import { changeShopThreeWays } from "../builders/shop-changes.js";
 import { awsClients, type AwsClients } from "../harness/aws-clients.js";
 import { startMoto, type MotoServer } from "../harness/moto.js";
 import {
@@ -121,39 +119,7 @@ test("--explain tells what was included and why, and what was left out", async (
 });
 
 test("three changes in moto make version 2, and diff shows exactly those three", async () => {
-  const { ec2, autoscaling, route53 } = clients.region("us-east-1");
-  await ec2.send(
-    new AuthorizeSecurityGroupIngressCommand({
-      GroupId: shop.security.webGroupId,
-      IpPermissions: [
-        { IpProtocol: "tcp", FromPort: 9000, ToPort: 9000, IpRanges: [{ CidrIp: "10.0.0.0/16" }] },
-      ],
-    }),
-  );
-  await autoscaling.send(
-    new SetDesiredCapacityCommand({
-      AutoScalingGroupName: shop.compute.autoScalingGroupName,
-      DesiredCapacity: 3,
-    }),
-  );
-  await route53.send(
-    new ChangeResourceRecordSetsCommand({
-      HostedZoneId: shop.dns.hostedZoneId,
-      ChangeBatch: {
-        Changes: [
-          {
-            Action: "DELETE",
-            ResourceRecordSet: {
-              Name: shop.dns.databaseRecordName,
-              Type: "CNAME",
-              TTL: 300,
-              ResourceRecords: [{ Value: shop.database.endpointAddress }],
-            },
-          },
-        ],
-      },
-    }),
-  );
+  await changeShopThreeWays(clients, shop);
   const v2 = expectJson<CaptureJson>(await ws.cli(["capture", "shop", "--json"]));
   assert.equal(v2.created, true);
   assert.equal(v2.version.version, 2);

@@ -1,8 +1,5 @@
 import { strict as assert } from "node:assert";
 import { after, before, test } from "node:test";
-import { AuthorizeSecurityGroupIngressCommand } from "@aws-sdk/client-ec2";
-import { SetDesiredCapacityCommand } from "@aws-sdk/client-auto-scaling";
-import { ChangeResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
 import { captureEnvironment, type CaptureResult } from "../../src/capture/capture.js";
 import {
   canonicalJson,
@@ -16,6 +13,7 @@ import { isLifeboatError } from "../../src/model/errors.js";
 import { AwsProvider } from "../../src/providers/aws/aws-provider.js";
 import { shopEnvironment } from "../../src/providers/aws/shop/shop-environment.js";
 import type { ShopEnvironment } from "../../src/providers/aws/shop/shop-types.js";
+import { changeShopThreeWays } from "../builders/shop-changes.js";
 import { awsClients, type AwsClients } from "../harness/aws-clients.js";
 import { motoClientConfig, startMoto, type MotoServer } from "../harness/moto.js";
 
@@ -239,39 +237,7 @@ test("paging through every list one item at a time gives the same inventory", as
 
 // Runs last: it changes the shop.
 test("three changes in the cloud are exactly the three changes of the diff", async () => {
-  const { ec2, autoscaling, route53 } = clients.region("us-east-1");
-  await ec2.send(
-    new AuthorizeSecurityGroupIngressCommand({
-      GroupId: shop.security.webGroupId,
-      IpPermissions: [
-        { IpProtocol: "tcp", FromPort: 9000, ToPort: 9000, IpRanges: [{ CidrIp: "10.0.0.0/16" }] },
-      ],
-    }),
-  );
-  await autoscaling.send(
-    new SetDesiredCapacityCommand({
-      AutoScalingGroupName: shop.compute.autoScalingGroupName,
-      DesiredCapacity: 3,
-    }),
-  );
-  await route53.send(
-    new ChangeResourceRecordSetsCommand({
-      HostedZoneId: shop.dns.hostedZoneId,
-      ChangeBatch: {
-        Changes: [
-          {
-            Action: "DELETE",
-            ResourceRecordSet: {
-              Name: shop.dns.databaseRecordName,
-              Type: "CNAME",
-              TTL: 300,
-              ResourceRecords: [{ Value: shop.database.endpointAddress }],
-            },
-          },
-        ],
-      },
-    }),
-  );
+  await changeShopThreeWays(clients, shop);
   const next = await captureEnvironment(provider, { tags: { app: "shop" } });
   assert.notEqual(next.digest, first.digest);
   const diff = diffInventories(first.inventory, next.inventory);

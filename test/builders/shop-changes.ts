@@ -1,0 +1,50 @@
+/**
+ * Three changes to a built shop, one per kind of diff entry: an ingress rule added to the web
+ * security group, the web scaling group scaled from 2 to 3, and the database CNAME deleted.
+ * The capture tests (test/integration/capture-shop.test.ts, test/e2e/capture-cli.test.ts)
+ * expect exactly these three in the diff.
+ */
+import { SetDesiredCapacityCommand } from "@aws-sdk/client-auto-scaling";
+import { AuthorizeSecurityGroupIngressCommand } from "@aws-sdk/client-ec2";
+import { ChangeResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
+import type { ShopEnvironment } from "../../src/providers/aws/shop/shop-types.js";
+import type { AwsClients } from "../harness/aws-clients.js";
+
+export async function changeShopThreeWays(
+  clients: AwsClients,
+  shop: ShopEnvironment,
+): Promise<void> {
+  const { ec2, autoscaling, route53 } = clients.region("us-east-1");
+  await ec2.send(
+    new AuthorizeSecurityGroupIngressCommand({
+      GroupId: shop.security.webGroupId,
+      IpPermissions: [
+        { IpProtocol: "tcp", FromPort: 9000, ToPort: 9000, IpRanges: [{ CidrIp: "10.0.0.0/16" }] },
+      ],
+    }),
+  );
+  await autoscaling.send(
+    new SetDesiredCapacityCommand({
+      AutoScalingGroupName: shop.compute.autoScalingGroupName,
+      DesiredCapacity: 3,
+    }),
+  );
+  await route53.send(
+    new ChangeResourceRecordSetsCommand({
+      HostedZoneId: shop.dns.hostedZoneId,
+      ChangeBatch: {
+        Changes: [
+          {
+            Action: "DELETE",
+            ResourceRecordSet: {
+              Name: shop.dns.databaseRecordName,
+              Type: "CNAME",
+              TTL: 300,
+              ResourceRecords: [{ Value: shop.database.endpointAddress }],
+            },
+          },
+        ],
+      },
+    }),
+  );
+}
