@@ -2,7 +2,14 @@ import { strict as assert } from "node:assert";
 import { test } from "node:test";
 import { z } from "zod";
 import { BugError, isLifeboatError } from "../model/errors.js";
-import { decodeJson, decodeTime, encodeJson, encodeTime } from "./codec.js";
+import {
+  decodeJson,
+  decodeTime,
+  encodeJson,
+  encodeOptionalTime,
+  encodeTime,
+  patched,
+} from "./codec.js";
 
 const where = { table: "runs", column: "plan_json", key: "r1" };
 
@@ -40,4 +47,11 @@ test("stored JSON is validated on the way out, naming table, column and key", ()
       (e) => isLifeboatError(e, "LB_STORE_CORRUPT") && e.details.column === "plan_json",
     );
   }
+});
+
+test("a patch field left undefined leaves its column; null clears it; a value is encoded", () => {
+  const date = new Date("2026-05-06T07:08:09.123Z");
+  assert.equal(patched(undefined, encodeOptionalTime), undefined);
+  assert.equal(patched(null, encodeOptionalTime), null);
+  assert.equal(patched(date, encodeOptionalTime), date.getTime());
 });

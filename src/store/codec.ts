@@ -66,6 +66,14 @@ export function encodeOptionalJson(value: unknown, schema?: z.ZodType): string |
   return value === null || value === undefined ? null : encodeJson(value, schema);
 }
 
+/**
+ * One field of an update's patch: `undefined` leaves the column as it is (Kysely leaves an
+ * undefined value out of `set`), anything else — `null` included — is encoded.
+ */
+export function patched<T, R>(value: T | undefined, encode: (value: T) => R): R | undefined {
+  return value === undefined ? undefined : encode(value);
+}
+
 export function decodeJson<T>(text: unknown, schema: z.ZodType<T>, where: ColumnRef): T {
   if (typeof text !== "string") throw corrupt(where, "expected JSON text");
   let raw: unknown;

@@ -12,6 +12,7 @@ import {
   encodeTime,
   jsonValueSchema,
   type JsonValue,
+  patched,
 } from "./codec.js";
 import { isForeignKeyViolation, isUniqueViolation } from "./db-errors.js";
 import { environmentNotFound } from "./environments-repo.js";
@@ -155,14 +156,12 @@ export async function updateRun(
   const row = await s.db
     .updateTable("runs")
     .set((eb) => ({
-      phase: patch.phase === undefined ? undefined : runPhaseSchema.parse(patch.phase),
-      started_at: patch.startedAt === undefined ? undefined : encodeOptionalTime(patch.startedAt),
-      finished_at:
-        patch.finishedAt === undefined ? undefined : encodeOptionalTime(patch.finishedAt),
-      plan_json: patch.plan === undefined ? undefined : encodeOptionalJson(patch.plan),
-      report_json: patch.report === undefined ? undefined : encodeOptionalJson(patch.report),
-      error_json:
-        patch.error === undefined ? undefined : encodeOptionalJson(patch.error, storedErrorSchema),
+      phase: patched(patch.phase, (phase) => runPhaseSchema.parse(phase)),
+      started_at: patched(patch.startedAt, encodeOptionalTime),
+      finished_at: patched(patch.finishedAt, encodeOptionalTime),
+      plan_json: patched(patch.plan, (plan) => encodeOptionalJson(plan)),
+      report_json: patched(patch.report, (report) => encodeOptionalJson(report)),
+      error_json: patched(patch.error, (error) => encodeOptionalJson(error, storedErrorSchema)),
       updated_at: encodeTime(s.now()),
       revision: eb("revision", "+", 1),
     }))

@@ -14,6 +14,7 @@ import {
   encodeTime,
   jsonObjectSchema,
   type JsonObject,
+  patched,
 } from "./codec.js";
 import { isForeignKeyViolation, isUniqueViolation } from "./db-errors.js";
 import { afterOptimisticUpdate } from "./optimistic.js";
@@ -161,17 +162,14 @@ export async function updateStep(
   const row = await s.db
     .updateTable("steps")
     .set((eb) => ({
-      phase: patch.phase === undefined ? undefined : stepPhaseSchema.parse(patch.phase),
+      phase: patched(patch.phase, (phase) => stepPhaseSchema.parse(phase)),
       attempts: patch.attempts,
-      started_at: patch.startedAt === undefined ? undefined : encodeOptionalTime(patch.startedAt),
-      finished_at:
-        patch.finishedAt === undefined ? undefined : encodeOptionalTime(patch.finishedAt),
-      outputs_json:
-        patch.outputs === undefined
-          ? undefined
-          : encodeOptionalJson(patch.outputs, jsonObjectSchema),
-      error_json:
-        patch.error === undefined ? undefined : encodeOptionalJson(patch.error, storedErrorSchema),
+      started_at: patched(patch.startedAt, encodeOptionalTime),
+      finished_at: patched(patch.finishedAt, encodeOptionalTime),
+      outputs_json: patched(patch.outputs, (outputs) =>
+        encodeOptionalJson(outputs, jsonObjectSchema),
+      ),
+      error_json: patched(patch.error, (error) => encodeOptionalJson(error, storedErrorSchema)),
       updated_at: encodeTime(s.now()),
       revision: eb("revision", "+", 1),
     }))
