@@ -18,7 +18,11 @@ const engines = [
 const storage = ["repository", "store"];
 // `demo` is an entry point too: it composes a whole story (moto, builder, capture, drill) the
 // way `cli` composes one command, so it sees everything but the SDK.
-const entryPoints = ["cli", "api", "demo", "composition.js"];
+// The composition root is composition.ts and the `compose-*.ts` modules it re-exports, one per
+// capability it wires (and composition-watch.ts): they see everything but the SDK, and only the
+// other entry points import them.
+const compositionFiles = ["src/composition.ts", "src/composition-*.ts", "src/compose-*.ts"];
+const entryPoints = ["cli", "api", "demo", "composition.js", "composition-*.js", "compose-*.js"];
 const allModules = [...engines, ...storage, "providers", "config", ...entryPoints];
 
 /** An import of `module` from anywhere, matched on the import string (no resolution needed). */
@@ -45,7 +49,7 @@ const engineRule = {
   message: "engines import ports, never an adapter or an entry point (STYLE.md: layering).",
 };
 const entryRule = rule(
-  "only the entry points (cli, api, demo, composition.ts) import them (STYLE.md: layering).",
+  "only the entry points (cli, api, demo, the composition root) import them (STYLE.md: layering).",
   entryPoints,
 );
 
@@ -110,6 +114,6 @@ export default tseslint.config(
     [sdk, engineRule],
   ),
   // The entry points see everything except the SDK.
-  restrict(["src/cli/**/*.ts", "src/api/**/*.ts", "src/demo/**/*.ts", "src/composition.ts"], [sdk]),
+  restrict(["src/cli/**/*.ts", "src/api/**/*.ts", "src/demo/**/*.ts", ...compositionFiles], [sdk]),
   restrict(["web/src/**/*.ts", "web/src/**/*.tsx"], [webRule, webServerPackages]),
 );

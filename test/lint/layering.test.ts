@@ -55,6 +55,22 @@ test("nothing but cli, api and composition may import the cli", async () => {
   assert.ok(ids.includes("no-restricted-imports"), `got ${ids.join(", ")}`);
 });
 
+test("only the entry points import the composition root's capability modules", async () => {
+  const source =
+    'import { withRecovery } from "../compose-recovery.js";\nexport const x = withRecovery;\n';
+  for (const engine of ["recover", "store", "workflows"]) {
+    const ids = await ruleIdsFor(`src/${engine}/layering-probe.ts`, source);
+    assert.ok(ids.includes("no-restricted-imports"), `${engine}: got ${ids.join(", ")}`);
+  }
+  const cli = await ruleIdsFor("src/cli/layering-probe.ts", source);
+  assert.ok(!cli.includes("no-restricted-imports"), `cli: got ${cli.join(", ")}`);
+  const wiring = await ruleIdsFor(
+    "src/compose-layering-probe.ts",
+    'import { withRecovery } from "./compose-recovery.js";\nexport const x = withRecovery;\n',
+  );
+  assert.ok(!wiring.includes("no-restricted-imports"), `compose: got ${wiring.join(", ")}`);
+});
+
 test("the AWS SDK stays inside its adapter", async () => {
   const ids = await ruleIdsFor(
     "src/capture/layering-probe.ts",
