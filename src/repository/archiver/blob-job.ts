@@ -35,6 +35,12 @@ export type BlobJob =
        * process-wide, so a worker writes into the file the main thread opened.
        */
       readonly fd: number;
+      /**
+       * Also open on the file with `O_DIRECT`: block-aligned batches are written with `fd`
+       * there, bypassing the page cache; `probeFd` is a direct descriptor on a scratch file,
+       * written to find an aligned start in the worker's memory (direct-write.ts).
+       */
+      readonly direct?: { readonly fd: number; readonly probeFd: number };
       readonly what: string;
     };
 

@@ -141,9 +141,10 @@ export class BlobWorkerPool {
     blobs: readonly RunBlob[],
     fd: number,
     what: string,
+    direct?: { readonly fd: number; readonly probeFd: number },
   ): Promise<number> {
     const reply = await this.#post(
-      { op: "openWrite", seq: this.#seq++, sealed, blobs, fd, what },
+      { op: "openWrite", seq: this.#seq++, sealed, blobs, fd, what, ...(direct ? { direct } : {}) },
       sealed,
     );
     return reply.written!;

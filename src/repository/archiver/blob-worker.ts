@@ -3,13 +3,13 @@
  * for backups, and opens sealed blobs (decrypt, decompress, verify the id) for restores, off
  * the main thread. Stateless apart from the key; every message gets exactly one reply.
  */
-import { writeSync, writevSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { LifeboatError } from "../../model/errors.js";
 import { zstdCompression } from "../blob-compression.js";
 import { Codec } from "../codec.js";
 import { MasterKey } from "../crypto/master-key.js";
 import type { BlobJob, BlobReply } from "./blob-job.js";
+import { alignedBuffer, writeAllAtAsync, writeMostlyDirect } from "./direct-write.js";
 
 const key = new MasterKey(workerData as Uint8Array);
 const codec = new Codec(key, zstdCompression);
@@ -59,10 +59,23 @@ function openBlob(
 
 /**
  * Where openWrite decompresses: reused, so a restore does not allocate a buffer per blob. A run's
- * compressed blobs are decompressed side by side into it, so that pieces adjacent in the file
- * go out in one positioned write.
+ * compressed blobs are decompressed side by side into one, so that pieces adjacent in the file
+ * go out in one positioned write. Two, used in turn: a batch is written from one (on libuv's
+ * thread pool) while the next is decrypted into the other.
  */
-let writeScratch = new Uint8Array(0);
+interface Scratch {
+  buffer: Uint8Array;
+  /** Whether `buffer` starts on a block boundary in memory (for direct writes). */
+  aligned: boolean;
+  /** Settles when the writes issued from it are done (never rejects). */
+  busy: Promise<unknown>;
+}
+const scratches: Scratch[] = [0, 1].map(() => ({
+  buffer: new Uint8Array(0),
+  aligned: false,
+  busy: Promise.resolve(),
+}));
+let turn = 0;
 
 /** Bytes gathered before a write is issued (and the scratch is reused from its start). */
 const batchBytes = 8 * 1024 * 1024;
@@ -76,60 +89,73 @@ function open(job: Extract<BlobJob, { op: "open" }>): void {
   ]);
 }
 
-/** Writes `buffers` back to back at `position`, resuming after short writes. */
-function writeAllAt(fd: number, buffers: Uint8Array[], position: number): void {
-  let done =
-    buffers.length === 1
-      ? writeSync(fd, buffers[0]!, 0, buffers[0]!.length, position)
-      : writevSync(fd, buffers, position);
-  for (const buffer of buffers) {
-    if (done >= buffer.length) {
-      done -= buffer.length;
-      position += buffer.length;
-      continue;
-    }
-    for (let at = done; at < buffer.length;) {
-      at += writeSync(fd, buffer, at, buffer.length - at, position + at);
-    }
-    position += buffer.length;
-    done = 0;
-  }
-}
-
 /**
  * Opens a run of blobs and writes each verified plaintext straight into the target file, so
  * plaintexts never travel back to the main thread: it only schedules loads and writes nothing.
  * A blob is written only after its id checked out. Pieces that continue one another in the
  * file are gathered and written with one `pwritev` (up to 8 MiB): a whole run of fixed-size
- * chunks is typically one system call instead of one per blob.
+ * chunks is typically one system call instead of one per blob. Resolves once every write is
+ * issued; the reply goes out when they are done, so the next run is decrypted meanwhile.
  */
-function openWrite(job: Extract<BlobJob, { op: "openWrite" }>): void {
+async function openWrite(job: Extract<BlobJob, { op: "openWrite" }>): Promise<void> {
   let runRaw = 0;
   for (const blob of job.blobs) runRaw += blob.rawLength;
   const maxRaw = Math.max(...job.blobs.map((b) => b.rawLength));
-  // Grown once to a full batch, not run by run: untouched pages of a fresh buffer cost
-  // nothing, while every regrowth faults in (and zeroes) a new one.
-  if (writeScratch.length < Math.min(runRaw, batchBytes + maxRaw)) {
-    writeScratch = new Uint8Array(batchBytes + maxRaw);
-  }
+  const direct = job.direct;
+  const writes: Promise<void>[] = [];
+  let scratch = scratches[turn]!;
+  /** Waits until the scratch of this turn is free, and sizes (and aligns) it. */
+  const take = async () => {
+    scratch = scratches[turn]!;
+    await scratch.busy;
+    // Grown once to a full batch, not run by run: untouched pages of a fresh buffer cost
+    // nothing, while every regrowth faults in (and zeroes) a new one.
+    const small = scratch.buffer.length < Math.min(runRaw, batchBytes + maxRaw);
+    if (small || (direct !== undefined && !scratch.aligned)) {
+      const size = Math.max(scratch.buffer.length, batchBytes + maxRaw);
+      const aligned = direct === undefined ? undefined : alignedBuffer(size, direct.probeFd);
+      scratch.buffer = aligned ?? new Uint8Array(size);
+      scratch.aligned = aligned !== undefined;
+    }
+  };
+  await take();
+  const issue = (buffers: Uint8Array[], position: number) => {
+    // Direct writes go out of an aligned scratch only (raw blobs are copied into it too).
+    const write =
+      direct !== undefined && scratch.aligned
+        ? writeMostlyDirect(job.fd, direct.fd, scratch.buffer, buffers, position)
+        : writeAllAtAsync(job.fd, buffers, position);
+    writes.push(write);
+    scratch.busy = Promise.allSettled([scratch.busy, write]);
+  };
   let used = 0;
   let pending: Uint8Array[] = [];
   let pendingAt = 0;
   let pendingEnd = 0;
   let pendingBytes = 0;
+  /** Writes what is pending and moves to the other scratch. */
   const flush = () => {
-    if (pending.length > 0) writeAllAt(job.fd, pending, pendingAt);
+    if (pending.length > 0) issue(pending, pendingAt);
     pending = [];
     pendingBytes = 0;
     used = 0;
+    turn = 1 - turn;
   };
   let written = 0;
   for (const blob of job.blobs) {
     const sealed = job.sealed.subarray(blob.offset, blob.offset + blob.length);
-    if (used + blob.rawLength > writeScratch.length) flush();
+    if (used + blob.rawLength > scratch.buffer.length) {
+      flush();
+      await take();
+    }
+    const into = scratch.buffer;
     // A compressed blob lands in the scratch after the ones still waiting to be written.
-    const plain = openBlob(sealed, blob.rawLength, blob.id, job.what, writeScratch.subarray(used));
-    if (plain.buffer === writeScratch.buffer) used += plain.length;
+    let plain = openBlob(sealed, blob.rawLength, blob.id, job.what, into.subarray(used));
+    if (plain.buffer !== into.buffer && direct !== undefined && scratch.aligned) {
+      into.set(plain, used);
+      plain = into.subarray(used, used + plain.length);
+    }
+    if (plain.buffer === into.buffer) used += plain.length;
     for (const piece of blob.pieces) {
       const bytes = plain.subarray(piece.from, piece.from + piece.length);
       const joins =
@@ -140,7 +166,7 @@ function openWrite(job: Extract<BlobJob, { op: "openWrite" }>): void {
       if (!joins) {
         if (pending.length > 0) {
           // Keep what the scratch still holds for this blob: only the write goes out.
-          writeAllAt(job.fd, pending, pendingAt);
+          issue(pending, pendingAt);
           pending = [];
           pendingBytes = 0;
         }
@@ -153,7 +179,10 @@ function openWrite(job: Extract<BlobJob, { op: "openWrite" }>): void {
     written += plain.length;
   }
   flush();
-  parentPort?.postMessage({ seq: job.seq, written } satisfies BlobReply);
+  void Promise.all(writes).then(
+    () => parentPort?.postMessage({ seq: job.seq, written } satisfies BlobReply),
+    (error: unknown) => reply(job.seq, error),
+  );
 }
 
 function withErrno(errno: string | undefined): { errno?: string } {
@@ -165,16 +194,26 @@ function errnoOf(error: unknown): string | undefined {
   return typeof code === "string" ? code : undefined;
 }
 
+function reply(seq: number, error: unknown): void {
+  const message: BlobReply =
+    error instanceof LifeboatError
+      ? { seq, error: error.message, code: error.code, details: error.details }
+      : { seq, error: String(error), ...withErrno(errnoOf(error)) };
+  parentPort?.postMessage(message);
+}
+
+/** Restore runs, one after the other (each waits for a free scratch). */
+let runs: Promise<void> = Promise.resolve();
+
 parentPort?.on("message", (job: BlobJob) => {
+  if (job.op === "openWrite") {
+    runs = runs.then(() => openWrite(job)).catch((error: unknown) => reply(job.seq, error));
+    return;
+  }
   try {
     if (job.op === "store") store(job);
-    else if (job.op === "open") open(job);
-    else openWrite(job);
+    else open(job);
   } catch (error) {
-    const reply: BlobReply =
-      error instanceof LifeboatError
-        ? { seq: job.seq, error: error.message, code: error.code, details: error.details }
-        : { seq: job.seq, error: String(error), ...withErrno(errnoOf(error)) };
-    parentPort?.postMessage(reply);
+    reply(job.seq, error);
   }
 });

@@ -5,6 +5,7 @@ import type { BlobIndex, BlobLocation } from "../index/blob-index.js";
 import type { Repository } from "../repository.js";
 import { decodeTree, type TreeNode } from "../tree.js";
 import type { Piece } from "./content-extents.js";
+import type { DirectTarget } from "./direct-target.js";
 
 /** Size of a reused load buffer: the longest run writeContent forms (write-content.ts). */
 const spareBytes = 8 * 1024 * 1024;
@@ -68,6 +69,7 @@ export class BlobReader {
     locations: readonly BlobLocation[],
     pieces: readonly (readonly Piece[])[],
     handle: FileHandle,
+    direct?: DirectTarget,
   ): Promise<number> {
     const first = locations[0]!;
     const last = locations.at(-1)!;
@@ -104,7 +106,8 @@ export class BlobReader {
       id: ids[i]!,
       pieces: pieces[i]!,
     }));
-    const written = await this.pool.openWrite(sealed, blobs, handle.fd, what);
+    const fds = direct ? { fd: direct.fd, probeFd: direct.probeFd } : undefined;
+    const written = await this.pool.openWrite(sealed, blobs, handle.fd, what, fds);
     // The worker is done with it. (After a failure it is dropped: when one worker dies, the
     // pool fails every job at once, while the others may still be reading theirs.)
     if (this.#spares.length < maxSpares) this.#spares.push(into);

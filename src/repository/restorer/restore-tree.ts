@@ -5,6 +5,7 @@ import { secondsOf } from "../archiver/node-metadata.js";
 import type { TreeNode } from "../tree.js";
 import type { BlobReader } from "./blob-reader.js";
 import { globMatcher, mayMatchBelow } from "./glob-match.js";
+import { directMinBytes, openDirect, type DirectTarget } from "./direct-target.js";
 import { writeContent } from "./write-content.js";
 
 export interface TreeRestoreOptions {
@@ -86,13 +87,17 @@ export class TreeRestorer {
       return;
     }
     const handle = await open(path, "w");
+    let direct: DirectTarget | undefined;
     try {
       await handle.truncate(node.size ?? 0);
+      if ((node.size ?? 0) >= directMinBytes) direct = await openDirect(path);
       await writeContent(this.reader, node, handle, path, {
         ...(this.options.parallel ? { parallel: this.options.parallel } : {}),
         ...(this.options.counters ? { counters: this.options.counters } : {}),
+        ...(direct ? { direct } : {}),
       });
     } finally {
+      await direct?.close();
       await handle.close();
     }
     await applyMetadata(path, node);

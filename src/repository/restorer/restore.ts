@@ -9,6 +9,7 @@ import type { StoredSnapshot } from "../snapshot/snapshot.js";
 import { BlobReader } from "./blob-reader.js";
 import { resolveSnapshot } from "./resolve-snapshot.js";
 import { applyMetadata, TreeRestorer, type TreeRestoreStats } from "./restore-tree.js";
+import { directMinBytes, openDirect, type DirectTarget } from "./direct-target.js";
 import { writeContent } from "./write-content.js";
 
 export interface RestoreRequest {
@@ -106,11 +107,19 @@ async function restoreSnapshot(
     target = join(request.target, node.name);
   }
   const handle = await open(target, device ? "r+" : "w");
+  let direct: DirectTarget | undefined;
   try {
     if (!device) await handle.truncate(node.size ?? 0);
-    await writeContent(reader, node, handle, target, { parallel, counters, fillHoles: device });
+    if (!device && (node.size ?? 0) >= directMinBytes) direct = await openDirect(target);
+    await writeContent(reader, node, handle, target, {
+      parallel,
+      counters,
+      fillHoles: device,
+      ...(direct ? { direct } : {}),
+    });
     if (device) await handle.sync();
   } finally {
+    await direct?.close();
     await handle.close();
   }
   if (!device) await applyMetadata(target, { ...node, name: node.name });

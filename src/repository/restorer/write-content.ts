@@ -7,6 +7,7 @@ import { patchesOfNode, visiblePatchPieces } from "../archiver/image-patches.js"
 import type { TransferCounters } from "../archiver/backup-progress.js";
 import type { BlobReader } from "./blob-reader.js";
 import { ContentExtents, type Piece } from "./content-extents.js";
+import type { DirectTarget } from "./direct-target.js";
 
 export interface WriteContentOptions {
   /** Ranged reads (runs of up to 8 MiB) in flight at once; bounds memory. Default 4. */
@@ -14,6 +15,8 @@ export interface WriteContentOptions {
   /** Write zeros into holes (block devices, where a hole cannot be left unwritten). */
   readonly fillHoles?: boolean;
   readonly counters?: TransferCounters;
+  /** The file opened for direct writes too (openDirect), when it could be. */
+  readonly direct?: DirectTarget;
 }
 
 const zeros = Buffer.alloc(1024 * 1024);
@@ -140,7 +143,13 @@ async function writeRuns(
   options: WriteContentOptions & { readonly patches?: boolean },
 ): Promise<void> {
   await mapLimit(runs, options.parallel ?? 4, async (run) => {
-    const written = await reader.writeRun(run.ids, run.locations, run.pieces, handle);
+    const written = await reader.writeRun(
+      run.ids,
+      run.locations,
+      run.pieces,
+      handle,
+      options.direct,
+    );
     if (options.counters) {
       // Patch bytes overwrite bytes already counted: they are transfer, not progress.
       if (!options.patches) options.counters.bytesDone += written;
