@@ -7,7 +7,7 @@ import { after, before, test } from "node:test";
 import Database from "better-sqlite3";
 import { shopEnvironment } from "../../src/providers/aws/shop/shop-environment.js";
 import type { ShopEnvironment } from "../../src/providers/aws/shop/shop-types.js";
-import { changeShopThreeWays } from "../builders/shop-changes.js";
+import { changeShopThreeWays, shopCounts } from "../builders/shop-changes.js";
 import { awsClients, type AwsClients } from "../harness/aws-clients.js";
 import { startMoto, type MotoServer } from "../harness/moto.js";
 import {
@@ -30,29 +30,6 @@ interface InventoryJson {
   version: VersionJson;
   inventory: { resources: { id: string; kind: string }[]; externals: unknown[] };
 }
-
-const shopCounts = {
-  network: 1,
-  subnet: 4,
-  "internet-gateway": 1,
-  address: 2,
-  "nat-gateway": 1,
-  "route-table": 2,
-  "security-group": 4,
-  image: 1,
-  machine: 1,
-  "network-interface": 1,
-  volume: 1,
-  "launch-template": 1,
-  "target-group": 1,
-  "load-balancer": 1,
-  listener: 1,
-  "scaling-group": 1,
-  "db-subnet-group": 1,
-  database: 1,
-  "dns-zone": 1,
-  "dns-record": 2,
-};
 
 before(async () => {
   moto = await startMoto();
