@@ -114,6 +114,14 @@ export class WriteSession {
     this.#writers = { [BlobType.data]: make(), [BlobType.tree]: make() };
   }
 
+  /**
+   * The index this session loaded under its lock, plus the packs it wrote since: a backup reads
+   * its parent's tree through it instead of loading the index a second time.
+   */
+  get index(): BlobIndex {
+    return this.#index;
+  }
+
   /** Whether the repository (as loaded, plus this session) holds the blob. */
   has(id: Uint8Array): boolean {
     return this.#index.has(id) || this.#pending.has(Buffer.from(id).toString("hex"));

@@ -7,6 +7,7 @@ import { FastCdcChunker } from "../chunker/fastcdc-chunker.js";
 import type { Repository } from "../repository.js";
 import { filterSnapshots } from "../snapshot/select-snapshot.js";
 import type { SnapshotKind, StoredSnapshot } from "../snapshot/snapshot.js";
+import type { BlobIndex } from "../index/blob-index.js";
 import { resolveSnapshot } from "../restorer/resolve-snapshot.js";
 import { BlobReader } from "../restorer/blob-reader.js";
 import { withArchive, type ArchiveOptions } from "./archive-context.js";
@@ -83,8 +84,12 @@ async function findParent(
   return filterSnapshots(await repo.listSnapshots(), { kind, source }).at(-1);
 }
 
-async function parentLayout(repo: Repository, parent: StoredSnapshot): Promise<ImageLayout> {
-  const reader = await BlobReader.open(repo);
+async function parentLayout(
+  repo: Repository,
+  parent: StoredSnapshot,
+  index: BlobIndex,
+): Promise<ImageLayout> {
+  const reader = new BlobReader(repo, index);
   const [node] = await reader.tree(parent.root);
   if (node === undefined || parent.kind !== "image") {
     throw new LifeboatError("LB_INVALID_INPUT", `snapshot ${parent.id} is not an image`);
@@ -121,8 +126,6 @@ export async function backup(
       { remedy: "Run a full image backup first, or name the parent with --parent." },
     );
   }
-  const layout =
-    request.changedRanges !== undefined && parent ? await parentLayout(repo, parent) : undefined;
   return withArchive(repo, `backup ${source}`, options, async (ctx) => {
     let root: Buffer;
     let size: number;
@@ -148,6 +151,11 @@ export async function backup(
       size = node.size ?? 0;
       root = await ctx.session.saveTree([node]);
     } else if (kind === "image") {
+      // The parent's tree is read through the index the session loaded under its lock.
+      const layout =
+        request.changedRanges !== undefined && parent
+          ? await parentLayout(repo, parent, ctx.session.index)
+          : undefined;
       const st = request.image ? undefined : await lstat(source, { bigint: true });
       const image = await archiveImage(ctx, request.image ?? source, {
         chunkSize: request.chunkSize ?? layout?.chunkSize ?? DEFAULT_FIXED_CHUNK_SIZE,
