@@ -12,7 +12,11 @@ import {
   type ObjectType,
   type SaveResult,
 } from "../backend.js";
+import { mapLimit } from "../map-limit.js";
 import { DirectFileWriter, directMinSize } from "./direct-file-writer.js";
+
+/** Directories read and objects stat'ed at once by {@link FsBackend.list}. */
+const listParallel = 16;
 
 const retryableCodes = new Set(["EAGAIN", "EBUSY", "EMFILE", "ENFILE", "ETIMEDOUT", "EINTR"]);
 
@@ -144,20 +148,24 @@ export class FsBackend implements Backend {
             .filter((d) => /^[0-9a-f]{2}$/.test(d))
             .map((d) => `data/${d}`)
         : [type === "config" ? "" : type];
-    const found: ObjectInfo[] = [];
-    for (const dir of dirs) {
-      for (const name of await this.#readdir(dir)) {
-        if (!isObjectName(type, name)) continue;
-        try {
-          const info = await stat(join(this.root, dir, name));
-          found.push({ name, size: info.size, modified: info.mtime });
-        } catch (error) {
-          // Removed between readdir and stat: it is no longer there to list.
-          if (errnoOf(error) !== "ENOENT") throw fsError(error, join(dir, name));
-        }
+    // A few directories and stats at a time: one by one, every backup's listings (snapshots,
+    // index, and data/ with up to 256 sub-directories for adoption) waited for each in turn.
+    const names = await mapLimit(dirs, listParallel, async (dir) =>
+      (await this.#readdir(dir))
+        .filter((name) => isObjectName(type, name))
+        .map((name) => ({ dir, name })),
+    );
+    const found = await mapLimit(names.flat(), listParallel, async ({ dir, name }) => {
+      try {
+        const info = await stat(join(this.root, dir, name));
+        return { name, size: info.size, modified: info.mtime };
+      } catch (error) {
+        // Removed between readdir and stat: it is no longer there to list.
+        if (errnoOf(error) !== "ENOENT") throw fsError(error, join(dir, name));
+        return undefined;
       }
-    }
-    return found;
+    });
+    return found.filter((info) => info !== undefined);
   }
 
   async remove(type: ObjectType, name: string): Promise<void> {
