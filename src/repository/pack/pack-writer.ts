@@ -7,6 +7,14 @@ import { packTail } from "./pack-header.js";
 /** The largest pack size a repository config allows; larger targets are for tests. */
 const maxPackSize = 128 * 1024 * 1024;
 
+/**
+ * A writer's first pack buffer: grown when the pack outgrows it, later packs get a full one. A
+ * full 33 MiB buffer per blob type made every small backup allocate 66 MiB that V8 counts as
+ * external memory, which set off several "external memory pressure" collections (10–30 ms
+ * each) though the pages were never touched.
+ */
+const firstPackBuffer = 4 * 1024 * 1024;
+
 export interface FlushedPack {
   readonly packId: string;
   readonly size: number;
@@ -34,6 +42,7 @@ export class PackWriter {
   /** Buffers of uploaded packs, reused for the next packs instead of left to the collector. */
   readonly #free: Uint8Array[] = [];
   #failure: { error: unknown } | undefined;
+  #started = false;
 
   constructor(
     private readonly backend: Backend,
@@ -53,10 +62,12 @@ export class PackWriter {
   async add(type: BlobType, id: Uint8Array, sealed: Uint8Array, rawLength: number): Promise<void> {
     this.#rethrow();
     if (this.#entries.length === 0) {
-      // Sized for a full pack plus a chunk (pages never written are never resident); a huge
-      // target starts smaller and grows.
-      const capacity = Math.min(this.options.targetSize, maxPackSize) + 1024 * 1024;
-      this.#pack = new PackBuffer(this.#free.pop() ?? new Uint8Array(capacity));
+      // Sized for a full pack plus a chunk (a huge target starts smaller and grows); a writer's
+      // first pack starts at 4 MiB (see firstPackBuffer).
+      const full = Math.min(this.options.targetSize, maxPackSize) + 1024 * 1024;
+      const capacity = this.#started ? full : Math.min(full, firstPackBuffer);
+      this.#started = true;
+      this.#pack = new PackBuffer(this.#free.pop() ?? new Uint8Array(capacity), full);
     }
     this.#entries.push({ type, id, offset: this.#pack.size, length: sealed.length, rawLength });
     this.#pack.append(sealed);
@@ -110,21 +121,27 @@ export class PackWriter {
 }
 
 /**
- * A pack's bytes in one buffer, grown only when a pack's last blob or header overshoots it.
- * The pack's SHA-256 (its name) is computed as blobs are appended, while they are hot in the
- * cache, instead of over the whole pack at upload: that stalled the main thread ~30 ms per
- * 32 MiB pack while the workers ran out of queued chunks.
+ * A pack's bytes in one buffer, grown only when a pack's last blob or header overshoots it, or
+ * when a writer's small first buffer fills (then straight to `full`, in one copy). The pack's
+ * SHA-256 (its name) is computed as blobs are appended, while they are hot in the cache,
+ * instead of over the whole pack at upload: that stalled the main thread ~30 ms per 32 MiB pack
+ * while the workers ran out of queued chunks.
  */
 class PackBuffer {
   size = 0;
   readonly hash = createHash("sha256");
 
-  constructor(public buffer: Uint8Array) {}
+  constructor(
+    public buffer: Uint8Array,
+    private readonly full = 0,
+  ) {}
 
   append(bytes: Uint8Array): void {
     const needed = this.size + bytes.length;
     if (needed > this.buffer.length) {
-      const grown = new Uint8Array(Math.max(needed, Math.ceil(this.buffer.length * 1.25)));
+      const next =
+        this.buffer.length < this.full ? this.full : Math.ceil(this.buffer.length * 1.25);
+      const grown = new Uint8Array(Math.max(needed, next));
       grown.set(this.buffer.subarray(0, this.size));
       this.buffer = grown;
     }
