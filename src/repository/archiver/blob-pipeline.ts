@@ -106,7 +106,7 @@ export class BlobPipeline {
     // The pack writer copied the sealed bytes and the session keeps only those: both buffers can
     // be used again.
     if (sealed !== undefined) this.#recycleOutput(sealed);
-    if (this.#free.length < this.#maxFree) this.#free.push(blob);
+    this.recycle(blob);
     return first.id.toString("hex");
   }
 
@@ -130,6 +130,8 @@ export class BlobPipeline {
    */
   /** Returns a buffer from {@link buffer} that was not submitted (e.g. an all-zero chunk). */
   recycle(buffer: Uint8Array): void {
+    // Small buffers (image patches) would fill the free list and crowd out the chunk-sized ones.
+    if (buffer.byteLength < minRecycled) return;
     if (this.#free.length < this.#maxFree) this.#free.push(buffer);
   }
 
