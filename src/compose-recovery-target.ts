@@ -8,6 +8,7 @@ import type { LoadedConfig } from "./config/load-config.js";
 import { defaultTenant } from "./model/access.js";
 import { systemClock, type Clock } from "./model/clock.js";
 import type { ProviderConfig } from "./model/config.js";
+import { parseDuration } from "./model/duration.js";
 import { digestOf } from "./model/inventory/index.js";
 import type { WorkflowConfig } from "./model/workflow.js";
 import { approvalStepHandler } from "./execute/approval-step.js";
@@ -121,6 +122,7 @@ export function recoveryTargetAdapters(
       }),
     },
     concurrency: recoveryConcurrency,
+    leaseTtlMs: parseDuration(loaded.config.execution?.leaseTtl ?? "30s") ?? 30_000,
   });
   let provider: AwsProvider | undefined;
   return {

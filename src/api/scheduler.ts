@@ -72,7 +72,7 @@ export class Scheduler {
       ),
       ...names.map((name) => logged(`watch of ${name}`, this.#watch(name, controller.signal))),
       ...names.map((name) => logged(`drills of ${name}`, this.#drills(name, controller.signal))),
-      logged("resuming orphaned runs", this.#resumeOrphans()),
+      logged("resuming orphaned runs", this.#resumeOrphans(controller.signal)),
     ];
     this.#running = { controller, tasks };
   }
@@ -173,15 +173,34 @@ export class Scheduler {
     });
   }
 
-  async #resumeOrphans(): Promise<void> {
-    const { runs, store, logger } = this.#o;
+  /**
+   * Resumes orphaned runs — at once, then every run-lease ttl/3 while leading, because a run
+   * whose executor died while this process led (or just before) is orphaned only once its
+   * lease expires, which can be well after leadership changed hands. A run asked for is not
+   * asked for again within two ttls (its resume is still taking the lease).
+   */
+  async #resumeOrphans(signal: AbortSignal): Promise<void> {
+    const { runs, store, logger, clock } = this.#o;
     if (!runs) return;
-    for (const run of await listOrphanedRuns(store)) {
-      await runs.resume(run.id).then(
-        () => logger.log("info", "run.resumed", { runId: run.id }),
-        (error: unknown) =>
-          logger.log("warn", "run.resume.failed", { runId: run.id, error: String(error) }),
-      );
+    const ttlMs = parseDuration(this.#o.loaded.config.execution?.leaseTtl ?? "30s") ?? 30_000;
+    const asked = new Map<string, number>();
+    while (!signal.aborted) {
+      const now = clock.now().getTime();
+      try {
+        for (const run of await listOrphanedRuns(store)) {
+          if (signal.aborted) return;
+          if (now - (asked.get(run.id) ?? -Infinity) < 2 * ttlMs) continue;
+          asked.set(run.id, now);
+          await runs.resume(run.id).then(
+            () => logger.log("info", "run.resumed", { runId: run.id }),
+            (error: unknown) =>
+              logger.log("warn", "run.resume.failed", { runId: run.id, error: String(error) }),
+          );
+        }
+      } catch (error) {
+        logger.log("warn", "run.orphans.unreadable", { error: String(error) });
+      }
+      await clock.sleep(Math.max(1, Math.floor(ttlMs / 3)), signal).catch(() => undefined);
     }
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
+import { performance } from "node:perf_hooks";
 import { systemClock, type Clock } from "../model/clock.js";
 import { LifeboatError, isLifeboatError } from "../model/errors.js";
 import { silentLogger, type Logger } from "../model/logger.js";
@@ -123,17 +124,18 @@ export class Executor {
    * the run then stays resumable).
    */
   async execute(runId: string): Promise<RunOutcome> {
+    const leasedAt = performance.now();
     const run = await acquireRunLease(this.#store, runId, this.owner, this.#leaseTtlMs);
     if (!run) throw await this.#locked(runId);
     try {
-      if (run.phase !== "succeeded") await this.#drive(run);
+      if (run.phase !== "succeeded") await this.#drive(run, leasedAt);
     } finally {
       await releaseRunLease(this.#store, runId, this.owner).catch(() => undefined);
     }
     return await this.outcome(runId);
   }
 
-  async #drive(run: RunRecord): Promise<void> {
+  async #drive(run: RunRecord, leasedAt: number): Promise<void> {
     const runId = run.id;
     let keepAlive: NodeJS.Timeout | undefined;
     try {
@@ -146,7 +148,7 @@ export class Executor {
         }
       }
       const plan = executionPlanSchema.parse(run.plan) as ExecutionPlan;
-      const journal = new RunJournal(this.#store, runId, this.owner, this.#leaseTtlMs);
+      const journal = new RunJournal(this.#store, runId, this.owner, this.#leaseTtlMs, leasedAt);
       const session = new RunSession(run, validatePlan(plan), await listSteps(this.#store, runId), {
         journal,
         clock: this.#clock,

@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import { LifeboatError, isLifeboatError, isRetryable } from "../model/errors.js";
 import type { JsonObject } from "../store/codec.js";
 import type { RecordedRunPhase } from "../model/plan/recorded-phases.js";
@@ -21,12 +22,40 @@ export interface JournalEvent {
  * the run's stored phase, which is how a cancel requested by another process is noticed.
  */
 export class RunJournal {
+  /** Monotonic time (ms) until which the lease is surely this executor's. */
+  #heldUntil: number;
+
   constructor(
     private readonly store: Store,
     readonly runId: string,
     readonly owner: string,
     private readonly leaseTtlMs: number,
-  ) {}
+    /** Monotonic time (`performance.now()`) just before the lease was taken. */
+    leasedAt: number = performance.now(),
+  ) {
+    this.#heldUntil = leasedAt + leaseTtlMs;
+  }
+
+  /**
+   * Whether the lease is surely still this executor's: less than the ttl has passed, on the
+   * monotonic clock, since the start of the last write that renewed it. False after a stall
+   * longer than the ttl (a paused process), when another executor may have taken the run over.
+   */
+  holdsLease(): boolean {
+    return performance.now() < this.#heldUntil;
+  }
+
+  /** The error a session stops with once {@link holdsLease} turned false. */
+  leaseLapsed(): LifeboatError {
+    return new LifeboatError(
+      "LB_RUN_LOCKED",
+      `the lease on run ${this.runId} may have expired: not renewed for ${this.leaseTtlMs} ms`,
+      {
+        details: { runId: this.runId, owner: this.owner, leaseTtlMs: this.leaseTtlMs },
+        remedy: `Another process may have taken the run over; else resume it: lifeboat resume ${this.runId}`,
+      },
+    );
+  }
 
   /** Updates a step (at the revision in `step`) and journals `event`; returns the new record. */
   async step(
@@ -70,11 +99,15 @@ export class RunJournal {
   private async write<T>(fn: (tx: StoreSession, run: RunRecord) => Promise<T>): Promise<T> {
     // Lock waits (SQLite busy, PostgreSQL serialisation) are retryable; a lost lease is not.
     for (let attempt = 1; ; attempt++) {
+      const began = performance.now();
       try {
-        return await this.store.transaction(async (tx) => {
+        const result = await this.store.transaction(async (tx) => {
           await this.fence(tx);
           return await fn(tx, await requireRun(tx, this.runId));
         });
+        // The store's expiry is at least its now (taken after `began`) + ttl.
+        this.#heldUntil = Math.max(this.#heldUntil, began + this.leaseTtlMs);
+        return result;
       } catch (error) {
         if (attempt >= 5 || !isRetryable(error) || isLifeboatError(error, "LB_RUN_LOCKED")) {
           throw error;

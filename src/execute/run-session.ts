@@ -9,6 +9,7 @@ import { ancestorsOf, dependentsOf, type ExecutableStep } from "./execution-plan
 import { machineRunPhase, recordedRunPhase } from "../model/plan/recorded-phases.js";
 import type { RetryPolicy } from "./retry-policy.js";
 import type { RunJournal } from "./run-journal.js";
+import { guardSignal } from "./lease-guard.js";
 import { runStep, storedError, type StepWork } from "./run-step.js";
 import { StepState } from "./step-state.js";
 
@@ -54,6 +55,8 @@ export class RunSession {
     options: SessionOptions,
   ) {
     this.#options = options;
+    // Handlers see the signal abort before their next cloud call once the lease may have lapsed.
+    guardSignal(this.#abort.signal, this.#holds, this.#lapsed);
     const byId = new Map(records.map((r) => [r.stepId, r]));
     this.#states = new Map(
       steps.map((step) => {
@@ -67,6 +70,9 @@ export class RunSession {
     this.#ancestors = ancestorsOf(steps);
     this.#priority = chainLengths(steps, this.#dependents);
   }
+
+  readonly #holds = () => this.#options.journal.holdsLease();
+  readonly #lapsed = () => this.fail(this.#options.journal.leaseLapsed());
 
   get signal(): AbortSignal {
     return this.#abort.signal;
@@ -154,6 +160,7 @@ export class RunSession {
     void runStep(state, {
       ...this.#options,
       signal: this.#abort.signal,
+      guard: (signal) => guardSignal(signal, this.#holds, this.#lapsed),
       inFlight,
       dependencyOutputs: this.#dependencyOutputs(state.id),
       noticeRunPhase: (phase) => {

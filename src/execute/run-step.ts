@@ -42,6 +42,8 @@ export interface StepRunOptions {
   readonly random: () => number;
   readonly work: StepWork;
   readonly signal: AbortSignal;
+  /** Makes a signal derived from `signal` check the lease when read, as `signal` does. */
+  guard(signal: AbortSignal): AbortSignal;
   /** Steps in flight when this one started, itself included (the report's parallelism). */
   readonly inFlight: number;
   readonly dependencyOutputs: ReadonlyMap<string, JsonObject>;
@@ -100,7 +102,13 @@ export async function runStep(
       result =
         deadline === undefined
           ? await call(o.signal)
-          : await withDeadline(call, deadline - began, o.signal, clock, `gate of ${state.id}`);
+          : await withDeadline(
+              (signal) => call(o.guard(signal)),
+              deadline - began,
+              o.signal,
+              clock,
+              `gate of ${state.id}`,
+            );
     } catch (error) {
       if (isLifeboatError(error, "LB_RUN_LOCKED")) throw error;
       if (o.signal.aborted) return await interrupt();

@@ -481,6 +481,15 @@ const serverSchema = z.strictObject({
   metricsNeedToken: z.boolean().default(true),
 });
 
+/** Recovery runs, whichever process executes them (docs/execution.md, "Leases"). */
+const executionSchema = z.strictObject({
+  /**
+   * How long a run's lease lasts without renewal: when its executor dies (or stalls that long),
+   * another process may take the run over after this (`serve` within it plus a third of it).
+   */
+  leaseTtl: durationSchema.default("30s"),
+});
+
 /** The default state store: an SQLite file beside the config. */
 export const defaultStateUrl = "sqlite:.lifeboat/state.db";
 
@@ -491,6 +500,7 @@ export const configSchema = z.strictObject({
   providers: z.record(nameSchema, providerSchema).default({}),
   environments: z.record(nameSchema, environmentSchema).default({}),
   server: serverSchema.optional(),
+  execution: executionSchema.optional(),
   /** Alert channels of every environment. */
   alerts: alertsSchema.optional(),
   /** External workflow plug-ins (docs/plugins.md), loaded in this order. */

@@ -10,8 +10,11 @@ import type { AddressInfo } from "node:net";
 import { DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
 import { DescribeInstancesCommand } from "@aws-sdk/client-ec2";
 import { ListResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
+import { readFileSync, writeFileSync } from "node:fs";
+import { parse, stringify } from "yaml";
 import { waitingApprovals } from "../../src/execute/decide-approval.js";
 import type { Store } from "../../src/store/store.js";
+import { motoProxy, type MotoProxy } from "../harness/moto-proxy.js";
 import type { ConfigBuilder } from "./config-builder.js";
 import { recoverWorld, source, type RecoverWorld } from "./recover-fixture.js";
 
@@ -114,3 +117,20 @@ export async function untilWaiting(store: Store, runId: string): Promise<void> {
   }
   assert.fail(`run ${runId} never waited for approval`);
 }
+
+/**
+ * Puts a recording, holding proxy (test/harness/moto-proxy.ts) between the workspace's config
+ * and moto: every process started afterwards talks to moto through it. Closed with the world.
+ */
+export async function throughProxy(world: FailoverWorld): Promise<MotoProxy> {
+  const proxy = await motoProxy(world.moto.endpoint);
+  const tree = parse(readFileSync(world.ws.config, "utf8")) as {
+    providers: Record<string, { endpoint?: string }>;
+  };
+  for (const provider of Object.values(tree.providers)) provider.endpoint = proxy.endpoint;
+  writeFileSync(world.ws.config, stringify(tree));
+  return proxy;
+}
+
+/** The operations a process may send without changing anything in the cloud. */
+export const readOnly = (operation: string): boolean => /^(Describe|List|Get)/.test(operation);
