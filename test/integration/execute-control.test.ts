@@ -85,8 +85,9 @@ for (const target of storeTargets()) {
           await untilAborted(signal);
         },
       });
-      // A short lease: the keep-alive that notices the cancel runs every ttl/3.
-      const executor = new Executor({ store, handlers: handlers(handler), leaseTtlMs: 600 });
+      // A short lease: the keep-alive that notices the cancel runs every ttl/3. Not shorter: an
+      // executor that has not renewed for a ttl stops (docs/execution.md, "Leases").
+      const executor = new Executor({ store, handlers: handlers(handler), leaseTtlMs: 1500 });
       const remote = new Executor({ store: other, handlers: handlers(handler) });
       const run = await executor.createRun({
         environment: "shop",
@@ -98,6 +99,36 @@ for (const target of storeTargets()) {
       assert.equal((await remote.cancel(run.id)).phase, "cancelling");
       const { run: done } = await running;
       assert.equal(done.phase, "cancelled");
+    });
+
+    test("an executor stalled past its lease stops before its handler's next call; the run stays resumable", async () => {
+      const { store } = await target.fresh();
+      let abortedAfterStall: boolean | undefined;
+      const handler = recordingHandler(newTrace(), {
+        during: async (id, signal) => {
+          if (id !== "slow" || abortedAfterStall !== undefined) return;
+          // The whole thread stalls (as under SIGSTOP): no timer, no keep-alive, for > the ttl.
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1_600);
+          // What the AWS adapter reads before sending its next request.
+          abortedAfterStall = signal.aborted;
+          if (abortedAfterStall) throw new LifeboatError("LB_CANCELLED", "aborted");
+        },
+      });
+      const executor = new Executor({ store, handlers: handlers(handler), leaseTtlMs: 1_500 });
+      const run = await executor.createRun({
+        environment: "shop",
+        mode: "drill",
+        plan: plan([step("slow"), step("next", ["slow"])]),
+      });
+      await rejectsWith(executor.execute(run.id), "LB_RUN_LOCKED");
+      assert.equal(abortedAfterStall, true);
+      assert.equal((await getRun(store, run.id))?.phase, "running");
+      assert.deepEqual(
+        (await listSteps(store, run.id)).map((s) => s.phase),
+        ["pending", "pending"],
+      );
+      const { run: resumed } = await executor.execute(run.id);
+      assert.equal(resumed.phase, "succeeded");
     });
 
     test("cancelling a run that never started cancels it and its steps at once", async () => {
