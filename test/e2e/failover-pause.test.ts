@@ -19,7 +19,7 @@ import { expectError, expectJson } from "./capture-fixture.js";
 import { failoverWorld, readOnly, throughProxy } from "./failover-fixture.js";
 import { delta, spawnLifeboat, target, type LiveCli, type ReportJson } from "./recover-fixture.js";
 
-const ttl = "3s";
+const ttl = "5s";
 
 /**
  * Stops `live` at a moment it holds no open transaction (a stopped process inside one would
@@ -64,12 +64,19 @@ test("an executor paused past its lease is fenced when it wakes: no journal writ
     paused = spawnLifeboat(world.ws, ["recover", "shop", "--yes", "--json"]);
     const runId = await paused.runId;
     await held;
-    await stopOutsideTransactions(paused, database.url);
+    // Let the steps that do not wait for the machine finish: then the machine step's handler,
+    // waiting for the held answer, is the only thing the process is doing when it is paused.
     const machineStep = (await listSteps(store, runId)).find((s) =>
       s.stepId.startsWith("create:machine:"),
     );
     assert.ok(machineStep, "a machine is rebuilt");
-    assert.equal(machineStep.phase, "running", "the machine step is in flight");
+    for (;;) {
+      const running = (await listSteps(store, runId)).filter((s) => s.phase === "running");
+      if (running.length === 1 && running[0]?.stepId === machineStep.stepId) break;
+      assert.equal(paused.proc.exitCode, null, "the failover ended before it was paused");
+      await new Promise((resolve) => setTimeout(resolve, 50)); // polling another process
+    }
+    await stopOutsideTransactions(paused, database.url);
 
     // Takeover: only once the lease expired (store time), by another process.
     for (;;) {

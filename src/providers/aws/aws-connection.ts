@@ -132,6 +132,20 @@ export class AwsConnection {
       },
       { step: "deserialize", name: "lifeboatCountAttempts" },
     );
+    // Once more right before the HTTP handler, after serialising and signing (which await):
+    // a process paused in between (its job's signal aborted meanwhile, e.g. a step executor
+    // whose lease lapsed) must not send what it prepared before the pause.
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        if (this.#scope.getStore()?.aborted) {
+          throw Object.assign(new Error("request not sent: the job was aborted"), {
+            name: "AbortError",
+          });
+        }
+        return next(args);
+      },
+      { step: "deserialize", name: "lifeboatRefuseIfAborted", priority: "low" },
+    );
     return client;
   }
 }
