@@ -136,24 +136,41 @@ class RunBuilder {
   }
 }
 
+/**
+ * Writes runs, `parallel` at a time. On the first failure no new run starts, and it rejects
+ * only once the runs already handed to workers have settled: they write into `handle` (and
+ * the direct descriptor), which the caller closes next, and a closed descriptor's number can
+ * be reused by the next file opened.
+ */
 async function writeRuns(
   reader: BlobReader,
   runs: readonly Run[],
   handle: FileHandle,
   options: WriteContentOptions & { readonly patches?: boolean },
 ): Promise<void> {
-  await mapLimit(runs, options.parallel ?? 4, async (run) => {
-    const written = await reader.writeRun(
-      run.ids,
-      run.locations,
-      run.pieces,
-      handle,
-      options.direct,
-    );
-    if (options.counters) {
-      // Patch bytes overwrite bytes already counted: they are transfer, not progress.
-      if (!options.patches) options.counters.bytesDone += written;
-      options.counters.bytesTransferred += run.bytes;
-    }
-  });
+  const inFlight = new Set<Promise<number>>();
+  let failed = false;
+  try {
+    await mapLimit(runs, options.parallel ?? 4, async (run) => {
+      if (failed) return;
+      const job = reader.writeRun(run.ids, run.locations, run.pieces, handle, options.direct);
+      inFlight.add(job);
+      try {
+        const written = await job;
+        if (options.counters) {
+          // Patch bytes overwrite bytes already counted: they are transfer, not progress.
+          if (!options.patches) options.counters.bytesDone += written;
+          options.counters.bytesTransferred += run.bytes;
+        }
+      } catch (error) {
+        failed = true;
+        throw error;
+      } finally {
+        inFlight.delete(job);
+      }
+    });
+  } catch (error) {
+    await Promise.allSettled([...inFlight]);
+    throw error;
+  }
 }
