@@ -5,22 +5,21 @@ import * as assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import Database from "better-sqlite3";
-import { shopEnvironment } from "../../src/providers/aws/shop/shop-environment.js";
 import type { ShopEnvironment } from "../../src/providers/aws/shop/shop-types.js";
 import { changeShopThreeWays, shopCounts } from "../builders/shop-changes.js";
-import { awsClients, type AwsClients } from "../harness/aws-clients.js";
-import { startMoto, type MotoServer } from "../harness/moto.js";
+import type { AwsClients } from "../harness/aws-clients.js";
 import {
-  captureWorkspace,
+  captureShopWorld,
   expectError,
   expectJson,
   storedState,
   type CaptureJson,
+  type CaptureShopWorld,
   type CaptureWorkspace,
   type VersionJson,
 } from "./capture-fixture.js";
 
-let moto: MotoServer;
+let world: CaptureShopWorld;
 let clients: AwsClients;
 let shop: ShopEnvironment;
 let ws: CaptureWorkspace;
@@ -32,18 +31,12 @@ interface InventoryJson {
 }
 
 before(async () => {
-  moto = await startMoto();
-  clients = awsClients(moto);
-  [shop, ws] = await Promise.all([
-    shopEnvironment(clients).named("shop").build(),
-    captureWorkspace(moto.endpoint),
-  ]);
+  world = await captureShopWorld();
+  ({ clients, shop, ws } = world);
 });
 
 after(async () => {
-  clients?.destroy();
-  await moto?.stop();
-  ws?.remove();
+  await world?.close();
 });
 
 test("before any capture: no history, and diff/inventory say there is no version", async () => {

@@ -5,41 +5,34 @@ import * as assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { shopEnvironment } from "../../src/providers/aws/shop/shop-environment.js";
-import { awsClients, type AwsClients } from "../harness/aws-clients.js";
 import { freePort } from "../harness/free-port.js";
-import { startMoto, type MotoServer } from "../harness/moto.js";
+import type { MotoServer } from "../harness/moto.js";
 import { ConfigBuilder } from "./config-builder.js";
 import {
-  captureWorkspace,
+  captureShopWorld,
   expectError,
   expectJson,
   storedState,
   type CaptureJson,
+  type CaptureShopWorld,
   type CaptureWorkspace,
 } from "./capture-fixture.js";
 
+let world: CaptureShopWorld;
 let moto: MotoServer;
-let clients: AwsClients;
 let ws: CaptureWorkspace;
 let stored: Awaited<ReturnType<typeof storedState>>;
 
 before(async () => {
-  moto = await startMoto();
-  clients = awsClients(moto);
-  [, ws] = await Promise.all([
-    shopEnvironment(clients).named("shop").build(),
-    captureWorkspace(moto.endpoint),
-  ]);
+  world = await captureShopWorld();
+  ({ moto, ws } = world);
   expectJson<CaptureJson>(await ws.cli(["capture", "shop", "--json"]));
   stored = await storedState(ws);
   assert.equal(stored.versions.length, 1);
 });
 
 after(async () => {
-  clients?.destroy();
-  await moto?.stop();
-  ws?.remove();
+  await world?.close();
 });
 
 test("an unknown environment is LB_ENV_NOT_FOUND, exit 3, for every capture command", async () => {

@@ -3,6 +3,10 @@
  * at a moto server (local `file:` repository, SQLite state, password from LIFEBOAT_PASSWORD),
  * an initialised repository, and a CLI runner with moto's dummy credentials.
  */
+import { shopEnvironment } from "../../src/providers/aws/shop/shop-environment.js";
+import type { ShopEnvironment } from "../../src/providers/aws/shop/shop-types.js";
+import { awsClients, type AwsClients } from "../harness/aws-clients.js";
+import { startMoto, type MotoServer } from "../harness/moto.js";
 import { ConfigBuilder } from "./config-builder.js";
 import { jsonOf, makeTempDir, runLifeboat, type CliRun } from "./cli.js";
 
@@ -37,6 +41,39 @@ export async function captureWorkspace(
     });
   expectJson(await cli(["repo", "init", "--kdf-n", "1024", "--json"]));
   return { dir: tmp.path, config, cli, remove: tmp.remove };
+}
+
+/** Moto, the shop built in it and a workspace pointing at it; `close()` releases all three. */
+export interface CaptureShopWorld {
+  readonly moto: MotoServer;
+  readonly clients: AwsClients;
+  readonly shop: ShopEnvironment;
+  readonly ws: CaptureWorkspace;
+  close(): Promise<void>;
+}
+
+/** Starts moto, then builds the shop and writes the workspace (`edit`: its config) together. */
+export async function captureShopWorld(
+  edit?: (config: ConfigBuilder) => ConfigBuilder,
+): Promise<CaptureShopWorld> {
+  const moto = await startMoto();
+  const clients = awsClients(moto);
+  try {
+    const [shop, ws] = await Promise.all([
+      shopEnvironment(clients).named("shop").build(),
+      captureWorkspace(moto.endpoint, edit),
+    ]);
+    const close = async () => {
+      clients.destroy();
+      await moto.stop();
+      ws.remove();
+    };
+    return { moto, clients, shop, ws, close };
+  } catch (error) {
+    clients.destroy();
+    await moto.stop();
+    throw error;
+  }
 }
 
 /** Parses `--json` output, failing with the run's output when the exit code is not `code`. */

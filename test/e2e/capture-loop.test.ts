@@ -11,31 +11,28 @@ import { ManualClock } from "../../src/model/clock.js";
 import { AwsProvider } from "../../src/providers/aws/aws-provider.js";
 import { awsConnectionOptions } from "../../src/providers/aws/aws-connection-options.js";
 import type { ProviderConfig } from "../../src/model/config.js";
-import { shopEnvironment } from "../../src/providers/aws/shop/shop-environment.js";
 import type { ShopEnvironment } from "../../src/providers/aws/shop/shop-types.js";
-import { awsClients, type AwsClients } from "../harness/aws-clients.js";
+import type { AwsClients } from "../harness/aws-clients.js";
 import { freePort } from "../harness/free-port.js";
-import { startMoto, type MotoServer } from "../harness/moto.js";
-import { captureWorkspace, password, type CaptureWorkspace } from "./capture-fixture.js";
+import {
+  captureShopWorld,
+  password,
+  type CaptureShopWorld,
+  type CaptureWorkspace,
+} from "./capture-fixture.js";
 
-let moto: MotoServer;
+let world: CaptureShopWorld;
 let clients: AwsClients;
 let shop: ShopEnvironment;
 let ws: CaptureWorkspace;
 
 before(async () => {
-  moto = await startMoto();
-  clients = awsClients(moto);
-  [shop, ws] = await Promise.all([
-    shopEnvironment(clients).named("shop").build(),
-    captureWorkspace(moto.endpoint),
-  ]);
+  world = await captureShopWorld();
+  ({ clients, shop, ws } = world);
 });
 
 after(async () => {
-  clients?.destroy();
-  await moto?.stop();
-  ws?.remove();
+  await world?.close();
 });
 
 /** moto's dummy credentials, injected through the provider factory (not process.env). */
