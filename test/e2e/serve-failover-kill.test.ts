@@ -116,10 +116,9 @@ test("the leader killed mid-failover: the other server finishes the run once its
 
     // Taken over by b, and only once a's lease had expired.
     assert.ok(logged(b, "leader.gained").length > 0);
-    assert.deepEqual(
-      logged(b, "run.resumed").map((l) => l.runId),
-      [run.id],
-    );
+    // (Asked again after two ttls if its resume has not taken the lease by then: a slow host.)
+    const asked = logged(b, "run.resumed").map((l) => l.runId);
+    assert.ok(asked.length > 0 && asked.every((id) => id === run.id), asked.join());
     const journal = await listStepEvents(store, run.id);
     const resumed = journal.filter((e) => e.type === "run.resumed");
     assert.equal(resumed.length, 1);
