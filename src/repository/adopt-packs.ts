@@ -26,8 +26,9 @@ export async function adoptRecentPacks(
   index: BlobIndex,
   now: number = Date.now(),
 ): Promise<IndexedPack[]> {
-  const recent = (await backend.list("data")).filter(
-    (p) => !index.hasPack(p.name) && p.modified.getTime() >= now - adoptWindowMs,
+  const since = now - adoptWindowMs;
+  const recent = (await backend.list("data", { modifiedSince: since })).filter(
+    (p) => !index.hasPack(p.name) && p.modified.getTime() >= since,
   );
   const adopted: IndexedPack[] = [];
   for (const pack of recent) {

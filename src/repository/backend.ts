@@ -35,6 +35,15 @@ export interface ObjectInfo {
   readonly modified: Date;
 }
 
+export interface ListOptions {
+  /**
+   * A hint: objects modified before this time (ms since the epoch, the storage's clock) may be
+   * left out. An implementation that cannot skip them cheaply lists everything; callers filter
+   * by `modified` themselves.
+   */
+  readonly modifiedSince?: number;
+}
+
 export interface SaveResult {
   /** False when the name existed already; the stored object was left as it was. */
   readonly created: boolean;
@@ -51,7 +60,7 @@ export interface Backend {
    */
   load(type: ObjectType, name: string, range?: ByteRange, into?: Uint8Array): Promise<Uint8Array>;
   stat(type: ObjectType, name: string): Promise<ObjectInfo>;
-  list(type: ObjectType): Promise<ObjectInfo[]>;
+  list(type: ObjectType, options?: ListOptions): Promise<ObjectInfo[]>;
   remove(type: ObjectType, name: string): Promise<void>;
   /** Releases connections and handles; the backend is unusable afterwards. */
   close(): Promise<void>;

@@ -134,6 +134,17 @@ export function backendConformance(label: string, make: () => Promise<BackendFix
       assert.equal(after.size, before.size + names.length);
     });
 
+    test("list with modifiedSince keeps every object modified since (a hint: it may keep more)", async () => {
+      const data = randomBytes(32);
+      await backend.save("data", nameOf(data), data);
+      const all = await backend.list("data");
+      const saved = all.find((i) => i.name === nameOf(data))!;
+      const since = await backend.list("data", { modifiedSince: saved.modified.getTime() });
+      assert.ok(since.some((i) => i.name === nameOf(data)));
+      const names = new Set(all.map((i) => i.name));
+      for (const info of since) assert.ok(names.has(info.name));
+    });
+
     test("concurrent saves of one name: exactly one creates, the content is whole", async () => {
       const data = randomBytes(256 * 1024);
       const name = nameOf(data);

@@ -2,7 +2,7 @@ import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
 import { describe, test } from "node:test";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, utimes } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FsBackend } from "../../src/repository/backends/fs-backend.js";
@@ -98,4 +98,25 @@ describe("S3 backend error mapping", () => {
       await moto.stop();
     }
   });
+});
+
+test("fs backend: list with modifiedSince skips data folders not written to since", async () => {
+  const root = await mkdtemp(join(tmpdir(), "lifeboat-fs-"));
+  try {
+    const backend = limitBackend(retryBackend(new FsBackend(join(root, "repo"))), 2);
+    const names = ["00", "ff"].map((prefix) => prefix + "1".repeat(62));
+    for (const name of names) await backend.save("data", name, Buffer.from(name));
+    // Folder 00 and its pack were last written two hours ago.
+    const old = new Date(Date.now() - 2 * 3600_000);
+    await utimes(join(root, "repo", "data", "00", names[0]!), old, old);
+    await utimes(join(root, "repo", "data", "00"), old, old);
+    const recent = await backend.list("data", { modifiedSince: Date.now() - 3600_000 });
+    assert.deepEqual(
+      recent.map((i) => i.name),
+      [names[1]],
+    );
+    assert.equal((await backend.list("data")).length, 2);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
 });

@@ -8,6 +8,7 @@ import {
   objectPath,
   type Backend,
   type ByteRange,
+  type ListOptions,
   type ObjectInfo,
   type ObjectType,
   type SaveResult,
@@ -141,13 +142,30 @@ export class FsBackend implements Backend {
     }
   }
 
-  async list(type: ObjectType): Promise<ObjectInfo[]> {
-    const dirs =
+  /**
+   * With `modifiedSince`, a `data/` sub-directory whose own mtime is older is skipped: an object
+   * is written, then linked into its directory, so the directory's mtime is at least the
+   * object's. A backup's adoption scan reads only the few directories written to lately.
+   */
+  async list(type: ObjectType, options: ListOptions = {}): Promise<ObjectInfo[]> {
+    let dirs =
       type === "data"
         ? (await this.#readdir("data"))
             .filter((d) => /^[0-9a-f]{2}$/.test(d))
             .map((d) => `data/${d}`)
         : [type === "config" ? "" : type];
+    const since = options.modifiedSince;
+    if (type === "data" && since !== undefined) {
+      const recent = await mapLimit(dirs, listParallel, async (dir) => {
+        try {
+          return (await stat(join(this.root, dir))).mtimeMs >= since;
+        } catch (error) {
+          if (errnoOf(error) === "ENOENT") return false;
+          throw fsError(error, dir);
+        }
+      });
+      dirs = dirs.filter((_, i) => recent[i]);
+    }
     // A few directories and stats at a time: one by one, every backup's listings (snapshots,
     // index, and data/ with up to 256 sub-directories for adoption) waited for each in turn.
     const names = await mapLimit(dirs, listParallel, async (dir) =>

@@ -34,7 +34,7 @@ export function limitBackend(inner: Backend, concurrency: number): Backend {
     save: (type, name, data) => gate.run(() => inner.save(type, name, data)),
     load: (type, name, range, into) => gate.run(() => inner.load(type, name, range, into)),
     stat: (type, name) => gate.run(() => inner.stat(type, name)),
-    list: (type) => gate.run(() => inner.list(type)),
+    list: (type, options) => gate.run(() => inner.list(type, options)),
     remove: (type, name) => gate.run(() => inner.remove(type, name)),
     close: () => inner.close(),
   };

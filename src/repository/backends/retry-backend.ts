@@ -1,5 +1,12 @@
 import { isRetryable } from "../../model/errors.js";
-import type { Backend, ByteRange, ObjectInfo, ObjectType, SaveResult } from "../backend.js";
+import type {
+  Backend,
+  ByteRange,
+  ListOptions,
+  ObjectInfo,
+  ObjectType,
+  SaveResult,
+} from "../backend.js";
 
 export interface RetryOptions {
   /** Total attempts per operation, including the first. Default 5. */
@@ -47,7 +54,8 @@ export function retryBackend(inner: Backend, options: RetryOptions = {}): Backen
       run("load", () => inner.load(type, name, range, into)),
     stat: (type: ObjectType, name: string): Promise<ObjectInfo> =>
       run("stat", () => inner.stat(type, name)),
-    list: (type: ObjectType): Promise<ObjectInfo[]> => run("list", () => inner.list(type)),
+    list: (type: ObjectType, options?: ListOptions): Promise<ObjectInfo[]> =>
+      run("list", () => inner.list(type, options)),
     remove: (type: ObjectType, name: string): Promise<void> =>
       run("remove", () => inner.remove(type, name)),
     close: () => inner.close(),
