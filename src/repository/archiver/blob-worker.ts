@@ -76,6 +76,8 @@ const scratches: Scratch[] = [0, 1].map(() => ({
   busy: Promise.resolve(),
 }));
 let turn = 0;
+/** The probe descriptor no buffer could be aligned for (see take() in openWrite). */
+let unalignable: number | undefined;
 
 /** Bytes gathered before a write is issued (and the scratch is reused from its start). */
 const batchBytes = 8 * 1024 * 1024;
@@ -111,9 +113,12 @@ async function openWrite(job: Extract<BlobJob, { op: "openWrite" }>): Promise<vo
     // Grown once to a full batch, not run by run: untouched pages of a fresh buffer cost
     // nothing, while every regrowth faults in (and zeroes) a new one.
     const small = scratch.buffer.length < Math.min(runRaw, batchBytes + maxRaw);
-    if (small || (direct !== undefined && !scratch.aligned)) {
+    const probe = direct !== undefined && unalignable !== direct.probeFd;
+    if (small || (probe && !scratch.aligned)) {
       const size = Math.max(scratch.buffer.length, batchBytes + maxRaw);
-      const aligned = direct === undefined ? undefined : alignedBuffer(size, direct.probeFd);
+      const aligned = probe ? alignedBuffer(size, direct.probeFd) : undefined;
+      // A device whose blocks are larger than 4 KiB: probed once, then written buffered.
+      if (probe && aligned === undefined) unalignable = direct.probeFd;
       scratch.buffer = aligned ?? new Uint8Array(size);
       scratch.aligned = aligned !== undefined;
     }
