@@ -6,7 +6,7 @@
  */
 import * as assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdtemp, open, readFile, rm, truncate } from "node:fs/promises";
+import { mkdtemp, open, readFile, rm, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -21,8 +21,10 @@ import { xorshift32, xorshiftBytes } from "../../src/repository/chunker/golden-i
 import { copySnapshots } from "../../src/repository/copy.js";
 import { prune } from "../../src/repository/prune.js";
 import type { Repository } from "../../src/repository/repository.js";
+import { BlobReader } from "../../src/repository/restorer/blob-reader.js";
 import { ImageReader } from "../../src/repository/restorer/read-image.js";
 import { restore } from "../../src/repository/restorer/restore.js";
+import { writeContent } from "../../src/repository/restorer/write-content.js";
 import { fsPlace, initRepo, type BackendPlace } from "./repo-fixture.js";
 
 const KiB = 1024;
@@ -194,6 +196,30 @@ test("a crowded chunk is rewritten whole and loses its patches", async () => {
   // One whole chunk, the partial last chunk (re-read on every run), the other changes.
   assert.ok(result.bytesRead <= MiB + MiB / 2 + changed);
   assert.ok(result.bytesUploaded <= MiB + MiB / 2 + changed + slack);
+});
+
+test("on a device (holes filled, old bytes underneath) patches land after the zeros", async () => {
+  // A block device cannot be sized or left sparse: restore writes zeros into holes, then the
+  // patches. A file full of old bytes stands in for the device.
+  const snapshot = await repo.loadSnapshot(snapshots.at(-1)!);
+  const expected = await readFile(image);
+  const device = join(dir, "device.img");
+  await writeFile(device, Buffer.alloc(expected.length, 0xa5));
+  const reader = await BlobReader.open(repo);
+  const [node] = await reader.tree(snapshot.root);
+  assert.ok(node !== undefined);
+  assert.ok(
+    node.patches?.some((p) => p[0] >= 5 * MiB && p[0] < 6 * MiB),
+    "a patch on a hole",
+  );
+  const handle = await open(device, "r+");
+  try {
+    await writeContent(reader, node, handle, device, { fillHoles: true });
+  } finally {
+    await handle.close();
+  }
+  assert.equal(sha256(await readFile(device)), sha256(expected));
+  await rm(device);
 });
 
 test("a shrunk image drops the chunks and patches past its end", async () => {
