@@ -1,10 +1,19 @@
 /**
  * The HTTP API's response shapes as the dashboard reads them (issue #9's API contract).
  * Phases and modes come from src/model so a new phase is a type error here, not a blank badge.
+ * Runs and steps carry their recorded phases (recorded-phases.ts), the words the API sends, not
+ * the phase machine's.
  */
-import type { RecoveryMode, RunPhase, StepKind, StepPhase } from "../../../src/model/plan/index.js";
+import type {
+  RecordedRunPhase,
+  RecordedStepPhase,
+  RecoveryMode,
+  StepKind,
+} from "../../../src/model/plan/index.js";
 
-export type { RecoveryMode, RunPhase, StepKind, StepPhase };
+export type { RecoveryMode, StepKind };
+export type RunPhase = RecordedRunPhase;
+export type StepPhase = RecordedStepPhase;
 
 export type Health = "ok" | "degraded" | "down" | "unknown";
 export type Role = "viewer" | "operator" | "approver" | "admin";
@@ -140,7 +149,8 @@ export interface RunStep {
 export interface RunReport {
   recoveryPoint?: { version: number; capturedAt: string } | null;
   verification?: { result: string; checked: number; differences: unknown[] } | null;
-  teardown?: { runId: string; phase: string; deleted: number } | null;
+  /** The teardown child run (mode `teardown`) and its recorded phase. */
+  teardown?: { runId: string; phase: RunPhase; deleted: number } | null;
   /** A drill without `keep`: tears itself down after verifying. */
   teardownAfter?: boolean;
   created?: number;

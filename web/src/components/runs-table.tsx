@@ -1,5 +1,5 @@
 import type { RunSummary } from "../api/types.js";
-import { runPhaseState, stateOf } from "../format/state.js";
+import { runState } from "../format/state.js";
 import { formatDuration } from "../format/time.js";
 import { hrefs } from "../hooks/use-route.js";
 import { Badge } from "./badge.js";
@@ -36,7 +36,7 @@ export function RunsTable({ runs }: { runs: RunSummary[] }) {
             </td>
             <td>{run.mode}</td>
             <td>
-              <Badge state={stateOf(runPhaseState, run.phase)} />
+              <Badge state={runState(run)} />
             </td>
             <td>
               <TimeAgo at={run.startedAt ?? run.createdAt} />

@@ -7,6 +7,5 @@ export function lastDrill(runs: RunSummary[], environment: string): RunSummary |
     .sort((a, b) => (b.finishedAt ?? "").localeCompare(a.finishedAt ?? ""))[0];
 }
 
-/** Drill phases that mean the rebuild worked (a torn-down drill succeeded first). */
-export const drillPassed = (run: RunSummary) =>
-  ["succeeded", "tearing-down", "torn-down", "teardown-failed"].includes(run.phase);
+/** Whether the rebuild worked (a drill's teardown is a run of its own: the drill stays succeeded). */
+export const drillPassed = (run: RunSummary) => run.phase === "succeeded";

@@ -1,12 +1,6 @@
 import type { RunDetail, RunPhase } from "../api/types.js";
 
-const settled: ReadonlySet<string> = new Set<RunPhase>([
-  "succeeded",
-  "failed",
-  "cancelled",
-  "torn-down",
-  "teardown-failed",
-]);
+const settled: ReadonlySet<string> = new Set<RunPhase>(["succeeded", "failed", "cancelled"]);
 
 /**
  * Whether more is still to happen to a run without anyone acting: it is executing, or it has
@@ -29,7 +23,7 @@ export function runIsLive(detail: RunDetail | undefined): boolean {
  */
 export function canTearDown(detail: RunDetail): boolean {
   const { run, report } = detail;
-  if (!["succeeded", "failed", "cancelled", "teardown-failed"].includes(run.phase)) return false;
+  if (!settled.has(run.phase)) return false;
   if (run.mode === "teardown") return false;
   if (report?.teardown) return report.teardown.phase === "failed";
   return !runIsLive(detail);

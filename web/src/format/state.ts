@@ -2,7 +2,7 @@
  * State by colour and words: every badge carries a tone (the colour) and a label (the word), so
  * nothing depends on telling red from green.
  */
-import type { Health, RunPhase, StepPhase } from "../api/types.js";
+import type { Health, RunPhase, RunSummary, StepPhase } from "../api/types.js";
 
 export type Tone = "ok" | "warn" | "bad" | "info" | "idle";
 
@@ -18,23 +18,39 @@ export const healthState: Record<Health, StateLabel> = {
   unknown: { tone: "idle", label: "Unknown" },
 };
 
+/** Every recorded run phase the API sends (recorded-phases.ts); a new one is a type error here. */
 export const runPhaseState: Record<RunPhase, StateLabel> = {
-  planned: { tone: "idle", label: "Planned" },
+  pending: { tone: "idle", label: "Pending" },
   running: { tone: "info", label: "Running" },
+  paused: { tone: "warn", label: "Paused" },
   cancelling: { tone: "warn", label: "Cancelling" },
   succeeded: { tone: "ok", label: "Succeeded" },
   failed: { tone: "bad", label: "Failed" },
   cancelled: { tone: "warn", label: "Cancelled" },
-  "tearing-down": { tone: "info", label: "Tearing down" },
-  "torn-down": { tone: "ok", label: "Torn down" },
-  "teardown-failed": { tone: "bad", label: "Teardown failed" },
 };
 
+/**
+ * The same phases on a teardown run (mode `teardown`, or a run report's `teardown`): a run's
+ * teardown phases are recorded on its teardown child run, so this is where they are shown.
+ */
+export const teardownPhaseState: Record<RunPhase, StateLabel> = {
+  pending: { tone: "idle", label: "Teardown pending" },
+  running: { tone: "info", label: "Tearing down" },
+  paused: { tone: "warn", label: "Teardown paused" },
+  cancelling: { tone: "warn", label: "Cancelling teardown" },
+  succeeded: { tone: "ok", label: "Torn down" },
+  failed: { tone: "bad", label: "Teardown failed" },
+  cancelled: { tone: "warn", label: "Teardown cancelled" },
+};
+
+/** A run's badge: teardown runs say what they did to their parent run's resources. */
+export const runState = (run: Pick<RunSummary, "mode" | "phase">): StateLabel =>
+  stateOf(run.mode === "teardown" ? teardownPhaseState : runPhaseState, run.phase);
+
+/** Every recorded step phase: `waiting` and `retrying` steps are recorded (and sent) as running. */
 export const stepPhaseState: Record<StepPhase, StateLabel> = {
   pending: { tone: "idle", label: "Pending" },
   running: { tone: "info", label: "Running" },
-  waiting: { tone: "info", label: "Waiting" },
-  retrying: { tone: "warn", label: "Retrying" },
   succeeded: { tone: "ok", label: "Done" },
   failed: { tone: "bad", label: "Failed" },
   skipped: { tone: "idle", label: "Skipped" },

@@ -10,7 +10,7 @@ import { Section } from "../components/section.js";
 import { StepTable } from "../components/step-table.js";
 import { TimeAgo } from "../components/time-ago.js";
 import { atLeast } from "../format/roles.js";
-import { runPhaseState, stateOf } from "../format/state.js";
+import { runState, stateOf, teardownPhaseState } from "../format/state.js";
 import { formatDuration } from "../format/time.js";
 import { useApi } from "../hooks/use-api.js";
 import { useNow } from "../hooks/use-now.js";
@@ -63,14 +63,10 @@ export function RunPage({ id, who }: { id: string; who: WhoAmI }) {
           {run.mode === "drill" ? "Drill" : run.mode === "failover" ? "Failover" : run.mode}{" "}
           <span className="mono muted">{run.id.slice(0, 8)}</span>
         </h1>
-        <Badge state={stateOf(runPhaseState, run.phase)} testId="run-phase" />
+        <Badge state={runState(run)} testId="run-phase" />
         {data.report?.teardown ? (
           <Badge
-            state={
-              data.report.teardown.phase === "succeeded"
-                ? { tone: "ok", label: "Torn down" }
-                : stateOf(runPhaseState, data.report.teardown.phase)
-            }
+            state={stateOf(teardownPhaseState, data.report.teardown.phase)}
             testId="teardown-phase"
           />
         ) : null}
@@ -92,7 +88,7 @@ export function RunPage({ id, who }: { id: string; who: WhoAmI }) {
         title="Progress"
         aside={
           <div className="actions">
-            {operator && (run.phase === "running" || run.phase === "planned") ? (
+            {operator && (run.phase === "running" || run.phase === "pending") ? (
               <button
                 type="button"
                 className="danger"
@@ -172,7 +168,7 @@ function ReportLine({
       {teardown ? (
         <>
           Teardown <a href={hrefs.run(teardown.runId)}>{teardown.runId.slice(0, 8)}</a>:{" "}
-          {teardown.phase}, {teardown.deleted} deleted.
+          {stateOf(teardownPhaseState, teardown.phase).label}, {teardown.deleted} deleted.
         </>
       ) : null}
       {parentRunId ? (
