@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync } from "node:fs";
+import { closeSync, lstatSync, openSync, readdirSync, readSync } from "node:fs";
 import { join } from "node:path";
 
 /** Bytes allocated by the files below `path` (as `du` reports them; sparse files count less). */
@@ -21,4 +21,24 @@ export function findFile(root: string, name: string): string | null {
     }
   }
   return null;
+}
+
+/**
+ * Reads every regular file below `path` once, so that it is in the page cache: every tool then
+ * restores from a repository that is cached, whether its backup wrote through the page cache
+ * (restic, borg) or around it (Lifeboat writes packs with O_DIRECT).
+ */
+export function readAll(path: string, buffer = Buffer.allocUnsafe(8 * 1024 * 1024)): void {
+  const stat = lstatSync(path);
+  if (stat.isDirectory()) {
+    for (const name of readdirSync(path)) readAll(join(path, name), buffer);
+    return;
+  }
+  if (!stat.isFile()) return;
+  const fd = openSync(path, "r");
+  try {
+    while (readSync(fd, buffer, 0, buffer.length, null) > 0);
+  } finally {
+    closeSync(fd);
+  }
 }
