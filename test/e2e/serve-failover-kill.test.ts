@@ -16,29 +16,9 @@ import { listStepEvents } from "../../src/store/step-events-repo.js";
 import { listSteps } from "../../src/store/steps-repo.js";
 import { countByRunTag } from "../integration/recover-fixture.js";
 import { testPostgresDatabase } from "../harness/postgres.js";
-import { password } from "./capture-fixture.js";
 import { failoverWorld, localEndpoint, throughProxy } from "./failover-fixture.js";
 import { delta, target } from "./recover-fixture.js";
-import { eventually, startServe, type ServeProcess } from "./serve-fixture.js";
-
-const env = {
-  LIFEBOAT_PASSWORD: password,
-  AWS_ACCESS_KEY_ID: "testing",
-  AWS_SECRET_ACCESS_KEY: "testing",
-  AWS_EC2_METADATA_DISABLED: "true",
-};
-
-interface LogLine {
-  readonly event: string;
-  readonly runId?: string;
-}
-const logged = (p: ServeProcess, event: string): LogLine[] =>
-  p
-    .stderr()
-    .split("\n")
-    .filter((l) => l.startsWith("{"))
-    .map((l) => JSON.parse(l) as LogLine)
-    .filter((l) => l.event === event);
+import { eventually, logged, serveEnv, startServe, type ServeProcess } from "./serve-fixture.js";
 
 interface ReportSteps {
   readonly phase: string;
@@ -67,7 +47,7 @@ test("the leader killed mid-failover: the other server finishes the run once its
   const store = await openStore(database.url);
   const started: ServeProcess[] = [];
   const serve = async () => {
-    const p = await startServe(["--config", world.ws.config], { cwd: world.ws.dir, env });
+    const p = await startServe(["--config", world.ws.config], { cwd: world.ws.dir, env: serveEnv });
     started.push(p);
     return p;
   };

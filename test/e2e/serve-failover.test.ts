@@ -15,29 +15,9 @@ import { listRuns } from "../../src/store/runs-repo.js";
 import { incidentRunId } from "../../src/watch/failover-listener.js";
 import { listDecisions } from "../../src/watch/store-decision-sink.js";
 import { testPostgresDatabase } from "../harness/postgres.js";
-import { expectJson, password } from "./capture-fixture.js";
+import { expectJson } from "./capture-fixture.js";
 import { failoverWorld, localEndpoint } from "./failover-fixture.js";
-import { eventually, startServe, type ServeProcess } from "./serve-fixture.js";
-
-const env = {
-  LIFEBOAT_PASSWORD: password,
-  AWS_ACCESS_KEY_ID: "testing",
-  AWS_SECRET_ACCESS_KEY: "testing",
-  AWS_EC2_METADATA_DISABLED: "true",
-};
-
-interface LogLine {
-  readonly event: string;
-  readonly runId?: string;
-  readonly incidentId?: string;
-}
-const logLines = (p: ServeProcess): LogLine[] =>
-  p
-    .stderr()
-    .split("\n")
-    .filter((l) => l.startsWith("{"))
-    .map((l) => JSON.parse(l) as LogLine);
-const logged = (p: ServeProcess, event: string) => logLines(p).filter((l) => l.event === event);
+import { eventually, logged, serveEnv, startServe, type ServeProcess } from "./serve-fixture.js";
 
 test("the leader fails over on a decision; the follower, then the new leader, start nothing more", async (t) => {
   const database = await testPostgresDatabase("serve-failover");
@@ -53,7 +33,7 @@ test("the leader fails over on a decision; the follower, then the new leader, st
   const store = await openStore(database.url);
   const started: ServeProcess[] = [];
   const serve = async () => {
-    const p = await startServe(["--config", world.ws.config], { cwd: world.ws.dir, env });
+    const p = await startServe(["--config", world.ws.config], { cwd: world.ws.dir, env: serveEnv });
     started.push(p);
     return p;
   };

@@ -1,6 +1,36 @@
 /** Starts `lifeboat serve` as a child process and talks to it over HTTP. */
 import { spawn, type ChildProcess } from "node:child_process";
+import { password } from "./capture-fixture.js";
 import { cliPath } from "./cli.js";
+
+/** The environment every `serve` test gives its servers: the repository password, moto's keys. */
+export const serveEnv = {
+  LIFEBOAT_PASSWORD: password,
+  AWS_ACCESS_KEY_ID: "testing",
+  AWS_SECRET_ACCESS_KEY: "testing",
+  AWS_EC2_METADATA_DISABLED: "true",
+};
+
+/** One JSON line of a server's `--json` log on stderr. */
+export interface LogLine {
+  readonly event: string;
+  readonly runId?: string;
+  readonly incidentId?: string;
+}
+
+/** The JSON lines a server has logged so far. */
+export function logLines(p: ServeProcess): LogLine[] {
+  return p
+    .stderr()
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l) as LogLine);
+}
+
+/** The lines of one event a server has logged so far. */
+export function logged(p: ServeProcess, event: string): LogLine[] {
+  return logLines(p).filter((l) => l.event === event);
+}
 
 export interface ServeProcess {
   readonly child: ChildProcess;

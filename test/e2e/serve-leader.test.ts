@@ -12,10 +12,10 @@ import { openStore } from "../../src/store/open-store.js";
 import type { Store } from "../../src/store/store.js";
 import { startMoto, type MotoServer } from "../harness/moto.js";
 import { testPostgresDatabase } from "../harness/postgres.js";
-import { expectJson, password } from "./capture-fixture.js";
+import { expectJson } from "./capture-fixture.js";
 import { ConfigBuilder } from "./config-builder.js";
 import { makeTempDir, runLifeboat } from "./cli.js";
-import { eventually, startServe, type ServeProcess } from "./serve-fixture.js";
+import { eventually, serveEnv, startServe, type ServeProcess } from "./serve-fixture.js";
 
 const ttlMs = 3_000;
 let moto: MotoServer;
@@ -23,12 +23,6 @@ let database: { url: string; release(): Promise<void> };
 let store: Store;
 const temp = makeTempDir("lifeboat-serve-");
 const started: ServeProcess[] = [];
-const env = {
-  LIFEBOAT_PASSWORD: password,
-  AWS_ACCESS_KEY_ID: "testing",
-  AWS_SECRET_ACCESS_KEY: "testing",
-  AWS_EC2_METADATA_DISABLED: "true",
-};
 
 before(async () => {
   moto = await startMoto();
@@ -39,7 +33,10 @@ before(async () => {
     .set("server", { leaderTtl: `${ttlMs / 1000}s`, shutdownGrace: "5s" })
     .writeTo(temp.path);
   expectJson(
-    await runLifeboat(["repo", "init", "--kdf-n", "1024", "--json"], { cwd: temp.path, env }),
+    await runLifeboat(["repo", "init", "--kdf-n", "1024", "--json"], {
+      cwd: temp.path,
+      env: serveEnv,
+    }),
   );
   store = await openStore(database.url);
 });
@@ -53,7 +50,7 @@ after(async () => {
 });
 
 const serve = async () => {
-  const p = await startServe([], { cwd: temp.path, env });
+  const p = await startServe([], { cwd: temp.path, env: serveEnv });
   started.push(p);
   return p;
 };

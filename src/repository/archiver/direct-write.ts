@@ -5,7 +5,7 @@
  * buffer's aligned start is found by probing (a direct write from a misaligned address fails
  * with EINVAL) against a scratch descriptor the main thread opened for that purpose.
  */
-import { write, writeSync, writev, writevSync } from "node:fs";
+import { write, writeSync, writev } from "node:fs";
 import { promisify } from "node:util";
 
 const writeAsync = promisify(write);
@@ -30,27 +30,10 @@ export function alignedBuffer(size: number, probeFd: number): Uint8Array | undef
   return undefined;
 }
 
-/** Writes `buffers` back to back at `position`, resuming after short writes. */
-export function writeAllAt(fd: number, buffers: Uint8Array[], position: number): void {
-  let done =
-    buffers.length === 1
-      ? writeSync(fd, buffers[0]!, 0, buffers[0]!.length, position)
-      : writevSync(fd, buffers, position);
-  for (const buffer of buffers) {
-    if (done >= buffer.length) {
-      done -= buffer.length;
-      position += buffer.length;
-      continue;
-    }
-    for (let at = done; at < buffer.length;) {
-      at += writeSync(fd, buffer, at, buffer.length - at, position + at);
-    }
-    position += buffer.length;
-    done = 0;
-  }
-}
-
-/** {@link writeAllAt} on libuv's thread pool, so the calling thread goes on meanwhile. */
+/**
+ * Writes `buffers` back to back at `position`, resuming after short writes, on libuv's thread
+ * pool, so the calling thread goes on meanwhile.
+ */
 export async function writeAllAtAsync(
   fd: number,
   buffers: Uint8Array[],
