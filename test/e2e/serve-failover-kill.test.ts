@@ -18,7 +18,7 @@ import { countByRunTag } from "../integration/recover-fixture.js";
 import { testPostgresDatabase } from "../harness/postgres.js";
 import { failoverWorld, localEndpoint, throughProxy } from "./failover-fixture.js";
 import { delta, target } from "./recover-fixture.js";
-import { eventually, logged, serveEnv, startServe, type ServeProcess } from "./serve-fixture.js";
+import { eventually, leads, logged, ServeGroup } from "./serve-fixture.js";
 
 interface ReportSteps {
   readonly phase: string;
@@ -45,14 +45,8 @@ test("the leader killed mid-failover: the other server finishes the run once its
   );
   const proxy = await throughProxy(world);
   const store = await openStore(database.url);
-  const started: ServeProcess[] = [];
-  const serve = async () => {
-    const p = await startServe(["--config", world.ws.config], { cwd: world.ws.dir, env: serveEnv });
-    started.push(p);
-    return p;
-  };
-  const leads = async (p: ServeProcess) =>
-    ((await p.get("/healthz")).json as { scheduler: { leader: boolean } }).scheduler.leader;
+  const servers = new ServeGroup(["--config", world.ws.config], world.ws.dir);
+  const serve = () => servers.start();
   try {
     const a = await serve();
     await eventually("a to lead", async () => ((await leads(a)) ? true : undefined));
@@ -147,7 +141,7 @@ test("the leader killed mid-failover: the other server finishes the run once its
     b.child.kill("SIGTERM");
     assert.equal(await b.exited, 0, b.stderr());
   } finally {
-    for (const p of started) p.child.kill("SIGKILL");
+    servers.killAll();
     await store.close();
     await proxy.close();
     await primary.stop();

@@ -17,7 +17,7 @@ import { listDecisions } from "../../src/watch/store-decision-sink.js";
 import { testPostgresDatabase } from "../harness/postgres.js";
 import { expectJson } from "./capture-fixture.js";
 import { failoverWorld, localEndpoint } from "./failover-fixture.js";
-import { eventually, logged, serveEnv, startServe, type ServeProcess } from "./serve-fixture.js";
+import { eventually, leads, logged, ServeGroup } from "./serve-fixture.js";
 
 test("the leader fails over on a decision; the follower, then the new leader, start nothing more", async (t) => {
   const database = await testPostgresDatabase("serve-failover");
@@ -31,14 +31,8 @@ test("the leader fails over on a decision; the follower, then the new leader, st
       .set("server", { leaderTtl: "3s", shutdownGrace: "5s" }),
   );
   const store = await openStore(database.url);
-  const started: ServeProcess[] = [];
-  const serve = async () => {
-    const p = await startServe(["--config", world.ws.config], { cwd: world.ws.dir, env: serveEnv });
-    started.push(p);
-    return p;
-  };
-  const leads = async (p: ServeProcess) =>
-    ((await p.get("/healthz")).json as { scheduler: { leader: boolean } }).scheduler.leader;
+  const servers = new ServeGroup(["--config", world.ws.config], world.ws.dir);
+  const serve = () => servers.start();
   try {
     const { secret } = expectJson<{ secret: string }>(
       await world.ws.cli(["token", "create", "--name", "e2e", "--json"]),
@@ -102,7 +96,7 @@ test("the leader fails over on a decision; the follower, then the new leader, st
     assert.equal(await b.exited, 0, b.stderr());
     assert.equal(await leaseHolder(store, "scheduler"), undefined);
   } finally {
-    for (const p of started) p.child.kill("SIGKILL");
+    servers.killAll();
     await store.close();
     await primary.stop();
     await world.close();

@@ -18,6 +18,31 @@ export interface LogLine {
   readonly incidentId?: string;
 }
 
+/** Whether a server holds the scheduler lease, as its `/healthz` says. */
+export async function leads(p: ServeProcess): Promise<boolean> {
+  return ((await p.get("/healthz")).json as { scheduler: { leader: boolean } }).scheduler.leader;
+}
+
+/** Servers started on one workspace, all killed by `killAll` (a test's `finally`). */
+export class ServeGroup {
+  readonly started: ServeProcess[] = [];
+
+  constructor(
+    private readonly args: readonly string[],
+    private readonly cwd: string,
+  ) {}
+
+  async start(): Promise<ServeProcess> {
+    const p = await startServe(this.args, { cwd: this.cwd, env: serveEnv });
+    this.started.push(p);
+    return p;
+  }
+
+  killAll(): void {
+    for (const p of this.started) p.child.kill("SIGKILL");
+  }
+}
+
 /** The JSON lines a server has logged so far. */
 export function logLines(p: ServeProcess): LogLine[] {
   return p

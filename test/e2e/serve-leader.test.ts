@@ -15,14 +15,14 @@ import { testPostgresDatabase } from "../harness/postgres.js";
 import { expectJson } from "./capture-fixture.js";
 import { ConfigBuilder } from "./config-builder.js";
 import { makeTempDir, runLifeboat } from "./cli.js";
-import { eventually, serveEnv, startServe, type ServeProcess } from "./serve-fixture.js";
+import { eventually, leads, ServeGroup, serveEnv } from "./serve-fixture.js";
 
 const ttlMs = 3_000;
 let moto: MotoServer;
 let database: { url: string; release(): Promise<void> };
 let store: Store;
 const temp = makeTempDir("lifeboat-serve-");
-const started: ServeProcess[] = [];
+const servers = new ServeGroup([], temp.path);
 
 before(async () => {
   moto = await startMoto();
@@ -42,20 +42,14 @@ before(async () => {
 });
 
 after(async () => {
-  for (const p of started) p.child.kill("SIGKILL");
+  servers.killAll();
   await store?.close();
   await database?.release();
   await moto?.stop();
   temp.remove();
 });
 
-const serve = async () => {
-  const p = await startServe([], { cwd: temp.path, env: serveEnv });
-  started.push(p);
-  return p;
-};
-const leaderOf = async (p: ServeProcess) =>
-  ((await p.get("/healthz")).json as { scheduler: { leader: boolean } }).scheduler.leader;
+const serve = () => servers.start();
 const captures = async () =>
   (await listEvents(store, { environment: "shop" })).filter((e) => e.type.startsWith("capture."));
 const finishedBy = async (owner: string) =>
@@ -63,18 +57,18 @@ const finishedBy = async (owner: string) =>
 
 test("one leader schedules; kill -9 it and the other takes over; captures never overlap", async () => {
   const a = await serve();
-  await eventually("a to lead", async () => ((await leaderOf(a)) ? true : undefined));
+  await eventually("a to lead", async () => ((await leads(a)) ? true : undefined));
   const b = await serve();
   await eventually("a to capture twice", async () =>
     (await finishedBy(a.owner)) >= 2 ? true : undefined,
   );
-  assert.equal(await leaderOf(b), false, "b only serves while a leads");
+  assert.equal(await leads(b), false, "b only serves while a leads");
   assert.equal((await leaseHolder(store, "scheduler"))?.owner, a.owner);
 
   a.child.kill("SIGKILL");
   const killedAt = Date.now();
   assert.equal(await a.exited, "SIGKILL");
-  await eventually("b to lead", async () => ((await leaderOf(b)) ? true : undefined));
+  await eventually("b to lead", async () => ((await leads(b)) ? true : undefined));
   const takeoverMs = Date.now() - killedAt;
   console.log(`takeover after kill -9: ${takeoverMs} ms (lease ttl ${ttlMs} ms)`);
   // Within the lease timeout plus one renewal period; the slack absorbs a loaded machine.
