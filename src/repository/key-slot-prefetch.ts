@@ -1,6 +1,6 @@
 import type { Secret } from "../model/secret.js";
 import type { Backend, ObjectInfo } from "./backend.js";
-import { deriveKey, kdfMemory, maxKdfMemory, type KdfParams } from "./crypto/kdf.js";
+import { deriveKey, kdfWithinLimits, type KdfParams } from "./crypto/kdf.js";
 
 /**
  * The newest key slot, read and with its key derivation already running, before the key-file
@@ -34,8 +34,8 @@ function kdfOf(bytes: Uint8Array): { salt: string; params: KdfParams } | undefin
   const { N, r, p, salt } = (json ?? {}) as Record<string, unknown>;
   if (!isPowerOfTwo(N) || !Number.isSafeInteger(r) || !Number.isSafeInteger(p)) return undefined;
   const params = { N, r: r as number, p: p as number };
-  // The same ceiling decodeKeyFile enforces: a forged slot must not make us allocate gigabytes.
-  if (params.r < 1 || params.p < 1 || kdfMemory(params) > 4 * maxKdfMemory) return undefined;
+  // The ceiling decodeKeyFile enforces: a forged slot must not make us allocate gigabytes.
+  if (params.r < 1 || params.p < 1 || !kdfWithinLimits(params)) return undefined;
   if (typeof salt !== "string") return undefined;
   return { salt, params };
 }

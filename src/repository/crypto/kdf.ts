@@ -16,6 +16,15 @@ export function kdfMemory(params: KdfParams): number {
   return 128 * params.N * params.r * params.p;
 }
 
+/**
+ * Whether a key file's parameters are within what we will derive with: a forged key file must
+ * not make us allocate gigabytes before authentication fails (4× the calibration ceiling leaves
+ * room for slots made on larger machines).
+ */
+export function kdfWithinLimits(params: KdfParams): boolean {
+  return kdfMemory(params) <= 4 * maxKdfMemory;
+}
+
 /** Derives the 32-byte key that wraps the master key. */
 export function deriveKey(
   passphrase: Secret,

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { LifeboatError } from "../../model/errors.js";
 import type { Secret } from "../../model/secret.js";
 import { seal, unseal } from "./aead.js";
-import { deriveKey, kdfMemory, maxKdfMemory, type KdfParams } from "./kdf.js";
+import { deriveKey, kdfWithinLimits, type KdfParams } from "./kdf.js";
 import { MasterKey, masterKeyLength } from "./master-key.js";
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
@@ -76,8 +76,7 @@ export function decodeKeyFile(bytes: Uint8Array, what = "key file"): KeyFile {
       details: { object: what, issues: parsed.error.issues.map((i) => i.path.join(".")) },
     });
   }
-  // A forged key file must not make us allocate gigabytes before authentication fails.
-  if (kdfMemory(parsed.data) > 4 * maxKdfMemory) {
+  if (!kdfWithinLimits(parsed.data)) {
     throw new LifeboatError("LB_REPO_OBJECT_CORRUPT", `${what} asks for too much KDF memory`, {
       details: { object: what },
     });
